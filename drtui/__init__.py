@@ -1,0 +1,3 @@
+"""drtui: a terminal dashboard for the health of DataRobot MLOps deployments."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from drtui.cli import main
+
+sys.exit(main())
