@@ -1,0 +1,340 @@
+"""``DataRobotClient``: one method per endpoint of the reference, plus ``version()``.
+
+One client per profile; it owns one keep-alive connection pool, so open it once and reuse it
+(``async with DataRobotClient(...) as client``). Every failure is a ``DataRobotError``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import TypeAdapter
+
+from drtui.api.config import ResolvedConfig
+from drtui.api.download import DownloadProgress, download_to_file
+from drtui.api.errors import BadResponseError
+from drtui.api.http import HttpCore, RetryHook
+from drtui.api.jobs import JobProgress, JobResult, PollSchedule, follow_job, location_of
+from drtui.api.models import (
+    ApiVersion,
+    CustomModelDeployment,
+    DeletedDeployment,
+    Deployment,
+    Page,
+    PPSImageMetadata,
+    ResourceBundle,
+)
+from drtui.api.paging import PAGE_SIZE, fetch_all_pages
+from drtui.api.query import DeploymentQuery
+from drtui.api.retry import RetryPolicy
+
+T = TypeVar("T")
+ERASE_BATCH = 100
+"""``PATCH /deletedDeployments/`` takes at most 100 ids."""
+_UNSET: Any = object()
+_FILENAME = re.compile(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)\"?", re.IGNORECASE)
+
+_DEPLOYMENTS = TypeAdapter(Page[Deployment])
+_DEPLOYMENT = TypeAdapter(Deployment)
+_CUSTOM = TypeAdapter(Page[CustomModelDeployment])
+_DELETED = TypeAdapter(Page[DeletedDeployment])
+_BUNDLES = TypeAdapter(Page[ResourceBundle])
+_BUNDLE = TypeAdapter(ResourceBundle)
+_PPS = TypeAdapter(PPSImageMetadata)
+_VERSION = TypeAdapter(ApiVersion)
+
+
+@dataclass(frozen=True)
+class LogText:
+    """A log file as the server sent it, with the filename from Content-Disposition."""
+
+    text: str
+    filename: str | None
+
+
+class DataRobotClient:
+    """An async client for the DataRobot API v2 deployment endpoints."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        token: str,
+        *,
+        verify: bool | str = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 60.0,
+        connect_timeout: float = 6.0,
+        retry: RetryPolicy | None = None,
+        on_retry: RetryHook | None = None,
+        concurrency: int = 4,
+        job_schedule: PollSchedule | None = None,
+    ) -> None:
+        self._core = HttpCore(
+            endpoint,
+            token,
+            verify=verify,
+            transport=transport,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            retry=retry,
+            on_retry=on_retry,
+        )
+        self.concurrency = concurrency
+        self.job_schedule = job_schedule or PollSchedule()
+
+    @classmethod
+    def from_config(cls, config: ResolvedConfig, **options: Any) -> DataRobotClient:
+        """A client for a resolved profile; ``options`` as for the constructor."""
+        return cls(config.endpoint, config.token, verify=config.ssl_verify, **options)
+
+    def __repr__(self) -> str:
+        return f"DataRobotClient(endpoint={self.endpoint!r})"
+
+    @property
+    def endpoint(self) -> str:
+        """The normalised endpoint, ``https://host/api/v2`` (no trailing slash)."""
+        return self._core.endpoint
+
+    async def __aenter__(self) -> DataRobotClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._core.aclose()
+
+    async def _get(self, url: str, adapter: TypeAdapter[T], params: Any = None) -> T:
+        return self._core.parse(await self._core.request("GET", url, params=params), adapter)
+
+    async def _get_next(self, url: str, adapter: TypeAdapter[T]) -> T:
+        """Fetch a ``next`` link, refusing one that leaves the endpoint's origin."""
+        if not self._core.same_origin(url):
+            raise BadResponseError(
+                f"{self._core.host} sent a next-page link to another host; it was not followed.",
+                host=self._core.host,
+            )
+        return await self._get(url, adapter)
+
+    # -- version -----------------------------------------------------------------------------
+
+    async def version(self) -> ApiVersion:
+        """The server's API version; a cheap first call that proves endpoint and token."""
+        return await self._get("version/", _VERSION)
+
+    # -- deployments -------------------------------------------------------------------------
+
+    async def list_deployments(
+        self, query: DeploymentQuery | None = None, *, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> Page[Deployment]:
+        """One page of ``GET /deployments/`` (the server allows ``limit`` up to 100)."""
+        params = [("offset", str(offset)), ("limit", str(limit))]
+        params += (query or DeploymentQuery()).to_params()
+        return await self._get("deployments/", _DEPLOYMENTS, params)
+
+    async def list_all_deployments(
+        self, query: DeploymentQuery | None = None, *, concurrency: int | None = None
+    ) -> list[Deployment]:
+        """Every deployment the query matches, in the server's order."""
+        return await fetch_all_pages(
+            lambda offset, limit: self.list_deployments(query, offset=offset, limit=limit),
+            lambda url: self._get_next(url, _DEPLOYMENTS),
+            concurrency=concurrency or self.concurrency,
+        )
+
+    async def get_deployment(self, deployment_id: str) -> Deployment:
+        return await self._get(f"deployments/{deployment_id}/", _DEPLOYMENT)
+
+    async def update_deployment(
+        self,
+        deployment_id: str,
+        *,
+        label: str | None = _UNSET,
+        description: str | None = _UNSET,
+        importance: str = _UNSET,
+    ) -> None:
+        """PATCH only the fields given (``description=None`` clears the description)."""
+        given = {"label": label, "description": description, "importance": importance}
+        body = {name: value for name, value in given.items() if value is not _UNSET}
+        if not body:
+            raise ValueError(
+                "update_deployment needs at least one of label, description, importance."
+            )
+        await self._core.request("PATCH", f"deployments/{deployment_id}/", json_body=body)
+
+    async def delete_deployment(
+        self, deployment_id: str, *, ignore_management_agent: bool = False
+    ) -> None:
+        params = [("ignoreManagementAgent", "true")] if ignore_management_agent else None
+        await self._core.request("DELETE", f"deployments/{deployment_id}/", params=params)
+
+    async def create_deployment_from_learning_model(
+        self,
+        model_id: str,
+        label: str,
+        *,
+        description: str | None = None,
+        default_prediction_server_id: str | None = None,
+        importance: str | None = None,
+        status: str | None = None,
+        prediction_threshold: float | None = None,
+        grant_initial_deployment_roles_from_project: bool | None = None,
+        progress: JobProgress | None = None,
+    ) -> JobResult:
+        """Create a deployment and wait for the job; never retried (it would create two)."""
+        body: dict[str, Any] = {"modelId": model_id, "label": label, "description": description}
+        optional = {
+            "defaultPredictionServerId": default_prediction_server_id,
+            "importance": importance,
+            "status": status,
+            "predictionThreshold": prediction_threshold,
+            "grantInitialDeploymentRolesFromProject": grant_initial_deployment_roles_from_project,
+        }
+        body.update({k: v for k, v in optional.items() if v is not None})
+        response = await self._core.request(
+            "POST", "deployments/fromLearningModel/", json_body=body
+        )
+        return await self.follow_job(location_of(response), progress=progress)
+
+    # -- custom model deployments ------------------------------------------------------------
+
+    async def list_custom_model_deployments(
+        self,
+        *,
+        custom_model_ids: Iterable[str] = (),
+        environment_ids: Iterable[str] = (),
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+    ) -> Page[CustomModelDeployment]:
+        params = [("offset", str(offset)), ("limit", str(limit))]
+        params += [("customModelIds", i) for i in custom_model_ids]
+        params += [("environmentIds", i) for i in environment_ids]
+        return await self._get("customModelDeployments/", _CUSTOM, params)
+
+    async def list_all_custom_model_deployments(
+        self, *, custom_model_ids: Iterable[str] = (), environment_ids: Iterable[str] = ()
+    ) -> list[CustomModelDeployment]:
+        models, environments = tuple(custom_model_ids), tuple(environment_ids)
+        return await fetch_all_pages(
+            lambda offset, limit: self.list_custom_model_deployments(
+                custom_model_ids=models, environment_ids=environments, offset=offset, limit=limit
+            ),
+            lambda url: self._get_next(url, _CUSTOM),
+            concurrency=self.concurrency,
+        )
+
+    async def get_custom_model_deployment_log(self, deployment_id: str) -> LogText:
+        """The log written while the custom model was being deployed."""
+        return await self._log(f"customModelDeployments/{deployment_id}/logs/")
+
+    async def request_custom_model_deployment_logs(
+        self, deployment_id: str, *, progress: JobProgress | None = None
+    ) -> JobResult:
+        """Ask the deployed model for its prediction logs; the job's resource is the log."""
+        response = await self._core.request("POST", f"customModelDeployments/{deployment_id}/logs/")
+        return await self.follow_job(location_of(response), progress=progress)
+
+    async def get_custom_model_deployment_prediction_log(
+        self, deployment_id: str, log_id: str
+    ) -> LogText:
+        return await self._log(f"customModelDeployments/{deployment_id}/logs/{log_id}/")
+
+    async def _log(self, url: str) -> LogText:
+        response = await self._core.request("GET", url, headers={"Accept": "text/plain, */*"})
+        found = _FILENAME.search(response.headers.get("Content-Disposition", ""))
+        return LogText(response.text, found.group(1).strip() if found else None)
+
+    # -- deleted deployments -----------------------------------------------------------------
+
+    async def list_deleted_deployments(
+        self, *, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> Page[DeletedDeployment]:
+        params = [("offset", str(offset)), ("limit", str(limit))]
+        return await self._get("deletedDeployments/", _DELETED, params)
+
+    async def list_all_deleted_deployments(self) -> list[DeletedDeployment]:
+        return await fetch_all_pages(
+            lambda offset, limit: self.list_deleted_deployments(offset=offset, limit=limit),
+            lambda url: self._get_next(url, _DELETED),
+            concurrency=self.concurrency,
+        )
+
+    async def erase_deleted_deployments(
+        self, deployment_ids: Iterable[str], *, progress: JobProgress | None = None
+    ) -> list[JobResult]:
+        """Permanently erase, in batches of at most 100 ids, each batch one job, one by one.
+
+        Not retried: the PATCH starts a job, like a POST.
+        """
+        ids = list(deployment_ids)
+        results: list[JobResult] = []
+        for start in range(0, len(ids), ERASE_BATCH):
+            body = {"action": "PermanentlyErase", "deploymentIds": ids[start : start + ERASE_BATCH]}
+            response = await self._core.request(
+                "PATCH", "deletedDeployments/", json_body=body, retry=False
+            )
+            results.append(await self.follow_job(location_of(response), progress=progress))
+        return results
+
+    # -- resource bundles --------------------------------------------------------------------
+
+    async def list_bundles(
+        self, *, use_case: str | None = None, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> Page[ResourceBundle]:
+        params = [("offset", str(offset)), ("limit", str(limit))]
+        if use_case:
+            params.append(("useCases", use_case))
+        return await self._get("mlops/compute/bundles/", _BUNDLES, params)
+
+    async def list_all_bundles(self, *, use_case: str | None = None) -> list[ResourceBundle]:
+        return await fetch_all_pages(
+            lambda offset, limit: self.list_bundles(use_case=use_case, offset=offset, limit=limit),
+            lambda url: self._get_next(url, _BUNDLES),
+            concurrency=self.concurrency,
+        )
+
+    async def get_bundle(self, bundle_id: str) -> ResourceBundle:
+        return await self._get(f"mlops/compute/bundles/{bundle_id}/", _BUNDLE)
+
+    # -- portable prediction server image ----------------------------------------------------
+
+    async def get_pps_image_metadata(self) -> PPSImageMetadata:
+        return await self._get("mlops/portablePredictionServerImage/metadata/", _PPS)
+
+    async def download_pps_image(
+        self,
+        path: Path | str,
+        *,
+        progress: DownloadProgress | None = None,
+        metadata: PPSImageMetadata | None = None,
+    ) -> Path:
+        """Stream the PPS image to ``path`` (resuming ``<path>.part``) and verify its SHA256."""
+        meta = metadata or await self.get_pps_image_metadata()
+        return await download_to_file(
+            self._core,
+            "mlops/portablePredictionServerImage/",
+            Path(path),
+            meta,
+            progress=progress,
+        )
+
+    # -- jobs --------------------------------------------------------------------------------
+
+    async def follow_job(
+        self, status_url: str, *, progress: JobProgress | None = None
+    ) -> JobResult:
+        """Wait for the job at ``status_url`` (a 202's Location); raises JobFailedError."""
+        return await follow_job(
+            self._core, status_url, progress=progress, schedule=self.job_schedule
+        )

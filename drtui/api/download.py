@@ -1,0 +1,197 @@
+"""Saving the Portable Prediction Server image: big, slow, and often on a flaky link.
+
+The image (14 GB and more) is streamed to ``<path>.part`` and only renamed to ``<path>`` once
+its size and SHA256 match the metadata, so a file at ``path`` is always a whole, verified image.
+A cut transfer resumes with ``Range`` from what the part file holds, within this call (bounded
+by the retry policy) or the next. The 302 to a pre-signed URL on another host is followed by
+hand so the Authorization header stays home.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx
+import humanize
+
+from drtui.api.errors import (
+    ConnectionFailed,
+    DataRobotError,
+    DownloadError,
+    RateLimitedError,
+    RequestTimeout,
+    ServerError,
+)
+from drtui.api.http import HttpCore, origin
+from drtui.api.models import PPSImageMetadata
+
+DownloadProgress = Callable[[int, int | None, float], None]
+"""Called with bytes done, total bytes (None if unknown) and the current rate in bytes/s."""
+
+CHUNK = 1 << 20
+MAX_REDIRECTS = 5
+_RESUMABLE = (ConnectionFailed, RequestTimeout, ServerError, RateLimitedError)
+
+
+class _PartFile:
+    """The ``.part`` file and a running SHA256 of everything in it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+        if path.exists():
+            with path.open("rb") as existing:
+                while chunk := existing.read(CHUNK):
+                    self.sha256.update(chunk)
+                    self.size += len(chunk)
+
+    def restart(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def open(self) -> BinaryIO:
+        return self.path.open("ab")
+
+    def write(self, handle: BinaryIO, chunk: bytes) -> None:
+        handle.write(chunk)
+        self.sha256.update(chunk)
+        self.size += len(chunk)
+
+
+async def download_to_file(
+    core: HttpCore,
+    url: str,
+    path: Path,
+    metadata: PPSImageMetadata,
+    *,
+    progress: DownloadProgress | None = None,
+) -> Path:
+    """Download ``url`` to ``path``, verified against ``metadata``; returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = _PartFile(path.with_name(path.name + ".part"))
+    total = metadata.image_size
+    if total is not None and part.size > total:
+        part.restart()
+    _check_space(path.parent, (total - part.size) if total is not None else 0)
+    policy = core.retry
+    started = policy.clock()
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await _transfer(core, url, part, total, progress)
+            break
+        except _RESUMABLE as error:
+            retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
+            wait = policy.delay(attempt, retry_after)
+            if not policy.should_retry(attempt, started, wait):
+                raise DownloadError(
+                    f"The download stopped at {part.size:,} of "
+                    f"{f'{total:,}' if total is not None else 'unknown'} bytes ({error}); "
+                    f"run it again to resume from {part.path}.",
+                    host=error.host,
+                ) from error
+            await policy.sleep(wait)
+    _verify(part, path, metadata)
+    part.path.replace(path)
+    return path
+
+
+def _check_space(directory: Path, needed: int) -> None:
+    free = shutil.disk_usage(directory).free
+    if needed > free:
+        raise DownloadError(
+            f"Not enough free space in {directory}: the image needs "
+            f"{humanize.naturalsize(needed, binary=True)} more and only "
+            f"{humanize.naturalsize(free, binary=True)} is free."
+        )
+
+
+async def _open(core: HttpCore, url: str, offset: int) -> httpx.Response:
+    """Send the GET, following redirects by hand; Authorization only to the endpoint's origin."""
+    headers = {"Range": f"bytes={offset}-"} if offset else {}
+    target = core.endpoint_url.join(url)
+    for _ in range(MAX_REDIRECTS + 1):
+        request = core.http.build_request("GET", target, headers=headers)
+        if origin(target) != origin(core.endpoint_url):
+            del request.headers["Authorization"]
+        try:
+            response = await core.http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            raise core.transport_error(exc, "GET", target) from None
+        if response.status_code not in (301, 302, 303, 307, 308):
+            return response
+        location = response.headers.get("Location")
+        await response.aclose()
+        if not location:
+            break
+        target = target.join(location)
+    raise DataRobotError(
+        f"{core.host} did not lead to the image within {MAX_REDIRECTS} redirects.", host=core.host
+    )
+
+
+async def _transfer(
+    core: HttpCore,
+    url: str,
+    part: _PartFile,
+    total: int | None,
+    progress: DownloadProgress | None,
+) -> None:
+    response = await _open(core, url, part.size)
+    try:
+        if response.status_code == 416 and total is not None and part.size == total:
+            return  # the part file already holds every byte
+        if response.status_code >= 400:
+            await response.aread()
+            raise core.status_error(response)
+        if response.status_code != 206:
+            part.restart()  # the server ignored Range: start over rather than append twice
+        length = response.headers.get("Content-Length")
+        expected = total if total is not None else (part.size + int(length) if length else None)
+        clock = core.retry.clock
+        began, began_size = clock(), part.size
+        with part.open() as handle:
+            # Raw bytes, as received: the hash is over the bytes as sent (no content decoding),
+            # and nothing sits in a buffer to be lost if the connection drops.
+            try:
+                async for chunk in response.aiter_raw():
+                    part.write(handle, chunk)
+                    if progress is not None:
+                        elapsed = clock() - began
+                        rate = (part.size - began_size) / elapsed if elapsed > 0 else 0.0
+                        progress(part.size, expected, rate)
+            except httpx.TransportError as exc:
+                raise core.transport_error(exc, "GET", response.request.url) from None
+        if expected is not None and part.size < expected:
+            raise ConnectionFailed(
+                f"The connection to {response.request.url.host} closed after "
+                f"{part.size:,} of {expected:,} bytes.",
+                host=response.request.url.host,
+            )
+    finally:
+        await response.aclose()
+
+
+def _verify(part: _PartFile, path: Path, metadata: PPSImageMetadata) -> None:
+    """Size and SHA256 must match; a bad part file is removed so the next try starts clean."""
+    problem: str | None = None
+    if metadata.image_size is not None and part.size != metadata.image_size:
+        problem = f"it is {part.size:,} bytes, the metadata says {metadata.image_size:,}"
+    algorithm = (metadata.hash_algorithm or "SHA256").upper()
+    if problem is None and metadata.hash and algorithm == "SHA256":
+        actual = part.sha256.hexdigest()
+        if actual != metadata.hash.lower():
+            problem = f"its SHA256 is {actual}, the metadata says {metadata.hash}"
+    if problem is not None:
+        part.path.unlink(missing_ok=True)
+        raise DownloadError(
+            f"The downloaded image failed verification ({problem}); "
+            f"the bad file was removed and {path} was not written."
+        )

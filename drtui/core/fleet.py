@@ -1,0 +1,135 @@
+"""The fleet as the screen sees it, and what changed between two refreshes.
+
+A refresh must update the table in place, not rebuild it (textual#6666, #4959), so the unit of
+work is a diff: which ids changed, appeared or went away, and which health dimensions got worse
+or better. The same functions serve `drtui check`, so the CLI and the screen cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from drtui.core.health import DIMENSIONS, is_problem, normalise, severity, summary_bucket
+from drtui.core.rows import Row, row_from_deployment
+
+if TYPE_CHECKING:
+    from drtui.api.models import Deployment
+
+
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    """One refresh's rows keyed by id, in the server's order (the requested sort)."""
+
+    rows: dict[str, Row] = field(default_factory=dict)
+
+    @classmethod
+    def from_deployments(cls, deployments: Iterable[Deployment]) -> Fleet:
+        """Rows in server order; a duplicate id (paging over a changing list) keeps the first."""
+        rows: dict[str, Row] = {}
+        for deployment in deployments:
+            row = row_from_deployment(deployment)
+            rows.setdefault(row.id, row)
+        return cls(rows)
+
+    @property
+    def order(self) -> list[str]:
+        return list(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class FleetDiff:
+    """What a refresh changed; `fleet` is the new state to apply."""
+
+    fleet: Fleet
+    changed: frozenset[str]
+    added: frozenset[str]
+    removed: frozenset[str]
+    reordered: bool
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.changed or self.added or self.removed or self.reordered)
+
+
+@dataclass(frozen=True, slots=True)
+class HealthTransition:
+    """One dimension of one deployment moving between two statuses."""
+
+    deployment_id: str
+    label: str
+    dimension: str
+    old: str
+    new: str
+
+    @property
+    def worse(self) -> bool:
+        """Moved to a worse status that is a problem (warning, failing, or unrecognised).
+
+        passing → unknown is a loss of data, not a degradation: logged, but no alert.
+        """
+        return severity(self.new) < severity(self.old) and is_problem(self.new)
+
+    @property
+    def better(self) -> bool:
+        """A problem that went away or eased (failing → warning, warning → passing...)."""
+        return severity(self.new) > severity(self.old) and is_problem(self.old)
+
+
+def diff(old: Fleet, new: Fleet) -> FleetDiff:
+    """Ids whose deployment changed in any field (the detail pane shows them all), added, removed."""
+    old_rows, new_rows = old.rows, new.rows
+    added = frozenset(new_rows.keys() - old_rows.keys())
+    removed = frozenset(old_rows.keys() - new_rows.keys())
+    changed = frozenset(
+        key
+        for key, row in new_rows.items()
+        if (before := old_rows.get(key)) is not None
+        and (before != row or before.source != row.source)
+    )
+    common_old = [k for k in old_rows if k in new_rows]
+    common_new = [k for k in new_rows if k in old_rows]
+    return FleetDiff(new, changed, added, removed, reordered=common_old != common_new)
+
+
+def transitions(old: Fleet, new: Fleet, ids: Iterable[str]) -> list[HealthTransition]:
+    """Health moves for the given ids (usually `diff.changed`), in dimension order.
+
+    A first sighting is not a transition: a deployment that appears already failing is in the
+    attention view, but it did not just degrade.
+    """
+    moves: list[HealthTransition] = []
+    for key in ids:
+        before, after = old.rows.get(key), new.rows.get(key)
+        if before is None or after is None:
+            continue
+        for dimension, was, now in zip(DIMENSIONS, before.health, after.health, strict=True):
+            if normalise(was) != normalise(now):
+                moves.append(HealthTransition(key, after.label, dimension, was, now))
+    return moves
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCounts:
+    failing: int = 0
+    warning: int = 0
+    passing: int = 0
+    other: int = 0
+
+
+def summary(rows: Iterable[Row]) -> dict[str, HealthCounts]:
+    """Per dimension: how many deployments fail, warn, pass, or are unknown/other."""
+    counters = {dimension: Counter[str]() for dimension in DIMENSIONS}
+    for row in rows:
+        for dimension, status in zip(DIMENSIONS, row.health, strict=True):
+            counters[dimension][summary_bucket(status)] += 1
+    return {
+        dimension: HealthCounts(c["failing"], c["warning"], c["passing"], c["other"])
+        for dimension, c in counters.items()
+    }
+

@@ -1,0 +1,114 @@
+"""A deployment as one table row: flat, sanitised, cheap to filter and to draw.
+
+Built once per refresh per deployment; everything a keystroke or a repaint needs is precomputed
+here (display strings, the lowercase search haystack, ranks), so narrowing 10,000 rows is a
+substring test per row and drawing a row is string padding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from drtui.core.formatting import as_utc, compact_number, sparkline
+from drtui.core.health import severity
+from drtui.core.sanitize import clean
+
+if TYPE_CHECKING:
+    from drtui.api.models import Deployment, HealthSummary
+
+IMPORTANCE_RANK = {"CRITICAL": 0, "HIGH": 1, "MODERATE": 2, "LOW": 3}
+"""Lower is more important; a value we do not know ranks after LOW."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the table shows of one deployment, plus the deployment itself for the detail pane."""
+
+    id: str
+    label: str
+    status: str
+    importance: str
+    target_type: str
+    platform: str
+    tags: str
+    owner: str
+    health: tuple[str, str, str]
+    """Service, model, accuracy status strings (sanitised, verbatim if unknown)."""
+    daily_rates: tuple[int, ...]
+    last_prediction: datetime | None
+    haystack: str
+    """Lowercase label and description, for client-side narrowing."""
+    source: Deployment = field(compare=False, repr=False)
+
+    @property
+    def spark(self) -> str:
+        return sparkline(self.daily_rates)
+
+    @property
+    def total(self) -> str:
+        return compact_number(sum(self.daily_rates))
+
+    @property
+    def worst(self) -> int:
+        return min(severity(s) for s in self.health)
+
+    @property
+    def importance_rank(self) -> int:
+        return IMPORTANCE_RANK.get(self.importance.upper(), len(IMPORTANCE_RANK))
+
+
+def _status(summary: HealthSummary | None) -> str:
+    return clean(summary.status if summary is not None else None, limit=40)
+
+
+def owner_name(deployment: Deployment) -> str:
+    """First owner's name, else email, plus '+N' when there are more."""
+    owners = deployment.owners
+    if owners is None or not owners.preview:
+        return ""
+    first = owners.preview[0]
+    name = " ".join(p for p in (first.first_name, first.last_name) if p) or first.email or ""
+    extra = (owners.count or len(owners.preview)) - 1
+    return clean(name, limit=60) + (f" +{extra}" if extra > 0 else "")
+
+
+def row_from_deployment(deployment: Deployment) -> Row:
+    """The row for one deployment; never raises on missing or odd fields."""
+    model = deployment.model
+    env = deployment.prediction_environment
+    usage = deployment.prediction_usage
+    tags = ", ".join(
+        f"{clean(t.name, limit=50)}={clean(t.value, limit=50)}" for t in deployment.tags
+    )
+    health = (
+        _status(deployment.service_health),
+        _status(deployment.model_health),
+        _status(deployment.accuracy_health),
+    )
+    label = clean(deployment.label, limit=512) or "(no label)"
+    row_id = clean(deployment.id, limit=100)
+    owner = owner_name(deployment)
+    status = clean(deployment.status, limit=40)
+    importance = clean(deployment.importance, limit=40)
+    target_type = clean(model.target_type if model else None, limit=40)
+    platform = clean(env.platform if env else None, limit=40)
+    # What the API's `search` matches (label and description), so preview and server agree.
+    haystack = f"{label}\n{clean(deployment.description, limit=2000)}".lower()
+    return Row(
+        id=row_id,
+        label=label,
+        status=status,
+        importance=importance,
+        target_type=target_type,
+        platform=platform,
+        tags=tags,
+        owner=owner,
+        health=health,
+        daily_rates=tuple(max(0, int(r)) for r in (usage.daily_rates if usage else [])),
+        last_prediction=as_utc(usage.last_timestamp) if usage else None,
+        haystack=haystack,
+        source=deployment,
+    )
+

@@ -1,0 +1,44 @@
+"""Make server strings safe to draw.
+
+Labels, descriptions, tags and messages come from other people; a terminal escape sequence in a
+label must not move the cursor, retitle the window or set the clipboard on the engineer's machine.
+Every server string goes through `clean` before it reaches a widget.
+"""
+
+from __future__ import annotations
+
+import re
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P/X/^/_ ... ST), the
+# C1 single-character forms (0x9b CSI, 0x9d OSC, ...), and two-character ESC sequences.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                       # CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)  # OSC/DCS/SOS/PM/APC
+    | \x1b[ -/]*[0-~]?                                     # other ESC sequences, or a lone ESC
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+def clean(value: object, *, limit: int = 2000) -> str:
+    """One printable line: escape sequences and control characters removed, breaks collapsed.
+
+    `limit` bounds what a single cell or field can cost to render; a megabyte label is cut, not
+    drawn. Bidi overrides go too, so a label cannot visually reorder the columns after it.
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit * 4:
+        text = text[: limit * 4]
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _LINE_BREAKS.sub(" ", text)
+    text = _CONTROL.sub("", text.replace("\t", " "))
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text

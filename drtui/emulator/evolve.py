@@ -1,0 +1,93 @@
+"""How the fleet changes with simulated time, one step per simulated minute.
+
+Step `n` draws from `Random(f"{seed}:{n}")`, so the world after N minutes depends only on the seed
+and what the API did to it, never on how often anyone looked. Health is sticky: each minute a few
+deployments are examined and most of those stay put; the transition odds keep the fleet mostly
+passing in the long run. Usage grows, last-prediction times advance, custom model logs grow, and
+the seven daily rates roll over at each simulated day.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from drtui.emulator.clock import iso
+from drtui.emulator.fleet import HEALTH_DIMENSIONS, health, health_message
+from drtui.emulator.logtext import log_line
+
+if TYPE_CHECKING:
+    from drtui.emulator.state import EmulatorState
+
+STEP_SECONDS = 60
+STEPS_PER_DAY = 24 * 60
+_LIVE = frozenset({"active", "replacingModel", "errored"})
+
+# current status -> (next statuses, cumulative odds); the remainder keeps the status.
+_TRANSITIONS: dict[str, tuple[tuple[str, float], ...]] = {
+    "passing": (("warning", 0.04), ("failing", 0.05)),
+    "warning": (("passing", 0.30), ("failing", 0.35)),
+    "failing": (("passing", 0.20), ("warning", 0.40)),
+    "unknown": (("passing", 0.30),),
+    "notStarted": (("passing", 0.20),),
+}
+
+
+def evolve_step(state: EmulatorState, step: int) -> None:
+    """Apply simulated minute `step` (1-based) to the world."""
+    rng = random.Random(f"{state.config.seed}:{step}")
+    at = state.clock.start + timedelta(seconds=step * STEP_SECONDS)
+    ids = state.live_ids
+    if not ids:
+        return
+    for _ in range(max(5, len(ids) // 50)):
+        _maybe_change_health(state, rng.choice(ids), rng.choice(HEALTH_DIMENSIONS), rng, at)
+    for _ in range(max(3, len(ids) // 20)):
+        _record_traffic(state, rng.choice(ids), rng, at)
+    if step % STEPS_PER_DAY == 0:
+        for deployment_id in ids:
+            rates = state.deployments[deployment_id].doc["predictionUsage"]["dailyRates"]
+            rates[:] = [*rates[1:], 0]
+            state.touch(deployment_id)
+    custom = state.custom_ids
+    for _ in range(min(len(custom), max(1, len(custom) // 10))):
+        deployment_id = rng.choice(custom)
+        lines = [
+            log_line(rng, at - timedelta(seconds=rng.uniform(0, STEP_SECONDS)))
+            for _ in range(rng.randint(1, 3))
+        ]
+        state.append_log(deployment_id, sorted(lines))
+
+
+def _maybe_change_health(
+    state: EmulatorState, deployment_id: str, dimension: str, rng: random.Random, at: datetime
+) -> None:
+    record = state.deployments[deployment_id]
+    if record.doc["status"] not in _LIVE:
+        return
+    current = record.doc[dimension]["status"]
+    roll = rng.random()
+    for new_status, odds in _TRANSITIONS.get(current, ()):
+        if roll < odds:
+            message = health_message(rng, dimension, new_status)
+            record.doc[dimension] = health(new_status, message, at)
+            state.touch(deployment_id)
+            return
+
+
+def _record_traffic(
+    state: EmulatorState, deployment_id: str, rng: random.Random, at: datetime
+) -> None:
+    record = state.deployments[deployment_id]
+    doc = record.doc
+    if doc["status"] not in _LIVE:
+        return
+    usage = doc["predictionUsage"]
+    rates = usage["dailyRates"]
+    typical = max(rates[:-1] or [1]) or 1
+    rates[-1] += rng.randint(1, max(1, typical // 200))
+    when = at - timedelta(seconds=rng.uniform(0, STEP_SECONDS))
+    record.last_prediction = when.timestamp()
+    usage["lastTimestamp"] = iso(when)
+    state.touch(deployment_id)

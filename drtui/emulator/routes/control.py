@@ -1,0 +1,74 @@
+"""/_emulator/: drive the emulator itself (clock, chaos, reset, traffic logs). Never chaotic."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from drtui.emulator.clock import iso
+from drtui.emulator.config import ChaosError, ChaosSettings
+from drtui.emulator.responses import ApiError, json_response, validation_error
+from drtui.emulator.routes.common import endpoint, json_body
+from drtui.emulator.state import EmulatorState
+from drtui.emulator.users import Account
+
+
+@endpoint
+async def advance_clock(request: Request, state: EmulatorState, account: Account) -> Response:
+    body = await json_body(request)
+    seconds = body.get("seconds") if isinstance(body, dict) else None
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+        raise validation_error("seconds", "must be a non-negative number")
+    return json_response({"now": iso(state.advance(float(seconds)))})
+
+
+@endpoint
+async def put_chaos(request: Request, state: EmulatorState, account: Account) -> Response:
+    try:
+        settings = ChaosSettings.from_json(await json_body(request))
+    except ChaosError as error:
+        raise ApiError(422, str(error)) from None
+    with state.lock:
+        state.chaos = settings
+    return json_response(settings.to_json())
+
+
+@endpoint
+async def get_chaos(request: Request, state: EmulatorState, account: Account) -> Response:
+    chaos = state.chaos
+    return json_response(chaos.to_json() if chaos else None)
+
+
+@endpoint
+async def clear_chaos(request: Request, state: EmulatorState, account: Account) -> Response:
+    with state.lock:
+        state.chaos = None
+    return Response(status_code=204)
+
+
+@endpoint
+async def reset(request: Request, state: EmulatorState, account: Account) -> Response:
+    state.reset()
+    return Response(status_code=204)
+
+
+@endpoint
+async def traffic(request: Request, state: EmulatorState, account: Account) -> Response:
+    return json_response({"data": list(state.requests)})
+
+
+@endpoint
+async def downloads(request: Request, state: EmulatorState, account: Account) -> Response:
+    return json_response({"data": list(state.downloads)})
+
+
+routes = [
+    Route("/_emulator/clock/advance", advance_clock, methods=["POST"]),
+    Route("/_emulator/chaos", put_chaos, methods=["PUT"]),
+    Route("/_emulator/chaos", get_chaos, methods=["GET"]),
+    Route("/_emulator/chaos", clear_chaos, methods=["DELETE"]),
+    Route("/_emulator/reset", reset, methods=["POST"]),
+    Route("/_emulator/requests", traffic, methods=["GET"]),
+    Route("/_emulator/downloads", downloads, methods=["GET"]),
+]

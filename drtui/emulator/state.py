@@ -1,0 +1,258 @@
+"""The mutable world behind one emulator: deployments, deletions, logs, jobs, logs of traffic.
+
+Everything a handler reads goes through here under one lock, because the HTTP server runs in its
+own thread while tests inspect and poke the same object. Each deployment's JSON is rendered once
+per role and kept until it changes; sorted id lists and filtered results are cached per `version`,
+which bumps on every change. That is what makes a 100-item page of a 10,000 fleet cheap.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import OrderedDict, deque
+from datetime import datetime
+from typing import Any
+
+from drtui.emulator.catalogue import PpsImage, pps_image, resource_bundles
+from drtui.emulator.clock import Clock, iso
+from drtui.emulator.config import ChaosSettings, EmulatorConfig
+from drtui.emulator.evolve import STEP_SECONDS, evolve_step
+from drtui.emulator.filters import DeploymentQuery, sort_records
+from drtui.emulator.fleet import (
+    EXTRA_HEALTH_DIMENSIONS,
+    HEALTH_DIMENSIONS,
+    Catalog,
+    DeploymentRecord,
+    generate_fleet,
+    health,
+    health_message,
+)
+from drtui.emulator.jobs import Job, JobBook
+from drtui.emulator.logtext import initial_log
+from drtui.emulator.mutations import new_deployment
+from drtui.emulator.responses import dumps
+from drtui.emulator.users import ADMIN_USER, NORMAL_USER, OWNER, ROLE_PERMISSIONS, Account
+
+LOG_LINES_KEPT = 2000
+TRAFFIC_LOG_SIZE = 1000
+_RESULT_CACHE_SIZE = 64
+
+
+class EmulatorState:
+    """One emulator's world; `reset()` rebuilds it from the seed."""
+
+    def __init__(self, config: EmulatorConfig, clock: Clock | None = None) -> None:
+        self.config = config
+        self.lock = threading.RLock()
+        self.download_base_url: str | None = None
+        self.requests: deque[dict[str, Any]] = deque(maxlen=TRAFFIC_LOG_SIZE)
+        self.downloads: deque[dict[str, Any]] = deque(maxlen=TRAFFIC_LOG_SIZE)
+        self.accounts: dict[str, Account] = {
+            config.user_token: NORMAL_USER,
+            config.admin_token: ADMIN_USER,
+        }
+        self._build(clock or Clock(config.clock))
+        self.image: PpsImage = pps_image(config.seed, config.image_size, self.clock.start)
+
+    def _build(self, clock: Clock) -> None:
+        self.clock = clock
+        self.chaos: ChaosSettings | None = self.config.chaos
+        fleet = generate_fleet(self.config.seed, self.config.deployments, clock.start)
+        self.catalog: Catalog = fleet.catalog
+        self.deployments: dict[str, DeploymentRecord] = {r.id: r for r in fleet.deployments}
+        self.live_ids: list[str] = list(self.deployments)
+        self.custom_ids: list[str] = [r.id for r in fleet.deployments if r.custom]
+        self.deleted: list[dict[str, Any]] = fleet.deleted
+        self.logs: dict[str, list[str]] = {}
+        self.prediction_logs: dict[tuple[str, str], str | None] = {}
+        self.jobs = JobBook(self.config.seed)
+        self.bundles = resource_bundles()
+        self.steps_done = 0
+        self.version = 0
+        self._rendered: dict[tuple[str, str], bytes] = {}
+        self._orders: dict[str, tuple[int, list[str]]] = {}
+        self._results: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
+        self._create_rng = random.Random(f"create:{self.config.seed}")
+
+    # -- time ------------------------------------------------------------------------------
+
+    def sync(self) -> datetime:
+        """Bring the world up to the clock: evolution steps, then jobs that came due."""
+        with self.lock:
+            target = int(self.clock.elapsed() // STEP_SECONDS)
+            while self.steps_done < target:
+                self.steps_done += 1
+                evolve_step(self, self.steps_done)
+            now = self.clock.now()
+            self.jobs.complete_due(now)
+            return now
+
+    def advance(self, seconds: float) -> datetime:
+        with self.lock:
+            self.clock.advance(seconds)
+            return self.sync()
+
+    def reset(self) -> None:
+        with self.lock:
+            self._build(Clock(self.config.clock))
+            self.requests.clear()
+            self.downloads.clear()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def role_of(self, record: DeploymentRecord, account: Account) -> str:
+        return OWNER if account.is_admin else record.user_role
+
+    def render(self, record: DeploymentRecord, account: Account) -> bytes:
+        """The deployment's JSON as `account` sees it (permissions depend on the role)."""
+        role = self.role_of(record, account)
+        key = (record.id, role)
+        body = self._rendered.get(key)
+        if body is None:
+            body = dumps({**record.doc, "permissions": list(ROLE_PERMISSIONS[role])})
+            self._rendered[key] = body
+        return body
+
+    def select(self, query: DeploymentQuery, order: str, account: Account) -> list[str]:
+        """Ids of the deployments `account` sees that match `query`, in `order` (cached)."""
+        with self.lock:
+            key = (self.version, account.id, query, order)
+            hit = self._results.get(key)
+            if hit is not None:
+                self._results.move_to_end(key)
+                return hit
+            ids = self._ordered(order)
+            if not query.is_empty():
+                records = self.deployments
+                ids = [
+                    i
+                    for i in ids
+                    if query.matches(records[i], self.role_of(records[i], account), account.id)
+                ]
+            self._results[key] = ids
+            if len(self._results) > _RESULT_CACHE_SIZE:
+                self._results.popitem(last=False)
+            return ids
+
+    def _ordered(self, order: str) -> list[str]:
+        cached = self._orders.get(order)
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        ids = sort_records(list(self.deployments.values()), order)
+        self._orders[order] = (self.version, ids)
+        return ids
+
+    def custom_log(self, deployment_id: str) -> list[str]:
+        """The custom model deployment's server log, materialised on first use."""
+        lines = self.logs.get(deployment_id)
+        if lines is None:
+            lines = initial_log(self.config.seed, deployment_id, self.clock.start)
+            self.logs[deployment_id] = lines
+        return lines
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def touch(self, deployment_id: str) -> None:
+        """Forget what was rendered or sorted for this deployment after it changed."""
+        for role in ROLE_PERMISSIONS:
+            self._rendered.pop((deployment_id, role), None)
+        self.version += 1
+
+    def set_health(
+        self, deployment_id: str, dimension: str, status: str, message: str | None = None
+    ) -> None:
+        """Force a health status (tests use it to stage a transition)."""
+        if dimension not in HEALTH_DIMENSIONS + EXTRA_HEALTH_DIMENSIONS:
+            raise ValueError(f"unknown health dimension {dimension!r}")
+        with self.lock:
+            record = self.deployments[deployment_id]
+            if message is None:
+                message = health_message(random.Random(status), dimension, status)
+            record.doc[dimension] = health(status, message, self.clock.now())
+            self.touch(deployment_id)
+
+    def append_log(self, deployment_id: str, lines: list[str]) -> None:
+        log = self.custom_log(deployment_id)
+        log.extend(lines)
+        if len(log) > LOG_LINES_KEPT:
+            del log[: len(log) - LOG_LINES_KEPT]
+
+    def update_deployment(self, deployment_id: str, changes: dict[str, Any]) -> None:
+        with self.lock:
+            self.deployments[deployment_id].doc.update(changes)
+            self.touch(deployment_id)
+
+    def delete_deployment(self, deployment_id: str) -> None:
+        """Move a deployment to the deleted list (newest first), as DELETE does."""
+        with self.lock:
+            record = self.deployments.pop(deployment_id)
+            self.live_ids.remove(deployment_id)
+            if record.custom:
+                self.custom_ids.remove(deployment_id)
+            self.deleted.insert(
+                0,
+                {
+                    "id": deployment_id,
+                    "label": record.doc["label"],
+                    "deletedAt": iso(self.clock.now()),
+                },
+            )
+            self.touch(deployment_id)
+
+    def start_job(self, description: str, result_path: str, on_done: Any = None) -> Job:
+        return self.jobs.start(
+            self.clock.now(), self.config.job_seconds, description, result_path, on_done
+        )
+
+    def erase_deleted(self, deployment_ids: list[str]) -> Job:
+        """Start the job that permanently erases deleted deployments."""
+        wanted = list(dict.fromkeys(deployment_ids))
+
+        def erase() -> str | None:
+            known = {item["id"] for item in self.deleted}
+            missing = [i for i in wanted if i not in known]
+            self.deleted = [item for item in self.deleted if item["id"] not in wanted]
+            if missing:
+                return f"Deleted deployments not found: {', '.join(missing)}"
+            return None
+
+        with self.lock:
+            return self.start_job(
+                "Permanently erase deleted deployments", "deletedDeployments/", erase
+            )
+
+    def create_deployment(self, fields: dict[str, Any], account: Account) -> tuple[str, Job]:
+        """Add a `launching` deployment that turns `active` (or `inactive`) when its job ends."""
+        with self.lock:
+            now = self.clock.now()
+            record = new_deployment(self._create_rng, now, self.catalog, fields, account)
+            self.deployments[record.id] = record
+            self.live_ids.append(record.id)
+            self.touch(record.id)
+            final_status = fields.get("status") or "active"
+
+            def launch() -> None:
+                if record.id in self.deployments:
+                    record.doc["status"] = final_status
+                    self.touch(record.id)
+
+            job = self.start_job("Deploy model", f"deployments/{record.id}/", launch)
+            return record.id, job
+
+    def request_prediction_logs(self, deployment_id: str) -> Job:
+        """Start the job that snapshots a custom model deployment's log under a new log id."""
+        with self.lock:
+            log_id = f"{self._create_rng.getrandbits(96):024x}"
+            self.prediction_logs[(deployment_id, log_id)] = None
+
+            def snapshot() -> None:
+                self.prediction_logs[(deployment_id, log_id)] = "\n".join(
+                    self.custom_log(deployment_id)[-500:]
+                )
+
+            return self.start_job(
+                "Collect custom model deployment logs",
+                f"customModelDeployments/{deployment_id}/logs/{log_id}/",
+                snapshot,
+            )

@@ -1,0 +1,50 @@
+"""Every key of the app, in one place, each with an id the config file's keymap can rebind.
+
+The footer, the `?` help screen and the command palette are all generated from these lists, so
+a key cannot exist without being documented. No default here is one that tmux or common
+terminals swallow (ctrl+s, ctrl+j, ctrl+o, ctrl+enter, F1 alone).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP_BINDINGS: list[Binding] = [
+    Binding("q", "quit", "Quit", id="app.quit"),
+    Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
+    Binding("question_mark", "help", "Help", id="app.help"),
+    Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
+]
+
+SCREEN_BINDINGS: list[Binding] = [
+    Binding("slash", "search", "Search", id="deployments.search"),
+    Binding("f", "filter", "Filter", id="deployments.filter"),
+    Binding("s", "sort", "Sort", id="deployments.sort"),
+    Binding("S", "reverse_sort", "Reverse sort", show=False, id="deployments.reverse_sort"),
+    Binding("a", "toggle_attention", "Attention/all", id="deployments.toggle_attention"),
+    Binding("r", "refresh", "Refresh", id="deployments.refresh"),
+    Binding("p", "pause", "Pause", id="deployments.pause"),
+    Binding("enter,tab", "toggle_detail", "Detail", id="deployments.toggle_detail"),
+    Binding("J", "detail_down", "Detail down", show=False, id="deployments.detail_down"),
+    Binding("K", "detail_up", "Detail up", show=False, id="deployments.detail_up"),
+    Binding("y", "copy_id", "Copy id", show=False, id="deployments.copy_id"),
+    Binding("Y", "copy_url", "Copy URL", show=False, id="deployments.copy_url"),
+    Binding("E", "events", "Events", id="deployments.events"),
+    Binding("escape", "clear", "Clear", show=False, id="deployments.clear"),
+]
+
+TABLE_BINDINGS: list[Binding] = [
+    Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+    Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+    Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+    Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+    Binding("g,home", "first", "First", show=False, id="table.first"),
+    Binding("G,end", "last", "Last", show=False, id="table.last"),
+]
+
+CLOSE_BINDINGS: list[Binding] = [
+    Binding("escape,q", "close", "Close", id="modal.close"),
+]
+"""Shared by the help, events, sort and filter screens."""
+
+ALL_BINDINGS: list[Binding] = APP_BINDINGS + SCREEN_BINDINGS + TABLE_BINDINGS + CLOSE_BINDINGS

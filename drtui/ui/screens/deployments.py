@@ -1,0 +1,360 @@
+"""The deployments monitoring screen: state, refresh loop, and the handlers that apply it.
+
+The screen owns the state (last good fleet, query, view, freshness); widgets only draw what it
+hands them; the refresh worker only posts messages. Each refresh is armed by the end of the
+previous one (set_timer, never set_interval), so a slow server cannot make refreshes pile up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Container
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+from textual.worker import Worker
+
+from drtui.api.client import DataRobotClient
+from drtui.api.query import DeploymentQuery
+from drtui.core.detail import web_url
+from drtui.core.events import EventLog
+from drtui.core.fleet import Fleet, HealthCounts, HealthTransition, summary
+from drtui.core.health import look
+from drtui.core.views import visible_rows
+from drtui.ui.keymap import SCREEN_BINDINGS
+from drtui.ui.messages import CursorMoved, FleetStale, FleetUpdated, SortRequested
+from drtui.ui.refresh import fetch_fleet
+from drtui.ui.screens.events_log import EventsScreen
+from drtui.ui.screens.filter_builder import FilterBuilder
+from drtui.ui.screens.sort_chooser import DEFAULT_ORDER, SortChooser
+from drtui.ui.settings import AppSettings
+from drtui.ui.widgets.deployment_table import DeploymentTable
+from drtui.ui.widgets.detail_pane import DetailPane
+from drtui.ui.widgets.filter_bar import FilterBar
+from drtui.ui.widgets.fleet_header import FleetHeader, Freshness
+
+WIDE = 120
+"""Terminal width from which the detail pane sits beside the table."""
+DEGRADED_SECONDS = 60.0
+"""How long a row that got worse stays marked."""
+SEARCH_DEBOUNCE = 0.4
+AGE_TICK = 5.0
+"""Coarse clock for 'updated Ns ago' and the retry countdown; lines redraw only if text changed."""
+MAX_TOASTED = 4
+
+
+class DeploymentsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = list(SCREEN_BINDINGS)
+
+    def __init__(self, settings: AppSettings, client: DataRobotClient,
+                 now: Callable[[], datetime]) -> None:
+        super().__init__()
+        self._settings = settings
+        self._client = client
+        self._now = now
+        self.query_state: DeploymentQuery = settings.query
+        self.attention = settings.attention_first
+        self.search_text = settings.query.search or ""
+        self.fleet = Fleet()
+        self._counts: dict[str, HealthCounts] = {}
+        self.events = EventLog()
+        self.freshness = Freshness()
+        self.refreshes = 0
+        self._generation = 0
+        self._failures = 0
+        self._timer: Timer | None = None
+        self._search_timer: Timer | None = None
+        self._degraded_timer: Timer | None = None
+        self._degraded_until: dict[str, float] = {}
+        self._worker: Worker[None] | None = None
+
+    # ----- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        s = self._settings
+        yield FleetHeader(profile=s.profile_name, endpoint=s.endpoint, read_only=s.read_only,
+                          ssl_warning=s.ssl_warning, id="fleet-header")
+        yield FilterBar(id="filter-bar")
+        search = Input(value=self.search_text, placeholder="search label and description",
+                       id="search", compact=True)
+        search.display = bool(self.search_text)
+        yield search
+        with Container(id="body"):
+            yield DeploymentTable(now=self._now, id="table")
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    @property
+    def table(self) -> DeploymentTable:
+        return self.query_one(DeploymentTable)
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width >= WIDE, "-wide")
+        self.table.focus()
+        self._show_view()
+        self.set_interval(AGE_TICK, self._tick)
+        self.refresh_fleet()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width >= WIDE, "-wide")
+
+    # ----- refresh loop -------------------------------------------------------------------------
+
+    @property
+    def refreshing(self) -> bool:
+        return self._worker is not None and self._worker.is_running
+
+    def refresh_fleet(self) -> None:
+        """Start a refresh unless one is in flight (the running one re-arms the timer)."""
+        if self.refreshing:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._worker = self.run_worker(
+            fetch_fleet(self, self._client, self.query_state, self.fleet,
+                        generation=self._generation, failures=self._failures,
+                        interval=self._settings.refresh_interval, now=self._now),
+            group="fleet", exit_on_error=False,
+        )
+
+    def _requery(self, query: DeploymentQuery) -> None:
+        """The query changed: drop the answer in flight, ask again now."""
+        if query == self.query_state:
+            return
+        self.query_state = query
+        self._generation += 1
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker = None
+        self._show_filters()
+        self.table.set_order(query.order_by or DEFAULT_ORDER)
+        self.refresh_fleet()
+
+    def _arm(self, delay: float) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = None if self.freshness.paused else self.set_timer(
+            max(0.0, delay), self.refresh_fleet)
+
+    def on_fleet_updated(self, message: FleetUpdated) -> None:
+        if message.generation != self._generation:
+            return
+        self._worker = None
+        self.fleet = message.diff.fleet
+        self._counts = summary(self.fleet.rows.values())
+        self._failures = 0
+        self.refreshes += 1
+        self.freshness = dataclasses.replace(self.freshness, fetched_at=message.fetched_at,
+                                             stale_since=None, reason="", retry_at=None)
+        if message.transitions:
+            self._alert(message.transitions, message.fetched_at)
+        self._show_view()
+        self._arm(self._settings.refresh_interval)
+
+    def on_fleet_stale(self, message: FleetStale) -> None:
+        if message.generation != self._generation:
+            return
+        self._worker = None
+        self._failures += 1
+        self.freshness = dataclasses.replace(
+            self.freshness, reason=message.reason, retry_at=message.retry_at,
+            stale_since=self.freshness.stale_since or self._now())
+        self._show_header()
+        if self.fleet.rows == {} and self.freshness.fetched_at is None:
+            self.table.empty_message = f"Cannot load deployments: {message.reason}"
+        self._arm((message.retry_at - self._now()).total_seconds())
+
+    def _tick(self) -> None:
+        now = self._now()
+        self.table.tick(now)
+        self._show_header()
+
+    # ----- alerts -------------------------------------------------------------------------------
+
+    def _alert(self, moves: list[HealthTransition], at: datetime) -> None:
+        self.events.extend(at, moves)
+        worse = [m for m in moves if m.worse]
+        if not worse:
+            return
+        until = time.monotonic() + DEGRADED_SECONDS
+        for move in worse:
+            self._degraded_until[move.deployment_id] = until
+        self._schedule_degraded_expiry()
+        lines = [f"{m.label}: {m.dimension} {look(m.old).word} → {look(m.new).word}"
+                 for m in worse[:MAX_TOASTED]]
+        if len(worse) > MAX_TOASTED:
+            lines.append(f"… and {len(worse) - MAX_TOASTED} more (E: events)")
+        self.notify("\n".join(lines), title="Health degraded", severity="warning",
+                    markup=False, timeout=10)
+        if self._settings.bell:
+            self.app.bell()
+
+    def _schedule_degraded_expiry(self) -> None:
+        """One timer for the earliest expiry, not a per-second sweep."""
+        if self._degraded_timer is not None:
+            self._degraded_timer.stop()
+        self.table.set_degraded(frozenset(self._degraded_until))
+        if self._degraded_until:
+            delay = min(self._degraded_until.values()) - time.monotonic()
+            self._degraded_timer = self.set_timer(max(0.0, delay), self._expire_degraded)
+
+    def _expire_degraded(self) -> None:
+        now = time.monotonic()
+        self._degraded_until = {k: v for k, v in self._degraded_until.items() if v > now}
+        self._schedule_degraded_expiry()
+
+    # ----- view ---------------------------------------------------------------------------------
+
+    def _show_view(self) -> None:
+        rows = visible_rows(self.fleet.rows.values(), attention=self.attention,
+                            search=self.search_text)
+        table = self.table
+        if not rows and self.freshness.fetched_at is not None:
+            table.empty_message = (
+                "No deployment needs attention. Press a to show all." if self.attention
+                and not self.search_text and self.fleet.rows else "No deployments match.")
+        table.set_order(self.query_state.order_by or DEFAULT_ORDER)
+        table.set_rows(rows, clock=self._now())
+        self._show_filters()
+        self._show_header()
+        self._show_detail()
+
+    def _show_filters(self) -> None:
+        self.query_one(FilterBar).show(self.query_state, attention=self.attention,
+                                       shown=len(self.table.rows), total=len(self.fleet))
+
+    def _show_header(self) -> None:
+        self.query_one(FleetHeader).show(self._counts, self.freshness, self._now())
+
+    def _show_detail(self) -> None:
+        row = self.table.cursor_row
+        self.query_one(DetailPane).show(row.source if row else None, self._now())
+
+    def on_cursor_moved(self, _: CursorMoved) -> None:
+        self._show_detail()
+
+    def on_sort_requested(self, message: SortRequested) -> None:
+        current = self.query_state.order_by or DEFAULT_ORDER
+        order = f"-{message.order_by}" if current == message.order_by else message.order_by
+        self._requery(dataclasses.replace(self.query_state, order_by=order))
+
+    # ----- search -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search_text = event.value
+        self._show_view()
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._search_server)
+
+    def _search_server(self) -> None:
+        self._requery(dataclasses.replace(self.query_state,
+                                          search=self.search_text.strip() or None))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+
+    # ----- actions ------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def action_clear(self) -> None:
+        """esc: clear the search, or close the narrow detail pane."""
+        search = self.query_one("#search", Input)
+        if search.display or self.search_text:
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            search.value = ""
+            search.display = False
+            self.search_text = ""
+            self.table.focus()
+            self._show_view()
+            self._requery(dataclasses.replace(self.query_state, search=None))
+        elif self.has_class("-detail-open"):
+            self.remove_class("-detail-open")
+
+    def action_filter(self) -> None:
+        self.app.push_screen(FilterBuilder(self.query_state), self._filter_chosen)
+
+    def _filter_chosen(self, query: DeploymentQuery | None) -> None:
+        if query is not None:
+            self.search_text = query.search or ""
+            self.query_one("#search", Input).value = self.search_text
+            self._requery(query)
+
+    def action_sort(self) -> None:
+        self.app.push_screen(SortChooser(self.query_state.order_by), self._sort_chosen)
+
+    def _sort_chosen(self, order_by: str | None) -> None:
+        if order_by is not None:
+            self._requery(dataclasses.replace(self.query_state, order_by=order_by))
+
+    def action_reverse_sort(self) -> None:
+        current = self.query_state.order_by or DEFAULT_ORDER
+        order = current[1:] if current.startswith("-") else f"-{current}"
+        self._requery(dataclasses.replace(self.query_state, order_by=order))
+
+    def action_toggle_attention(self) -> None:
+        self.attention = not self.attention
+        self._show_view()
+
+    def action_refresh(self) -> None:
+        if self.refreshing:
+            self.notify("A refresh is already running.", timeout=3)
+            return
+        self.refresh_fleet()
+
+    def action_pause(self) -> None:
+        paused = not self.freshness.paused
+        self.freshness = dataclasses.replace(self.freshness, paused=paused)
+        if paused and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._show_header()
+        if not paused:
+            self.refresh_fleet()
+
+    def action_toggle_detail(self) -> None:
+        self.toggle_class("-detail-hidden" if self.has_class("-wide") else "-detail-open")
+
+    def action_detail_down(self) -> None:
+        self.query_one(DetailPane).scroll_page_down(animate=False)
+
+    def action_detail_up(self) -> None:
+        self.query_one(DetailPane).scroll_page_up(animate=False)
+
+    def action_copy_id(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.app.copy_to_clipboard(row.id)
+            self.notify(f"Copied deployment id {row.id}", timeout=3, markup=False)
+
+    def action_copy_url(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.app.copy_to_clipboard(web_url(self._settings.endpoint, row.id))
+            self.notify("Copied the deployment's web UI URL", timeout=3)
+
+    def action_events(self) -> None:
+        self.app.push_screen(EventsScreen(self.events))
+
+    def on_unmount(self) -> None:
+        for timer in (self._timer, self._search_timer, self._degraded_timer):
+            if timer is not None:
+                timer.stop()
+

@@ -1,0 +1,47 @@
+"""`s`: choose the server-side sort among every orderBy the API accepts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from drtui.api.query import ORDER_BY_FIELDS
+from drtui.ui.keymap import CLOSE_BINDINGS
+
+DEFAULT_ORDER = "-lastPredictionTimestamp"
+"""What the API sorts by when no orderBy is sent."""
+
+
+class SortChooser(ModalScreen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = list(CLOSE_BINDINGS)
+
+    def __init__(self, current: str | None) -> None:
+        super().__init__()
+        self._current = current or DEFAULT_ORDER
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for name in ORDER_BY_FIELDS:
+            for value in (name, f"-{name}"):
+                arrow = "▼ descending" if value.startswith("-") else "▲ ascending"
+                options.append(Option(f"{name}  {arrow}", id=value))
+        with Vertical(id="sort-dialog", classes="dialog"):
+            yield Label("Sort by (server-side); S reverses the current sort", classes="title")
+            yield OptionList(*options, id="sort-options")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = options.get_option_index(self._current)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,26 @@
+"""What the CLI hands the app: resolved connection, refresh policy, initial query, looks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from drtui.api.query import DeploymentQuery
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    endpoint: str
+    token: str = field(repr=False)
+    """Never displayed, logged or put in a repr."""
+    profile_name: str = "default"
+    verify: bool | str = True
+    read_only: bool = False
+    refresh_interval: float = 30.0
+    query: DeploymentQuery = field(default_factory=DeploymentQuery)
+    """Server-side filters, search and order from --filter/--search/--order-by."""
+    theme: str | None = None
+    bell: bool = False
+    keymap: dict[str, str] = field(default_factory=dict)
+    """Binding id -> key(s), from the config file; applied with App.set_keymap."""
+    attention_first: bool = True
+    ssl_warning: str | None = None

@@ -1,0 +1,85 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from drtui.core.events import EventLog
+from drtui.core.fleet import Fleet, diff, summary, transitions
+from drtui.core.views import attention_order, narrow, visible_rows
+from tests.core.factory import deployment
+
+
+def fleet(*deployments) -> Fleet:  # type: ignore[no-untyped-def]
+    return Fleet.from_deployments(deployments)
+
+
+def test_diff_names_changed_added_removed_and_keeps_server_order() -> None:
+    old = fleet(deployment("a"), deployment("b"), deployment("c"))
+    new = fleet(deployment("a"), deployment("c", label="renamed"), deployment("d"))
+    d = diff(old, new)
+    assert d.changed == {"c"} and d.added == {"d"} and d.removed == {"b"}
+    assert d.fleet.order == ["a", "c", "d"]
+    assert diff(new, fleet(deployment("a"), deployment("c", label="renamed"),
+                           deployment("d"))).is_empty
+
+
+def test_transitions_say_worse_or_better_per_dimension() -> None:
+    old = fleet(deployment("a", service="passing", model="warning"))
+    new = fleet(deployment("a", service="warning", model="passing"))
+    moves = transitions(old, new, diff(old, new).changed)
+    assert [(m.dimension, m.old, m.new, m.worse, m.better) for m in moves] == [
+        ("service", "passing", "warning", True, False),
+        ("model", "warning", "passing", False, True),
+    ]
+    lost = fleet(deployment("a", service="unknown", model="passing"))
+    (move,) = transitions(old, lost, ["a"])[:1]
+    assert (move.new, move.worse, move.better) == ("unknown", False, False)
+
+
+def test_attention_view_is_worst_first_then_importance() -> None:
+    rows = fleet(
+        deployment("ok"),
+        deployment("warn-low", model="warning", importance="LOW"),
+        deployment("fail-low", accuracy="failing", importance="LOW"),
+        deployment("warn-crit", service="warning", importance="CRITICAL"),
+        deployment("unknown", accuracy="unknown"),
+    ).rows.values()
+    assert [r.id for r in attention_order(rows)] == ["fail-low", "warn-crit", "warn-low", "unknown"]
+
+
+def test_narrowing_matches_label_or_description_like_the_api_search() -> None:
+    rows = list(fleet(deployment("a", label="Fraud scorer"),
+                      deployment("b", label="churn", description="catches FRAUD rings")).rows.values())
+    assert [r.id for r in narrow(rows, "fraud ")] == ["a", "b"]
+    assert [r.id for r in narrow(rows, "Fraud Sc")] == ["a"]
+    assert [r.id for r in narrow(rows, "  ")] == ["a", "b"]
+    assert [r.id for r in visible_rows(rows, attention=True, search="")] == []
+
+
+def test_summary_counts_each_dimension() -> None:
+    counts = summary(fleet(deployment("a", service="failing"), deployment("b", service="odd"))
+                     .rows.values())
+    assert (counts["service"].failing, counts["service"].other) == (1, 1)
+    assert counts["model"].passing == 2
+
+
+def test_events_log_is_bounded_and_counts_what_it_dropped() -> None:
+    log = EventLog(capacity=2)
+    old = fleet(deployment("a"), deployment("b"), deployment("c"))
+    new = fleet(*(deployment(i, service="failing") for i in "abc"))
+    log.extend(datetime(2026, 1, 1, tzinfo=UTC), transitions(old, new, ["a", "b", "c"]))
+    assert [e.transition.deployment_id for e in log] == ["b", "c"]
+    assert log.dropped == 1
+    with pytest.raises(ValueError):
+        EventLog(capacity=0)
+
+
+def test_ten_thousand_rows_refilter_fast() -> None:
+    import time
+
+    rows = list(fleet(*(deployment(f"id{i}", label=f"model {i}") for i in range(10_000)))
+                .rows.values())
+    start = time.perf_counter()
+    found = narrow(rows, "model 123")
+    elapsed = time.perf_counter() - start
+    assert {r.id for r in found} == {"id123", *(f"id123{i}" for i in range(10))}
+    assert elapsed < 0.05

@@ -1,0 +1,74 @@
+"""The app against an in-process emulator: what every Pilot and snapshot test starts from.
+
+The emulator runs on its manual clock and a fixed seed, the app gets a fixed `now`, and the
+client does not retry, so every run sees the same fleet and the same screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from drtui.api.client import DataRobotClient
+from drtui.api.retry import NO_RETRY
+from drtui.emulator.app import create_app
+from drtui.emulator.config import EmulatorConfig
+from drtui.ui.app import DrtuiApp
+from drtui.ui.settings import AppSettings
+
+ENDPOINT = "http://emulator.test/api/v2"
+FIXED_NOW = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
+"""Five minutes after the emulator's manual clock starts: ages read the same in every run."""
+
+
+@dataclass
+class Harness:
+    app: DrtuiApp
+    config: EmulatorConfig
+    control: httpx.AsyncClient
+    """Speaks the emulator's control API (/_emulator/...) with the user token."""
+
+    async def requests(self, path: str = "/api/v2/deployments/") -> list[dict[str, Any]]:
+        response = await self.control.get("/_emulator/requests")
+        response.raise_for_status()
+        return [r for r in response.json()["data"] if r["path"] == path]
+
+    async def chaos(self, **settings: Any) -> None:
+        response = await self.control.put("/_emulator/chaos", json=settings)
+        response.raise_for_status()
+
+    async def calm(self) -> None:
+        (await self.control.delete("/_emulator/chaos")).raise_for_status()
+
+    async def advance(self, seconds: float) -> None:
+        response = await self.control.post("/_emulator/clock/advance", json={"seconds": seconds})
+        response.raise_for_status()
+
+
+def build_app(deployments: int = 60, seed: int = 7, **settings: Any) -> tuple[DrtuiApp, Any,
+                                                                            EmulatorConfig]:
+    """An app wired to a fresh emulator (not started: snapshot tests run it themselves)."""
+    config = EmulatorConfig(deployments=deployments, seed=seed, clock="manual")
+    emulator = create_app(config)
+    client = DataRobotClient(ENDPOINT, config.user_token, retry=NO_RETRY,
+                             transport=httpx.ASGITransport(app=emulator))
+    settings.setdefault("refresh_interval", 30.0)
+    app = DrtuiApp(AppSettings(endpoint=ENDPOINT, token=config.user_token,
+                               profile_name="test", **settings),
+                   client=client, now=lambda: FIXED_NOW)
+    return app, emulator, config
+
+
+@asynccontextmanager
+async def harness(deployments: int = 60, seed: int = 7, **settings: Any) -> AsyncIterator[Harness]:
+    app, emulator, config = build_app(deployments, seed, **settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=emulator), base_url="http://emulator.test",
+        headers={"Authorization": f"Bearer {config.user_token}"},
+    ) as control:
+        yield Harness(app, config, control)

@@ -1,0 +1,165 @@
+"""The deployments screen driven by keys against the emulator, as an on-call engineer would."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from textual.widgets import OptionList, SelectionList
+
+from drtui.core.health import is_passing
+from drtui.ui.screens.deployments import DeploymentsScreen
+from drtui.ui.screens.filter_builder import FilterBuilder
+from drtui.ui.screens.help import HelpScreen
+from drtui.ui.screens.sort_chooser import SortChooser
+from drtui.ui.widgets.fleet_header import FleetHeader
+from tests.ui.harness import harness
+from tests.ui.waiting import until
+
+
+def screen_of(app) -> DeploymentsScreen:  # type: ignore[no-untyped-def]
+    screen = app.screen_stack[1]
+    assert isinstance(screen, DeploymentsScreen)
+    return screen
+
+
+def header_text(screen: DeploymentsScreen) -> str:
+    return str(screen.query_one(FleetHeader).render())
+
+
+async def test_first_view_is_attention_worst_first_and_a_shows_all() -> None:
+    async with harness() as h, h.app.run_test(size=(160, 48)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        rows = screen.table.rows
+        assert rows and len(rows) < len(screen.fleet)
+        assert all(not all(is_passing(s) for s in row.health) for row in rows)
+        worst = [row.worst for row in rows]
+        assert worst == sorted(worst)
+        await pilot.press("a")
+        assert len(screen.table.rows) == len(screen.fleet) == 60
+
+
+async def test_search_narrows_at_once_then_asks_the_server() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        word = screen.table.rows[3].label.split()[0].lower()
+        await pilot.press("slash", *word)
+        narrowed = screen.table.rows
+        assert 0 < len(narrowed) < 60
+        assert all(word in row.haystack for row in narrowed)
+        await until(pilot, lambda: screen.refreshes == 2, what="server search")
+        searched = [parse_qs(r["query"]).get("search") for r in await h.requests()]
+        assert searched[-1] == [word]
+        assert {r.id for r in screen.table.rows} == {r.id for r in narrowed}
+        await pilot.press("escape")
+        assert len(screen.table.rows) == 60
+
+
+async def test_filter_builder_queries_the_server() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        target = next(r for r in screen.table.rows if r.health[0] in ("warning", "failing"))
+        health, importance = target.health[0], target.importance
+        await pilot.press("f")
+        assert isinstance(h.app.screen, FilterBuilder)
+        h.app.screen.query_one("#f-serviceHealth", SelectionList).select(health)
+        h.app.screen.query_one("#f-importance", SelectionList).select(importance)
+        await pilot.click("#apply")
+        await until(pilot, lambda: screen.refreshes == 2, what="filtered refresh")
+        params = parse_qs((await h.requests())[-1]["query"])
+        assert params["serviceHealth"] == [health] and params["importance"] == [importance]
+        shown = screen.table.rows
+        assert target.id in {r.id for r in shown} and len(shown) < 60
+        assert all(r.health[0] == health and r.importance == importance for r in shown)
+        assert f"serviceHealth: {health}" in str(screen.query_one("#filter-bar").render())
+
+
+async def test_sort_chooser_and_reverse_sort_on_the_server() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.press("s")
+        assert isinstance(h.app.screen, SortChooser)
+        options = h.app.screen.query_one(OptionList)
+        options.highlighted = options.get_option_index("label")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.refreshes == 2, what="sorted refresh")
+        labels = [r.source.label or "" for r in screen.table.rows]
+        assert parse_qs((await h.requests())[-1]["query"])["orderBy"] == ["label"]
+        assert labels == sorted(labels, key=str.lower) or labels == sorted(labels)
+        await pilot.press("S")
+        await until(pilot, lambda: screen.refreshes == 3, what="reversed refresh")
+        assert parse_qs((await h.requests())[-1]["query"])["orderBy"] == ["-label"]
+        assert [r.source.label for r in screen.table.rows] == labels[::-1]
+
+
+async def test_refresh_applies_the_diff_and_keeps_the_cursor_on_the_same_deployment() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.press("j", "j", "j", "j", "j")
+        chosen = screen.table.cursor_id
+        before = [r.id for r in screen.table.rows]
+        await h.advance(6 * 3600)
+        await pilot.press("r")
+        await until(pilot, lambda: screen.refreshes == 2, what="second refresh")
+        after = [r.id for r in screen.table.rows]
+        assert after != before  # last-prediction order moved
+        assert screen.table.cursor_id == chosen
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == chosen
+
+
+async def test_outage_keeps_data_visibly_stale_then_recovers() -> None:
+    async with harness(attention_first=False, refresh_interval=0.3) as h, \
+            h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await h.chaos(outage=True)
+        await until(pilot, lambda: screen.freshness.stale_since is not None, what="stale")
+        assert "STALE since" in header_text(screen)
+        assert "retrying in" in header_text(screen)
+        assert len(screen.table.rows) == 60  # last good data kept
+        refreshes = screen.refreshes
+        await h.calm()
+        await until(pilot, lambda: screen.refreshes > refreshes, what="recovery")
+        assert screen.freshness.stale_since is None
+        assert "updated" in header_text(screen) and "STALE" not in header_text(screen)
+
+
+async def test_degradation_alerts_marks_the_row_and_logs_the_event() -> None:
+    async with harness(attention_first=False, bell=True) as h, \
+            h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        bells: list[None] = []
+        h.app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
+        for step in range(2, 12):
+            await h.advance(3600)
+            await pilot.press("r")
+            await until(pilot, lambda step=step: screen.refreshes == step, what="refresh")
+            if any(e.transition.worse for e in screen.events):
+                break
+        worse = [e.transition for e in screen.events if e.transition.worse]
+        assert worse, "the emulator's clock should degrade some deployment within 10 hours"
+        assert worse[-1].deployment_id in screen.table._degraded
+        assert any("Health degraded" in (n.title or "") for n in h.app._notifications)
+        assert bells
+        await pilot.press("E")
+        assert worse[-1].label in str(h.app.screen.query_one("#events-body").render())
+
+
+async def test_help_lists_the_screen_keys_and_copy_puts_the_id_on_the_clipboard() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.press("y")
+        assert h.app.clipboard == screen.table.cursor_id
+        await pilot.press("question_mark")
+        assert isinstance(h.app.screen, HelpScreen)
+        text = str(h.app.screen.query_one("#help-body").render())
+        for description in ("Search", "Filter", "Sort", "Refresh", "Pause", "Events", "Quit"):
+            assert description in text
+        await pilot.press("escape")
+        assert h.app.screen is screen
