@@ -144,6 +144,11 @@ def resolve_config(
 
     chosen = _connection_source(flags, environ, drtui_file, drconfig_path(home), toml_path)
     warnings += chosen.warnings
+    if flags.token:
+        warnings.append(
+            "A token given on the command line is visible to other users in the process list; "
+            "prefer DATAROBOT_API_TOKEN or a profile's token_command."
+        )
     if not chosen.token and chosen.token_command:
         token = run_token_command(chosen.token_command, source=chosen.source)
     else:

@@ -7,7 +7,7 @@ a pydantic ``ValidationError`` or a ``KeyError``.
 
 from __future__ import annotations
 
-import json
+import gc
 import socket
 import ssl
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +25,7 @@ from drtui.api.errors import (
     error_from_status,
     parse_retry_after,
 )
+from drtui.api.models import ErrorBody
 from drtui.api.retry import NO_RETRY, RetryPolicy
 
 T = TypeVar("T")
@@ -135,6 +136,8 @@ class HttpCore:
             else:
                 if response.status_code < 400:
                     return response
+                if method == "DELETE" and attempt > 1 and response.status_code == 404:
+                    return response  # an earlier attempt deleted it; its answer was lost
                 error = self.status_error(response)
                 if response.status_code not in policy.statuses:
                     raise error
@@ -149,7 +152,7 @@ class HttpCore:
     def parse(self, response: httpx.Response, adapter: pydantic.TypeAdapter[T]) -> T:
         """Validate a JSON body into a model; a body that cannot be read is a BadResponseError."""
         try:
-            return adapter.validate_json(response.content)
+            return _validate_without_gc(adapter, response.content)
         except pydantic.ValidationError as exc:
             not_json = any(e["type"] == "json_invalid" for e in exc.errors())
             what = "is not valid JSON" if not_json else "does not have the documented shape"
@@ -165,19 +168,20 @@ class HttpCore:
 
     def status_error(self, response: httpx.Response) -> DataRobotError:
         """The error for a 4xx/5xx response whose body has been read."""
-        body: Any = None
-        if "json" in response.headers.get("Content-Type", ""):
-            try:
-                body = json.loads(response.content)
-            except ValueError:
-                body = None
+        body: dict[str, Any] | None = None
+        try:
+            parsed = ErrorBody.model_validate_json(response.content)
+        except pydantic.ValidationError:
+            parsed = None  # an HTML error page from a proxy, say: the status alone must do
+        if parsed is not None:
+            body = {"message": parsed.message, "errors": parsed.errors}
         request = response.request
         error = error_from_status(
             response.status_code,
             host=request.url.netloc.decode("ascii"),
             method=request.method,
             path=self.endpoint_name(request.method, request.url).split(" ", 1)[1],
-            body=body if isinstance(body, dict) else None,
+            body=body,
             headers=response.headers,
         )
         return self.scrub(error)
@@ -209,6 +213,24 @@ class HttpCore:
             error.message = error.message.replace(self._token, "[token]")
             error.args = (error.message,)
         return error
+
+
+def _validate_without_gc(adapter: pydantic.TypeAdapter[T], content: bytes) -> T:
+    """Validate with the cyclic garbage collector paused.
+
+    A page of 100 deployments allocates a few thousand small objects; with the collector on,
+    its older generations rescan every record already parsed, page after page, which made
+    reading a 10,000-deployment fleet four times slower. Pydantic models hold no reference
+    cycles, so nothing is lost by pausing it for the few milliseconds a page takes.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return adapter.validate_json(content)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _connect_reason(exc: BaseException) -> str:

@@ -69,6 +69,11 @@ async def follow_job(
     schedule: PollSchedule | None = None,
 ) -> JobResult:
     """Poll ``status_url`` until the job succeeds (303 or COMPLETED) or fails (raises)."""
+    if not core.same_origin(status_url):
+        raise BadResponseError(
+            f"{core.host} pointed a job's status at another host; it was not followed.",
+            host=core.host,
+        )
     plan = schedule or PollSchedule()
     policy = core.retry
     started = policy.clock()

@@ -86,8 +86,10 @@ async def _follow_next(
 
 def _first_leaf(group: BaseExceptionGroup[Exception]) -> Exception:
     """The first real error, so callers see a DataRobotError, not an ExceptionGroup."""
-    first: Exception = group.exceptions[0]
-    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
+    first = group.exceptions[0]
+    if isinstance(first, BaseExceptionGroup):
+        return _first_leaf(first)
+    return first
 
 
 def _unique(records: list[T]) -> list[T]:

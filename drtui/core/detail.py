@@ -15,7 +15,7 @@ from drtui.core.health import DIMENSION_TITLES, DIMENSIONS, look
 from drtui.core.sanitize import clean
 
 if TYPE_CHECKING:
-    from drtui.api.models import Deployment, HealthSummary
+    from drtui.api.models import Deployment, HealthSummary, Owner
 
 Field = tuple[str, str]
 Section = tuple[str, list[Field]]
@@ -60,6 +60,13 @@ def sections(deployment: Deployment, now: datetime) -> list[Section]:
     healths = (d.service_health, d.model_health, d.accuracy_health)
     for dimension, summary in zip(DIMENSIONS, healths, strict=True):
         out.append((f"{DIMENSION_TITLES[dimension]} health", _health(summary)))
+    # Newer servers report more dimensions; shown when sent, not tracked by the table.
+    for title, summary in (("Fairness health", d.fairness_health),
+                           ("Custom metrics health", d.custom_metrics_health),
+                           ("Actuals timeliness health", d.actuals_timeliness_health),
+                           ("Predictions timeliness health", d.predictions_timeliness_health)):
+        if summary is not None:
+            out.append((title, _health(summary)))
     out += [
         ("Model", _model(d)),
         ("Model package", [
@@ -147,14 +154,19 @@ def _environment(d: Deployment) -> list[Field]:
     ]
 
 
+def _person(person: Owner) -> str:
+    name = " ".join(clean(p, limit=60) for p in (person.first_name, person.last_name) if p)
+    return f"{name or '—'} <{_text(person.email)}> [{_text(person.id)}]"
+
+
 def _owners(d: Deployment) -> list[Field]:
     o = d.owners
     if o is None:
-        return [("owners", "—")]
+        return [("owners", "—")] + ([("created by", _person(d.creator))] if d.creator else [])
     fields: list[Field] = [("count", _text(o.count))]
-    for owner in o.preview:
-        name = " ".join(clean(p, limit=60) for p in (owner.first_name, owner.last_name) if p)
-        fields.append((name or "owner", f"{_text(owner.email)} [{_text(owner.id)}]"))
+    if d.creator is not None:
+        fields.append(("created by", _person(d.creator)))
+    fields += [("owner", _person(owner)) for owner in o.preview]
     return fields
 
 

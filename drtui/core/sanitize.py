@@ -33,6 +33,10 @@ def clean(value: object, *, limit: int = 2000) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if text.isprintable() and text.strip() == text:
+        # Fast path for the usual label: no control, format (bidi, zero-width) or separator
+        # characters, which is exactly what str.isprintable() rules out.
+        return text if len(text) <= limit else text[: limit - 1] + "…"
     if len(text) > limit * 4:
         text = text[: limit * 4]
     text = _ESCAPE_SEQUENCE.sub("", text)

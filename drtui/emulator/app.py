@@ -18,7 +18,7 @@ from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.responses import ApiError, error_response
 from drtui.emulator.routes import catalogues, control, custom_models, deployments, system
 from drtui.emulator.state import EmulatorState
-from drtui.emulator.traffic import DroppableStarlette, TrafficMiddleware
+from drtui.emulator.traffic import DroppableStarlette, Recorder, TrafficMiddleware
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -35,7 +35,9 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return error_response(500, "Internal server error.")
 
 
-def _request_recorder(state: EmulatorState):  # type: ignore[no-untyped-def]
+def _request_recorder(state: EmulatorState) -> Recorder:
+    """Log API traffic (never control calls) for GET /_emulator/requests, without the token."""
+
     def record(scope: Scope, status: int | None) -> None:
         path: str = scope["path"]
         if not path.startswith("/api/"):

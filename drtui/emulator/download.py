@@ -78,9 +78,14 @@ class BlobResponse(Response):
     """Streams a slice of the image, cutting the connection after `drop_after` bytes if set."""
 
     def __init__(
-        self, blob: bytes, first: int, last: int, status: int, headers: dict[str, str],
+        self,
+        blob: bytes,
+        first: int,
+        last: int,
+        status: int,
+        headers: dict[str, str],
         drop_after: int | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(status_code=status, headers=headers, media_type="application/gzip")
         self.headers["content-length"] = str(last - first + 1)
         self.view = memoryview(blob)[first : last + 1]

@@ -41,23 +41,28 @@ def evolve_step(state: EmulatorState, step: int) -> None:
     ids = state.live_ids
     if not ids:
         return
-    for _ in range(max(5, len(ids) // 50)):
+    for _ in range(max(10, len(ids) // 50)):
         _maybe_change_health(state, rng.choice(ids), rng.choice(HEALTH_DIMENSIONS), rng, at)
-    for _ in range(max(3, len(ids) // 20)):
+    for _ in range(max(3, len(ids) // 40)):
         _record_traffic(state, rng.choice(ids), rng, at)
     if step % STEPS_PER_DAY == 0:
-        for deployment_id in ids:
-            rates = state.deployments[deployment_id].doc["predictionUsage"]["dailyRates"]
-            rates[:] = [*rates[1:], 0]
-            state.touch(deployment_id)
+        roll_over_day(state)
     custom = state.custom_ids
-    for _ in range(min(len(custom), max(1, len(custom) // 10))):
+    for _ in range(min(len(custom), max(2, len(custom) // 50))):
         deployment_id = rng.choice(custom)
         lines = [
             log_line(rng, at - timedelta(seconds=rng.uniform(0, STEP_SECONDS)))
             for _ in range(rng.randint(1, 3))
         ]
         state.append_log(deployment_id, sorted(lines))
+
+
+def roll_over_day(state: EmulatorState) -> None:
+    """A new day: the oldest daily rate drops out and today starts at zero."""
+    for deployment_id in state.live_ids:
+        rates = state.deployments[deployment_id].doc["predictionUsage"]["dailyRates"]
+        rates[:] = [*rates[1:], 0]
+        state.touch(deployment_id)
 
 
 def _maybe_change_health(
@@ -86,7 +91,7 @@ def _record_traffic(
     usage = doc["predictionUsage"]
     rates = usage["dailyRates"]
     typical = max(rates[:-1] or [1]) or 1
-    rates[-1] += rng.randint(1, max(1, typical // 200))
+    rates[-1] += 1 + int(rng.random() * max(1, typical // 200))
     when = at - timedelta(seconds=rng.uniform(0, STEP_SECONDS))
     record.last_prediction = when.timestamp()
     usage["lastTimestamp"] = iso(when)

@@ -116,11 +116,11 @@ def health_message(rng: random.Random, dimension: str, status: str) -> str:
 def generate_fleet(seed: int, count: int, now: datetime) -> Fleet:
     """The initial world for `seed`: `count` live deployments and a few deleted ones."""
     rng = random.Random(seed)
-    people = [
-        Account(object_id(rng), f"{first.lower()}.{last.lower()}@example.com", first, last, False)
-        for first in words.FIRST_NAMES[:20]
-        for last in (rng.choice(words.LAST_NAMES),)
-    ]
+    people = []
+    for first in words.FIRST_NAMES[:20]:
+        last = rng.choice(words.LAST_NAMES)
+        email = f"{first.lower()}.{last.lower()}@example.com"
+        people.append(Account(object_id(rng), email, first, last, False))
     environments = [
         {
             "id": object_id(rng),

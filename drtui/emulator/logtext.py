@@ -44,12 +44,13 @@ def log_line(rng: random.Random, at: datetime) -> str:
         level, templates = "WARNING", _WARNING
     else:
         level, templates = "ERROR", _ERROR
+    number = rng.random()
     text = rng.choice(templates).format(
-        ms=rng.randint(3, 2400),
-        rows=rng.randint(1, 5000),
-        worker=rng.randint(1, 8),
-        replicas=rng.randint(1, 6),
-        pct=rng.randint(70, 98),
+        ms=3 + int(number * 2400),
+        rows=1 + int(number * 7919) % 5000,
+        worker=1 + int(number * 8),
+        replicas=1 + int(number * 6),
+        pct=70 + int(number * 29),
     )
     line = f"{iso(at)} {level:<7} [uwsgi] {text}"
     if level == "ERROR" and rng.random() < 0.5:

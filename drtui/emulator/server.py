@@ -14,6 +14,7 @@ import time
 from types import TracebackType
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
@@ -39,9 +40,10 @@ def _url(host: str, sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
-def _uvicorn(app: object) -> uvicorn.Server:
+def _uvicorn(app: ASGIApp) -> uvicorn.Server:
+    """h11 explicitly: the chaos drop relies on its cycle exposing the transport."""
     config = uvicorn.Config(
-        app,  # type: ignore[arg-type]
+        app,
         loop="asyncio",
         http="h11",
         lifespan="off",

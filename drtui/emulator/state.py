@@ -17,7 +17,7 @@ from typing import Any
 from drtui.emulator.catalogue import PpsImage, pps_image, resource_bundles
 from drtui.emulator.clock import Clock, iso
 from drtui.emulator.config import ChaosSettings, EmulatorConfig
-from drtui.emulator.evolve import STEP_SECONDS, evolve_step
+from drtui.emulator.evolve import STEP_SECONDS, STEPS_PER_DAY, evolve_step, roll_over_day
 from drtui.emulator.filters import DeploymentQuery, sort_records
 from drtui.emulator.fleet import (
     EXTRA_HEALTH_DIMENSIONS,
@@ -28,13 +28,16 @@ from drtui.emulator.fleet import (
     health,
     health_message,
 )
-from drtui.emulator.jobs import Job, JobBook
+from drtui.emulator.jobs import Job, JobBook, JobEffect
 from drtui.emulator.logtext import initial_log
 from drtui.emulator.mutations import new_deployment
 from drtui.emulator.responses import dumps
 from drtui.emulator.users import ADMIN_USER, NORMAL_USER, OWNER, ROLE_PERMISSIONS, Account
 
 LOG_LINES_KEPT = 2000
+WALL_BACKLOG_STEPS = 180
+"""A wall clock more than this many simulated minutes behind (a laptop that slept) skips ahead
+rather than replaying every minute; manual clocks always replay for determinism."""
 TRAFFIC_LOG_SIZE = 1000
 _RESULT_CACHE_SIZE = 64
 
@@ -81,6 +84,12 @@ class EmulatorState:
         """Bring the world up to the clock: evolution steps, then jobs that came due."""
         with self.lock:
             target = int(self.clock.elapsed() // STEP_SECONDS)
+            if self.clock.mode == "wall" and target - self.steps_done > WALL_BACKLOG_STEPS:
+                resume = target - WALL_BACKLOG_STEPS
+                days = resume // STEPS_PER_DAY - self.steps_done // STEPS_PER_DAY
+                for _ in range(min(7, days)):
+                    roll_over_day(self)
+                self.steps_done = resume
             while self.steps_done < target:
                 self.steps_done += 1
                 evolve_step(self, self.steps_done)
@@ -200,7 +209,9 @@ class EmulatorState:
             )
             self.touch(deployment_id)
 
-    def start_job(self, description: str, result_path: str, on_done: Any = None) -> Job:
+    def start_job(
+        self, description: str, result_path: str, on_done: JobEffect | None = None
+    ) -> Job:
         return self.jobs.start(
             self.clock.now(), self.config.job_seconds, description, result_path, on_done
         )

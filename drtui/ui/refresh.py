@@ -17,8 +17,9 @@ from textual.message_pump import MessagePump
 
 from drtui.api.client import DataRobotClient
 from drtui.api.errors import DataRobotError, RateLimitedError
+from drtui.api.models import Deployment
 from drtui.api.query import DeploymentQuery
-from drtui.core.fleet import Fleet, diff, transitions
+from drtui.core.fleet import Fleet, FleetDiff, HealthTransition, diff, transitions
 from drtui.ui.messages import FleetStale, FleetUpdated
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,9 @@ async def fetch_fleet(
     """Fetch every page for `query` and post FleetUpdated, or FleetStale with the reason."""
     try:
         deployments = await client.list_all_deployments(query)
-        fleet = Fleet.from_deployments(deployments)
-        changes = diff(base, fleet)
-        moves = transitions(base, fleet, changes.changed)
+        # Building 10,000 rows and diffing them is CPU work: off the event loop, so keys and
+        # repaints stay responsive meanwhile.
+        changes, moves = await asyncio.to_thread(_compare, base, deployments)
         target.post_message(FleetUpdated(changes, moves, now(), generation))
     except asyncio.CancelledError:
         raise
@@ -66,6 +67,12 @@ async def fetch_fleet(
         retry_at = now() + timedelta(seconds=backoff(failures + 1, interval))
         reason = f"unexpected error ({type(error).__name__}); details in the log file"
         target.post_message(FleetStale(reason, retry_at, generation))
+
+
+def _compare(base: Fleet, deployments: list[Deployment]) -> tuple[FleetDiff, list[HealthTransition]]:
+    fleet = Fleet.from_deployments(deployments)
+    changes = diff(base, fleet)
+    return changes, transitions(base, fleet, changes.changed)
 
 
 def _one_line(text: str) -> str:

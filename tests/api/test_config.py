@@ -64,6 +64,17 @@ def test_flags_win_over_everything(dirs, every_source) -> None:
     config = resolve(dirs, every_source, endpoint="https://flag.test", token="flag-token")
     assert (config.endpoint, config.token) == ("https://flag.test/api/v2", "flag-token")
     assert config.source == "the command line"
+    assert any("process list" in w for w in config.warnings)
+
+
+def test_token_alone_in_the_environment_means_datarobot_cloud(dirs) -> None:
+    config = resolve(dirs, {"DATAROBOT_API_TOKEN": "t"})
+    assert (config.endpoint, config.token) == ("https://app.datarobot.com/api/v2", "t")
+
+
+def test_token_flag_without_endpoint_is_refused(dirs) -> None:
+    with pytest.raises(ConfigError, match="--token was given without --endpoint"):
+        resolve(dirs, ALL_SOURCES_ENV, token="x")
 
 
 def test_environment_wins_over_files(dirs, every_source) -> None:

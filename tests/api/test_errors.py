@@ -159,3 +159,14 @@ async def test_long_multiline_server_messages_are_flattened(mock_client: MakeCli
 def test_client_and_errors_do_not_show_the_token() -> None:
     client = DataRobotClient("https://h/api/v2", TOKEN)
     assert TOKEN not in repr(client) and TOKEN not in str(client)
+
+
+async def test_an_html_error_page_still_gives_the_status_sentence(mock_client: MakeClient) -> None:
+    error = await _raised(
+        mock_client,
+        httpx.Response(502, text="<html>Bad Gateway</html>", headers={"Content-Type": "text/html"}),
+    )
+    assert isinstance(error, errors.ServerError)
+    assert str(error) == (
+        "dr.example.test failed with 502 on GET /deployments/dep-1/ (no request id)."
+    )

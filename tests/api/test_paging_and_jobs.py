@@ -254,3 +254,20 @@ async def test_requests_carry_bearer_token_and_user_agent(mock_client: MakeClien
     assert seen[0].headers["Authorization"].startswith("Bearer ")
     assert seen[0].headers["User-Agent"].startswith("drtui/")
     assert str(seen[0].url) == f"{ENDPOINT}/version/"
+
+
+async def test_job_status_on_another_host_is_not_polled(mock_client: MakeClient) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(202, headers={"Location": "https://evil.test/api/v2/status/1/"})
+
+    with pytest.raises(errors.BadResponseError, match="another host"):
+        await mock_client(handler).request_custom_model_deployment_logs("c1")
+    assert [r.url.host for r in seen] == ["dr.example.test"]
+
+
+async def test_202_without_location_is_a_bad_response(mock_client: MakeClient) -> None:
+    with pytest.raises(errors.BadResponseError, match="without a Location header"):
+        await mock_client(lambda r: httpx.Response(202)).request_custom_model_deployment_logs("c1")

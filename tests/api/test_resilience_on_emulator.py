@@ -73,6 +73,14 @@ async def test_429_is_retried_after_the_servers_retry_after(
     assert statuses[-3:] == [429, 429, 200]
 
 
+async def test_429_surfaces_when_retries_are_off(emulator: Emulator) -> None:
+    await emulator.chaos(rateLimitRate=1, retryAfter=9, times=1)
+    with pytest.raises(errors.RateLimitedError) as caught:
+        await emulator.client(retry=RetryPolicy(max_attempts=1)).version()
+    assert caught.value.retry_after == 9
+    assert "retry after 9 seconds" in str(caught.value)
+
+
 @pytest.mark.parametrize("status", [502, 503, 504])
 async def test_gateway_errors_are_retried(
     emulator: Emulator, fake_time: FakeTime, status: int

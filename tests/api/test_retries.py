@@ -101,6 +101,14 @@ async def test_patch_and_delete_of_a_deployment_are_retried(mock_client: MakeCli
     assert seen == ["PATCH", "PATCH", "PATCH", "DELETE"]
 
 
+async def test_a_retried_delete_that_already_happened_is_success(mock_client: MakeClient) -> None:
+    seen, handler = flaky(json_response(502, {}), then=json_response(404, {"message": "gone"}))
+    await mock_client(handler).delete_deployment("d1")
+    assert seen == ["DELETE", "DELETE"]
+    with pytest.raises(errors.NotFoundError):
+        await mock_client(lambda r: json_response(404, {})).delete_deployment("d1")
+
+
 async def test_erase_patch_starts_a_job_and_is_not_retried(mock_client: MakeClient) -> None:
     seen, handler = flaky(json_response(503, {}), then=httpx.Response(202))
     with pytest.raises(errors.ServerError):
@@ -146,3 +154,15 @@ async def test_retry_hook_is_told_about_each_retry(mock_client: MakeClient) -> N
     )
     await client.version()
     assert told == [("ServerError", 0.5)]
+
+
+def test_retry_after_forms() -> None:
+    from datetime import UTC, datetime
+
+    from drtui.api.errors import parse_retry_after
+
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("3") == 3
+    assert parse_retry_after("Thu, 01 Jan 2026 12:00:30 GMT", now=now) == 30
+    assert parse_retry_after("Thu, 01 Jan 2026 11:00:00 GMT", now=now) == 0
+    assert parse_retry_after("soon") is None and parse_retry_after("-1") is None

@@ -54,7 +54,9 @@ def main() -> int:
     ratio = official_seconds / drtui_seconds
     print(f"fleet: {args.deployments:,} deployments on the emulator")
     print(f"drtui list_all_deployments:   {drtui_seconds:7.2f} s  ({drtui_count:,} deployments)")
-    print(f"datarobot Deployment.list():  {official_seconds:7.2f} s  ({official_count:,} deployments)")
+    print(
+        f"datarobot Deployment.list():  {official_seconds:7.2f} s  ({official_count:,} deployments)"
+    )
     verdict = "within" if ratio >= BUDGET else "MISSES"
     print(f"drtui is {ratio:.1f}x faster; budget >= {BUDGET:g}x: {verdict} budget")
     if drtui_count != official_count:

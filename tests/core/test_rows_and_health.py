@@ -60,13 +60,17 @@ def test_numbers_and_ages_are_compact() -> None:
 
 
 def test_detail_covers_every_group_and_unknown_server_fields() -> None:
-    d = deployment(fairnessHealth={"status": "failing"}, governance={"approvalStatus": "PENDING"})
+    d = deployment(fairnessHealth={"status": "failing"}, governance={"approvalStatus": "PENDING"},
+                   capabilities={"supportsDrift": True}, creator={"firstName": "Bo", "email": "b@x"})
     titles = [title for title, _ in sections(d, NOW)]
     for group in ("Deployment", "Service health", "Model health", "Accuracy health", "Model",
                   "Model package", "Prediction environment", "Governance", "Owners",
                   "Permissions", "Settings", "Tags", "Usage", "Default prediction server",
-                  "Other fields from the server"):
+                  "Fairness health", "Other fields from the server"):
         assert group in titles
+    assert dict(dict(sections(d, NOW))["Other fields from the server"]) == {
+        "capabilities": "supportsDrift=True"}
+    assert ("created by", "Bo <b@x> [—]") in dict(sections(d, NOW))["Owners"]
     usage = dict(dict(sections(d, NOW))["Usage"])
     assert usage["last prediction"].startswith("2 h ago")
     assert web_url("https://app.example.com/api/v2/", "abc") == \

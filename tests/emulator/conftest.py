@@ -76,7 +76,9 @@ def http(server: EmulatorServer) -> Iterator[httpx.Client]:
         yield session
 
 
-async def fetch_all(client: httpx.AsyncClient, params: dict[str, str] | None = None) -> list[dict]:
+async def fetch_all(
+    client: httpx.AsyncClient, params: dict[str, str | list[str]] | None = None
+) -> list[dict]:
     """Every deployment of a listing, following `next` links to the end."""
     response = await client.get("/api/v2/deployments/", params={**(params or {}), "limit": "100"})
     items: list[dict] = []

@@ -131,3 +131,15 @@ def test_large_fleet_has_unique_ids_and_varied_labels() -> None:
     statuses = [r.doc["status"] for r in state.deployments.values()]
     assert statuses.count("active") > 7_000
     assert {"inactive", "launching", "errored"} <= set(statuses)
+
+
+def test_wall_clock_after_a_long_sleep_skips_ahead_but_rolls_the_days(
+    config: EmulatorConfig,
+) -> None:
+    state = EmulatorState(config.with_changes(clock="wall"))
+    state.advance(8 * 24 * 3600)  # the replayed last 3 hours cross into day 8
+    assert state.steps_done == int(state.clock.elapsed() // 60)
+    for record in state.deployments.values():
+        assert record.doc["predictionUsage"]["dailyRates"][:5] == [0] * 5
+    live = [r for r in state.deployments.values() if r.doc["status"] == "active"]
+    assert any(sum(r.doc["predictionUsage"]["dailyRates"][5:]) > 0 for r in live)

@@ -240,3 +240,13 @@ async def test_get_one_deployment_matches_the_list_entry(client: httpx.AsyncClie
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/json"
     assert "message" in missing.json()
+
+
+async def test_tag_filters_match_any_value_and_combine_with_and(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/api/v2/deployments/?tagKeys=nope")).json()["totalCount"] == 0
+    everything = await fetch_all(client)
+    both = await fetch_all(client, {"tagKeys": "team", "tagValues": ["risk", "fraud"]})
+    assert _ids(both) == [
+        d["id"] for d in everything if any(t["value"] in ("risk", "fraud") for t in d["tags"])
+    ]
+    assert 0 < len(both) < 200

@@ -86,6 +86,7 @@ class DeploymentsScreen(Screen[None]):
         yield FilterBar(id="filter-bar")
         search = Input(value=self.search_text, placeholder="search label and description",
                        id="search", compact=True)
+        search.cursor_blink = False  # a blinking cursor repaints twice a second over SSH
         search.display = bool(self.search_text)
         yield search
         with Container(id="body"):

@@ -107,11 +107,6 @@ class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._clock = clock
         self._repaint_changed()
 
-    def select(self, deployment_id: str) -> None:
-        if deployment_id in self._index:
-            self._move_cursor_to(self._index[deployment_id], announce=True)
-            self._repaint_changed()
-
     def watch_empty_message(self) -> None:
         self._repaint_changed()
 

@@ -1,0 +1,154 @@
+"""Run a command in a real pseudo-terminal and time what it writes: the benchmarks' eyes.
+
+Headless Pilot runs draw nothing, so latency and bandwidth are measured here, on the bytes a
+terminal would receive. The harness answers Textual's synchronized-output query, so every frame
+arrives wrapped in begin/end markers and a frame's end is a byte-exact event.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import termios
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_SUPPORTED = b"\x1b[?2026;2$y"
+SYNC_END = b"\x1b[?2026l"
+
+
+@dataclass
+class Chunk:
+    at: float
+    data: bytes
+
+
+@dataclass
+class PtyApp:
+    """A child process on a pty of a given size, with its output recorded as it arrives."""
+
+    argv: Sequence[str]
+    env: Mapping[str, str]
+    columns: int = 200
+    lines: int = 50
+    chunks: list[Chunk] = field(default_factory=list)
+    started: float = 0.0
+    pid: int = 0
+    _fd: int = -1
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _reader: threading.Thread | None = None
+
+    def start(self) -> PtyApp:
+        self.started = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # child
+            os.execvpe(self.argv[0], list(self.argv), {**self.env, "TERM": "xterm-256color"})
+        self.pid, self._fd = pid, fd
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", self.lines, self.columns, 0, 0))
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        return self
+
+    def _read(self) -> None:
+        while True:
+            try:
+                ready, _, _ = select.select([self._fd], [], [], 0.5)
+                if not ready:
+                    if self._exited():
+                        return
+                    continue
+                data = os.read(self._fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            now = time.perf_counter()
+            if SYNC_QUERY in data:
+                os.write(self._fd, SYNC_SUPPORTED)
+            with self._lock:
+                self.chunks.append(Chunk(now, data))
+
+    def _exited(self) -> bool:
+        try:
+            return os.waitpid(self.pid, os.WNOHANG) != (0, 0)
+        except ChildProcessError:
+            return True
+
+    def send(self, keys: str) -> float:
+        at = time.perf_counter()
+        os.write(self._fd, keys.encode())
+        return at
+
+    def output_since(self, at: float) -> bytes:
+        with self._lock:
+            return b"".join(c.data for c in self.chunks if c.at >= at)
+
+    def bytes_since(self, at: float) -> int:
+        return len(self.output_since(at))
+
+    def wait_for(self, needle: bytes, since: float = 0.0, timeout: float = 60.0) -> float:
+        """Time at which the end of the first frame containing `needle` arrived."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            with self._lock:
+                seen = b""
+                for chunk in self.chunks:
+                    if chunk.at < since:
+                        continue
+                    seen += chunk.data
+                    if needle in seen and SYNC_END in seen[seen.index(needle):]:
+                        return chunk.at
+            time.sleep(0.005)
+        raise TimeoutError(f"{needle!r} did not appear within {timeout} s")
+
+    def next_frame_end(self, since: float, timeout: float = 5.0) -> float | None:
+        """Arrival time of the first frame end after `since` (None if nothing was drawn)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            with self._lock:
+                seen = b""
+                for chunk in self.chunks:
+                    if chunk.at < since:
+                        continue
+                    seen += chunk.data
+                    if SYNC_END in seen:
+                        return chunk.at
+            time.sleep(0.001)
+        return None
+
+    def wait_quiet(self, gap: float = 0.5, timeout: float = 30.0) -> None:
+        """Return once nothing has been written for `gap` seconds, counted from now at the earliest."""
+        called = time.perf_counter()
+        deadline = called + timeout
+        while time.perf_counter() < deadline:
+            with self._lock:
+                last = max(self.chunks[-1].at if self.chunks else self.started, called)
+            if time.perf_counter() - last >= gap:
+                return
+            time.sleep(gap / 5)
+        raise TimeoutError("the app never went quiet")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the child so far, from /proc."""
+        with open(f"/proc/{self.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    def stop(self) -> None:
+        try:
+            self.send("q")
+            for _ in range(50):
+                if self._exited():
+                    return
+                time.sleep(0.05)
+            os.kill(self.pid, signal.SIGTERM)
+        except OSError:
+            pass

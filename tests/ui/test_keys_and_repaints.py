@@ -1,0 +1,105 @@
+"""Keys beyond the main flows: palette, pause, keymap overrides, header sort, narrow detail;
+and the SSH-bandwidth promise that an unchanged refresh repaints nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from textual.geometry import Region
+
+from drtui.ui.screens.deployments import DeploymentsScreen
+from drtui.ui.screens.events_log import EventsScreen
+from tests.ui.harness import harness
+from tests.ui.waiting import until
+
+
+def screen_of(app: Any) -> DeploymentsScreen:
+    screen = app.screen_stack[1]
+    assert isinstance(screen, DeploymentsScreen)
+    return screen
+
+
+async def test_command_palette_runs_screen_actions() -> None:
+    async with harness() as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.press("ctrl+p", *"Events", "enter")
+        await until(pilot, lambda: isinstance(h.app.screen, EventsScreen), what="events screen")
+
+
+async def test_pause_stops_refreshing_and_resume_refreshes_at_once() -> None:
+    async with harness(refresh_interval=0.1) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes >= 2, what="timed refreshes")
+        await pilot.press("p")
+        await pilot.pause(0.15)  # let an in-flight refresh land
+        paused_at = screen.refreshes
+        await pilot.pause(0.4)
+        assert screen.refreshes == paused_at
+        assert "PAUSED" in str(screen.query_one("#fleet-header").render())
+        await pilot.press("p")
+        await until(pilot, lambda: screen.refreshes > paused_at, what="resumed refresh")
+
+
+async def test_keymap_from_config_rebinds_by_id() -> None:
+    async with harness(keymap={"deployments.refresh": "R"}) as h, \
+            h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.press("r")
+        await pilot.pause(0.1)
+        assert screen.refreshes == 1
+        await pilot.press("R")
+        await until(pilot, lambda: screen.refreshes == 2, what="rebound refresh")
+
+
+async def test_clicking_a_column_header_sorts_on_the_server() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        label = next(c for c in screen.table.columns if c.key == "label")
+        x = 2 + sum(c.width + 1 for c in screen.table.columns[: screen.table.columns.index(label)])
+        await pilot.click("#table", offset=(x + 1, 0))
+        await until(pilot, lambda: screen.refreshes == 2, what="sorted refresh")
+        assert parse_qs((await h.requests())[-1]["query"])["orderBy"] == ["label"]
+
+
+async def test_narrow_terminal_toggles_the_detail_below_the_table() -> None:
+    async with harness() as h, h.app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        detail = screen.query_one("#detail")
+        assert not detail.display or detail.region.height == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.region.height > 0 and detail.region.y > screen.table.region.y
+        await pilot.press("escape")
+        await pilot.pause()
+        assert detail.region.height == 0
+
+
+async def test_a_refresh_that_changes_nothing_repaints_nothing() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 48)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.pause(0.2)
+        painted: list[tuple[Region, ...]] = []
+        table, header = screen.table, screen.query_one("#fleet-header")
+        original = table.refresh
+
+        def spy(*regions: Region, **kwargs: Any) -> Any:
+            painted.append(regions)
+            return original(*regions, **kwargs)
+
+        table.refresh = spy  # type: ignore[method-assign]
+        header_updates: list[object] = []
+        header.update = lambda *a, **k: header_updates.append(a)  # type: ignore[method-assign]
+        await pilot.press("r")
+        await until(pilot, lambda: screen.refreshes == 2, what="second refresh")
+        assert painted == [] and header_updates == []
+        await h.advance(3600)
+        await pilot.press("r")
+        await until(pilot, lambda: screen.refreshes == 3, what="third refresh")
+        assert painted, "a refresh with changes repaints the changed lines"
+        assert all(len(r) == 1 and r[0].height == 1 for r in painted)
