@@ -27,6 +27,7 @@ def _refresh_seconds(text: str) -> float:
 def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument("--profile", help="named profile from the drtui config file")
+    group.add_argument("--config", metavar="FILE", help="drtui TOML config file to read instead")
     group.add_argument("--endpoint", help="DataRobot API endpoint, e.g. https://app.datarobot.com")
     group.add_argument("--ca-bundle", metavar="PATH", help="CA bundle to verify TLS with")
     group.add_argument(

@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import secrets
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drtui.api.config import ConfigError, ConfigOverrides, ResolvedConfig, resolve_config
@@ -77,6 +78,7 @@ def _overrides(args: argparse.Namespace) -> ConfigOverrides:
     return ConfigOverrides(
         endpoint=args.endpoint,
         profile=args.profile,
+        config_file=Path(args.config).expanduser() if args.config else None,
         ssl_verify=ssl_verify,
         read_only=True if getattr(args, "read_only", False) else None,
         refresh_interval=getattr(args, "refresh", None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -23,7 +24,7 @@ def _utc_now() -> datetime:
 
 
 class DrtuiApp(App[int]):
-    CSS_PATH = css_paths()
+    CSS_PATH: ClassVar[list[str | PurePath]] = [*css_paths()]
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     TITLE = "drtui"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path, PurePath
+from pathlib import Path
 
 import drtui
 
@@ -18,6 +18,6 @@ def styles_dir() -> Path:
     raise FileNotFoundError(f"drtui styles not found beside {package}")
 
 
-def css_paths() -> list[str | PurePath]:
+def css_paths() -> list[Path]:
     root = styles_dir()
     return [root / name for name in STYLE_FILES]

@@ -41,7 +41,8 @@ def test_wheel_console_script_reports_version(installed_wheel: Path) -> None:
     from drtui import __version__
 
     out = subprocess.run(
-        [installed_wheel / "bin" / "drtui", "--version"], capture_output=True, text=True, check=True
+        [installed_wheel / "bin" / "drtui", "--version"], capture_output=True, text=True,
+        check=True, cwd=installed_wheel,
     )
     assert out.stdout.strip() == f"drtui {__version__}"
 
@@ -49,7 +50,7 @@ def test_wheel_console_script_reports_version(installed_wheel: Path) -> None:
 def test_wheel_demo_help_runs(installed_wheel: Path) -> None:
     out = subprocess.run(
         [installed_wheel / "bin" / "drtui", "demo", "--help"], capture_output=True, text=True,
-        check=True,
+        check=True, cwd=installed_wheel,
     )
     assert "--deployments" in out.stdout
 
@@ -59,7 +60,7 @@ def test_wheel_ships_the_stylesheets_inside_the_package(installed_wheel: Path) -
         [installed_wheel / "bin" / "python", "-c",
          "import drtui, pathlib; p = pathlib.Path(drtui.__file__).parent / 'styles';"
          "print(*sorted(f.name for f in p.glob('*.tcss')))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, cwd=installed_wheel,
     )
     shipped = out.stdout.split()
     assert "app.tcss" in shipped

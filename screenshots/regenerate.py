@@ -1,0 +1,111 @@
+"""Render every README screenshot from the app itself, on the emulator with a fixed seed.
+
+    python screenshots/regenerate.py
+
+Each scenario drives the real app (Textual's Pilot) against an in-process emulator on its manual
+clock, then saves Textual's own SVG export. Same seed, same clock, same pictures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from textual.pilot import Pilot  # noqa: E402
+
+from drtui.ui.screens.deployments import DeploymentsScreen  # noqa: E402
+from tests.ui.harness import build_app  # noqa: E402
+from tests.ui.waiting import until  # noqa: E402
+
+Steps = Callable[[Pilot[Any], Any], Awaitable[None]]
+
+
+def _deployments(pilot: Pilot[Any]) -> DeploymentsScreen:
+    return next(s for s in pilot.app.screen_stack if isinstance(s, DeploymentsScreen))
+
+
+async def _control(world: Any, method: str, path: str, body: dict[str, Any] | None = None) -> None:
+    import httpx
+
+    emulator, config = world
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=emulator), base_url="http://emulator.test",
+        headers={"Authorization": f"Bearer {config.user_token}"},
+    ) as control:
+        (await control.request(method, path, json=body)).raise_for_status()
+
+
+async def _nothing(pilot: Pilot[Any], world: Any) -> None:
+    return None
+
+
+async def _filter_builder(pilot: Pilot[Any], world: Any) -> None:
+    await pilot.press("f")
+
+
+async def _help(pilot: Pilot[Any], world: Any) -> None:
+    await pilot.press("question_mark")
+
+
+async def _stale(pilot: Pilot[Any], world: Any) -> None:
+    await _control(world, "PUT", "/_emulator/chaos", {"outage": True})
+    await pilot.press("r")
+    screen = _deployments(pilot)
+    await until(pilot, lambda: screen.freshness.stale_since is not None, what="stale")
+
+
+async def _events(pilot: Pilot[Any], world: Any) -> None:
+    screen = _deployments(pilot)
+    before = screen.refreshes
+    await _control(world, "POST", "/_emulator/clock/advance", {"seconds": 1800})
+    await pilot.press("r")
+    await until(pilot, lambda: screen.refreshes > before, what="refresh after the clock moved")
+    await pilot.press("E")
+
+
+@dataclass
+class Shot:
+    name: str
+    size: tuple[int, int]
+    steps: Steps = _nothing
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+SHOTS = [
+    Shot("deployments", (160, 45)),
+    Shot("deployments-80x24", (80, 24)),
+    Shot("filter-builder", (120, 40), _filter_builder),
+    Shot("help", (120, 40), _help),
+    Shot("stale", (120, 32), _stale),
+    Shot("events", (120, 32), _events),
+]
+
+
+async def render(shot: Shot, out: Path) -> Path:
+    app, emulator, config = build_app(deployments=300, seed=7, **shot.settings)
+    async with app.run_test(size=shot.size) as pilot:
+        await until(pilot, lambda: _deployments(pilot).refreshes >= 1, timeout=20,
+                    what="first refresh")
+        await shot.steps(pilot, (emulator, config))
+        await pilot.pause(0.2)
+        path = out / f"{shot.name}.svg"
+        path.write_text(app.export_screenshot(title=f"drtui: {shot.name}"), encoding="utf-8")
+    return path
+
+
+async def main() -> int:
+    out = REPO / "screenshots"
+    for shot in SHOTS:
+        print(await render(shot, out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
