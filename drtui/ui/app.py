@@ -7,16 +7,21 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
 from drtui.api.client import DataRobotClient
+from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import APP_BINDINGS
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.styles import css_paths
+
+GC_CHECK_SECONDS = 30.0
+"""How often the app asks whether a deferred full garbage collection is due (see ui/heap.py)."""
 
 
 def _utc_now() -> datetime:
@@ -45,10 +50,16 @@ class DrtuiApp(App[int]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.settings.keymap)
+        self.set_interval(GC_CHECK_SECONDS, COLLECTOR.collect_if_idle)
         self.push_screen(DeploymentsScreen(self.settings, self.client, self.now))
         if self._unknown_theme:
             self.notify(f"Unknown theme {self.settings.theme!r}; using the default.",
                         severity="warning", markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            COLLECTOR.user_active()
+        await super().on_event(event)
 
     async def on_unmount(self) -> None:
         if self._owns_client:

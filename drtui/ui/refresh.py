@@ -20,6 +20,7 @@ from drtui.api.errors import DataRobotError, RateLimitedError
 from drtui.api.models import Deployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.fleet import Fleet, FleetDiff, HealthTransition, diff, transitions
+from drtui.ui.heap import COLLECTOR
 from drtui.ui.messages import FleetStale, FleetUpdated
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,11 @@ async def fetch_fleet(
 ) -> None:
     """Fetch every page for `query` and post FleetUpdated, or FleetStale with the reason."""
     try:
-        deployments = await client.list_all_deployments(query)
-        # Building 10,000 rows and diffing them is CPU work: off the event loop, so keys and
-        # repaints stay responsive meanwhile.
-        changes, moves = await asyncio.to_thread(_compare, base, deployments)
+        with COLLECTOR.building():
+            deployments = await client.list_all_deployments(query)
+            # Building 10,000 rows and diffing them is CPU work: off the event loop, so keys
+            # and repaints stay responsive meanwhile.
+            changes, moves = await asyncio.to_thread(_compare, base, deployments)
         target.post_message(FleetUpdated(changes, moves, now(), generation))
     except asyncio.CancelledError:
         raise

@@ -66,25 +66,45 @@ def keystrokes(server: EmulatorServer) -> tuple[float, float, int]:
         app.stop()
 
 
-def refresh_bytes(server: EmulatorServer) -> tuple[int, int]:
+def _visible_ids(server: EmulatorServer) -> list[str]:
+    state = server.state
+    ordered = sorted(state.live_ids, key=lambda i: (state.deployments[i].doc["label"].lower(), i))
+    return ordered[1:21]  # on screen, below the cursor row (whose detail pane would redraw)
+
+
+def _grow_usage(server: EmulatorServer) -> None:
+    """The everyday change: predictions keep coming in, so usage cells move."""
+    state = server.state
+    with state.lock:
+        for deployment_id in _visible_ids(server):
+            usage = dict(state.deployments[deployment_id].doc["predictionUsage"])
+            usage["dailyRates"] = [r * 2 + 1000 for r in usage["dailyRates"]]
+            state.update_deployment(deployment_id, {"predictionUsage": usage})
+
+
+def _degrade(server: EmulatorServer) -> None:
+    """The alarming change: 20 rows get worse at once, so each row lights up and a toast shows."""
+    state = server.state
+    with state.lock:
+        for deployment_id in _visible_ids(server):
+            current = state.deployments[deployment_id].doc["serviceHealth"]["status"]
+            state.set_health(deployment_id, "serviceHealth",
+                             "failing" if current != "failing" else "warning")
+
+
+def refresh_bytes(server: EmulatorServer) -> tuple[int, int, int]:
     app = PtyApp(_drtui("--all", "--order-by=label"), _env(server.endpoint)).start()
     try:
         app.wait_for(b"/1000", timeout=60)
         app.wait_quiet(1.0)
-        state = server.state
-        with state.lock:
-            visible = sorted(state.live_ids, key=lambda i: state.deployments[i].doc["label"].lower())
-            for deployment_id in visible[:20]:  # the rows on screen: the worst case for bytes
-                current = state.deployments[deployment_id].doc["serviceHealth"]["status"]
-                flipped = "warning" if current == "passing" else "passing"
-                state.set_health(deployment_id, "serviceHealth", flipped)
-        sent = app.send("r")
-        app.wait_quiet(1.0)
-        changed = app.bytes_since(sent)
-        sent = app.send("r")
-        app.wait_quiet(1.0)
-        unchanged = app.bytes_since(sent)
-        return changed, unchanged
+        figures = []
+        for change in (_grow_usage, lambda _: None, _degrade):
+            change(server)
+            sent = app.send("r")
+            app.wait_quiet(1.0)
+            figures.append(app.bytes_since(sent))
+        usage, unchanged, degraded = figures
+        return usage, unchanged, degraded
     finally:
         app.stop()
 
@@ -116,9 +136,11 @@ def main() -> int:
           f"over {n} keys (budget p95 ≤ 50 ms)")
 
     with EmulatorServer(EmulatorConfig(deployments=1000, user_token=TOKEN, clock="manual")) as fleet:
-        changed, unchanged = refresh_bytes(fleet)
-        print(f"bytes written, refresh changing 20 visible rows: {changed} B (budget ≤ 8192 B)")
+        usage, unchanged, degraded = refresh_bytes(fleet)
+        print(f"bytes written, refresh changing 20 visible rows: {usage} B (budget ≤ 8192 B)")
         print(f"bytes written, refresh changing nothing: {unchanged} B (budget ≈ 0 B)")
+        print(f"bytes written, refresh degrading 20 visible rows (rows light up, toast): "
+              f"{degraded} B (no budget)")
         if not args.skip_idle:
             share = idle_cpu(fleet, args.idle_seconds)
             print(f"idle CPU over {args.idle_seconds:.0f} s with 30 s refresh: {share:.2f} % of a core "

@@ -18,6 +18,7 @@ from drtui.api.client import DataRobotClient
 from drtui.api.retry import NO_RETRY
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
+from drtui.emulator.state import EmulatorState
 from drtui.ui.app import DrtuiApp
 from drtui.ui.settings import AppSettings
 
@@ -32,6 +33,8 @@ class Harness:
     config: EmulatorConfig
     control: httpx.AsyncClient
     """Speaks the emulator's control API (/_emulator/...) with the user token."""
+    state: EmulatorState
+    """The emulator's world, for staging a change precisely (e.g. one health status)."""
 
     async def requests(self, path: str = "/api/v2/deployments/") -> list[dict[str, Any]]:
         response = await self.control.get("/_emulator/requests")
@@ -71,4 +74,4 @@ async def harness(deployments: int = 60, seed: int = 7, **settings: Any) -> Asyn
         transport=httpx.ASGITransport(app=emulator), base_url="http://emulator.test",
         headers={"Authorization": f"Bearer {config.user_token}"},
     ) as control:
-        yield Harness(app, config, control)
+        yield Harness(app, config, control, emulator.state.emulator)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 from textual.geometry import Region
 
+from drtui.api.query import DeploymentQuery
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
 from tests.ui.harness import harness
@@ -102,4 +103,32 @@ async def test_a_refresh_that_changes_nothing_repaints_nothing() -> None:
         await pilot.press("r")
         await until(pilot, lambda: screen.refreshes == 3, what="third refresh")
         assert painted, "a refresh with changes repaints the changed lines"
-        assert all(len(r) == 1 and r[0].height == 1 for r in painted)
+        regions = [region for call in painted for region in call]
+        assert regions and all(region.height == 1 for region in regions), "single lines only"
+
+
+async def test_a_health_change_in_place_repaints_only_that_cell() -> None:
+    query = DeploymentQuery(order_by="label")  # stable order: the row stays on its line
+    async with harness(attention_first=False, query=query) as h, h.app.run_test(
+        size=(160, 48)
+    ) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.pause(0.2)
+        table = screen.table
+        target = next(r for r in table.rows[5:40] if r.health[0] == "warning")
+        h.state.set_health(target.id, "serviceHealth", "passing")  # better: no highlight
+        painted: list[tuple[Region, ...]] = []
+        original = table.refresh
+
+        def spy(*regions: Region, **kwargs: Any) -> Any:
+            painted.append(regions)
+            return original(*regions, **kwargs)
+
+        table.refresh = spy  # type: ignore[method-assign]
+        await pilot.press("r")
+        await until(pilot, lambda: screen.refreshes == 2, what="second refresh")
+        regions = [region for call in painted for region in call]
+        line = table.rows.index(next(r for r in table.rows if r.id == target.id)) + 1
+        svc = table.columns[0]
+        assert regions == [Region(2, line - round(table.scroll_y), svc.width, 1)]

@@ -25,7 +25,7 @@ from textual.strip import Strip
 from drtui.core.rows import Row
 from drtui.ui.keymap import TABLE_BINDINGS
 from drtui.ui.messages import CursorMoved, SortRequested
-from drtui.ui.widgets.columns import Column, fit
+from drtui.ui.widgets.columns import GUTTER, Column, fit
 
 _STRIP_CACHE_LIMIT = 4000
 
@@ -73,6 +73,10 @@ class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
     def cursor_row(self) -> Row | None:
         index = self._index.get(self.cursor_id or "")
         return None if index is None else self._rows[index]
+
+    @property
+    def degraded_ids(self) -> frozenset[str]:
+        return self._degraded
 
     @property
     def columns(self) -> list[Column]:
@@ -222,13 +226,43 @@ class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
                 self._layout_width)
 
     def _repaint_changed(self) -> None:
-        """Refresh exactly the visible lines whose content differs from what was drawn."""
+        """Refresh exactly what differs from what was drawn: whole lines, or only the cells
+        that changed when the same deployment stays on a line with the same look (over SSH a
+        refresh then costs a few cells, not a 200-column line per changed row)."""
         if not self.is_mounted or self._layout_width < 0:
             return
         width = self.size.width
         for y in range(self.size.height):
-            if self._drawn.get(y) != self._line_key(y):
+            drawn, wanted = self._drawn.get(y), self._line_key(y)
+            if drawn == wanted:
+                continue
+            cells = self._changed_cells(drawn, wanted)
+            if cells is None:
                 self.refresh(Region(0, y, width, 1))
+            else:
+                self.refresh(*(Region(x, y, w, 1) for x, w in cells))
+
+    def _changed_cells(
+        self, drawn: tuple[object, ...] | None, wanted: tuple[object, ...]
+    ) -> list[tuple[int, int]] | None:
+        """(x, width) of each cell that differs, or None when the whole line must be redrawn."""
+        if drawn is None or not isinstance(drawn[0], Row) or not isinstance(wanted[0], Row):
+            return None
+        old, new = drawn[0], wanted[0]
+        if old.id != new.id or drawn[2:] != wanted[2:]:
+            return None  # another deployment, or the cursor / highlight / layout moved
+        spans: list[tuple[int, int]] = []
+        x = GUTTER
+        for column in self._columns:
+            cell_width = self._width_of(column)
+            if column.key == "last":  # the age: drawn against an older clock, kept in the key
+                changed = drawn[1] != wanted[1]
+            else:
+                changed = column.cell(old, self._clock) != column.cell(new, self._clock)
+            if changed:
+                spans.append((x, cell_width))
+            x += cell_width + 1
+        return spans
 
     def render_line(self, y: int) -> Strip:
         self._relayout()
@@ -268,7 +302,8 @@ class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
                 style = line_style + self.get_component_rich_style(f"deployment-table--{tone}")
             segments.append(Segment(_fit_text(text, self._width_of(column)), style))
             segments.append(Segment(" ", line_style))
-        return Strip(segments).adjust_cell_length(width, line_style)
+        # Adjacent cells in the same style become one segment: fewer escape codes per line.
+        return Strip(segments).simplify().adjust_cell_length(width, line_style)
 
     def _render_header(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("deployment-table--header")
@@ -282,7 +317,7 @@ class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment(_fit_text(title, self._width_of(column)),
                                     sorted_style if is_sorted else style))
             segments.append(Segment(" ", style))
-        return Strip(segments).adjust_cell_length(width, style)
+        return Strip(segments).simplify().adjust_cell_length(width, style)
 
     def _width_of(self, column: Column) -> int:
         return self._label_width if column.key == "label" else column.width

@@ -1,43 +1,100 @@
-"""Every field of the highlighted deployment, grouped (content from core.detail)."""
+"""Every field of the highlighted deployment, grouped (content from core.detail).
+
+Drawn line by line, like the table: when a refresh changes one field of the deployment on show
+(a health status, an age), only the lines that differ are sent to the terminal. A Static would
+repaint the whole pane, thousands of bytes over SSH, for one changed word.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from itertools import zip_longest
+from typing import Any, ClassVar
 
-from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Static
+from rich.text import Text
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from drtui.api.models import Deployment
 from drtui.core.detail import sections
 
 
-class DetailPane(VerticalScroll, can_focus=False):
+class DetailPane(ScrollView, can_focus=False):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail-pane--title", "detail-pane--name"}
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._body = Static(id="detail-body")
         self._shown: tuple[Deployment | None, str] | None = None
-
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield self._body
+        self._text = Text("No deployment selected.")
+        self._lines: list[Strip] = []
+        self._wrapped_at = -1
 
     def show(self, deployment: Deployment | None, now: datetime) -> None:
         """Redraw only when the deployment (or the minute the ages are computed from) changed."""
         key = (deployment, now.strftime("%Y%m%d%H%M"))
         if key == self._shown:
             return
-        same = self._shown is not None and deployment is not None and \
-            self._shown[0] is not None and self._shown[0].id == deployment.id
+        same = (
+            self._shown is not None and deployment is not None
+            and self._shown[0] is not None and self._shown[0].id == deployment.id
+        )
         self._shown = key
-        if deployment is None:
-            self._body.update(Content("No deployment selected."))
+        self._text = self._compose_text(deployment, now)
+        if not self.is_mounted:
             return
-        parts: list[str | tuple[str, str]] = []
-        for title, fields in sections(deployment, now):
-            parts += [(title, "bold $accent"), "\n"]
-            for name, value in fields:
-                parts += [(f"  {name}: ", "dim"), value, "\n"]
-        self._body.update(Content.assemble(*parts).rstrip())
+        before = self._lines
+        self._wrap()
         if not same:
             self.scroll_home(animate=False)
+            self.refresh()
+            return
+        width = self.size.width
+        for y, (old, new) in enumerate(zip_longest(before, self._lines)):
+            if old != new:
+                self.refresh(Region(0, y - round(self.scroll_y), width, 1))
+
+    def _compose_text(self, deployment: Deployment | None, now: datetime) -> Text:
+        if deployment is None:
+            return Text("No deployment selected.")
+        title = self.get_component_rich_style("detail-pane--title", partial=True)
+        name = self.get_component_rich_style("detail-pane--name", partial=True)
+        text = Text()
+        for heading, fields in sections(deployment, now):
+            text.append(heading, title)
+            text.append("\n")
+            for field, value in fields:
+                text.append(f"  {field}: ", name)
+                text.append(value)  # plain: server text is never read as markup
+                text.append("\n")
+        text.rstrip()
+        return text
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        self._wrapped_at = width
+        if width <= 0:
+            self._lines = []
+        else:
+            console = self.app.console
+            options = console.options.update_width(width)
+            rendered = console.render_lines(self._text, options, style=self.rich_style, pad=True)
+            self._lines = [Strip(line, width) for line in rendered]
+        self.virtual_size = Size(width, len(self._lines))
+
+    def on_resize(self) -> None:
+        self._wrap()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._wrapped_at = -1
+
+    def render_line(self, y: int) -> Strip:
+        if self._wrapped_at != self.scrollable_content_region.width:
+            self._wrap()
+        index = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if 0 <= index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(width, self.rich_style)
