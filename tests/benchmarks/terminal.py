@@ -93,33 +93,34 @@ class PtyApp:
     def bytes_since(self, at: float) -> int:
         return len(self.output_since(at))
 
+    def _frame_end(self, since: float, needle: bytes) -> float | None:
+        """Arrival of the end of the first frame after `since` that holds `needle`."""
+        with self._lock:
+            seen = b""
+            for chunk in self.chunks:
+                if chunk.at < since:
+                    continue
+                seen += chunk.data
+                if needle in seen and SYNC_END in seen[seen.index(needle):]:
+                    return chunk.at
+        return None
+
     def wait_for(self, needle: bytes, since: float = 0.0, timeout: float = 60.0) -> float:
         """Time at which the end of the first frame containing `needle` arrived."""
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            with self._lock:
-                seen = b""
-                for chunk in self.chunks:
-                    if chunk.at < since:
-                        continue
-                    seen += chunk.data
-                    if needle in seen and SYNC_END in seen[seen.index(needle):]:
-                        return chunk.at
-            time.sleep(0.005)
-        raise TimeoutError(f"{needle!r} did not appear within {timeout} s")
+        end = self.next_frame_end(since, timeout, needle=needle)
+        if end is None:
+            raise TimeoutError(f"{needle!r} did not appear within {timeout} s")
+        return end
 
-    def next_frame_end(self, since: float, timeout: float = 5.0) -> float | None:
+    def next_frame_end(
+        self, since: float, timeout: float = 5.0, *, needle: bytes = b""
+    ) -> float | None:
         """Arrival time of the first frame end after `since` (None if nothing was drawn)."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
-            with self._lock:
-                seen = b""
-                for chunk in self.chunks:
-                    if chunk.at < since:
-                        continue
-                    seen += chunk.data
-                    if SYNC_END in seen:
-                        return chunk.at
+            end = self._frame_end(since, needle)
+            if end is not None:
+                return end
             time.sleep(0.001)
         return None
 

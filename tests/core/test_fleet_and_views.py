@@ -73,13 +73,9 @@ def test_events_log_is_bounded_and_counts_what_it_dropped() -> None:
         EventLog(capacity=0)
 
 
-def test_ten_thousand_rows_refilter_fast() -> None:
-    import time
-
+def test_narrowing_ten_thousand_rows_finds_exactly_the_substring_matches() -> None:
+    # Its speed is measured by tests/benchmarks/bench_ui_terminal.py, not asserted here.
     rows = list(fleet(*(deployment(f"id{i}", label=f"model {i}") for i in range(10_000)))
                 .rows.values())
-    start = time.perf_counter()
-    found = narrow(rows, "model 123")
-    elapsed = time.perf_counter() - start
+    found = narrow(rows, "MODEL 123")
     assert {r.id for r in found} == {"id123", *(f"id123{i}" for i in range(10))}
-    assert elapsed < 0.05

@@ -54,7 +54,8 @@ def test_stop_is_fast_even_with_an_open_keepalive_connection(config: EmulatorCon
         assert client.get(server.endpoint + "/version/").status_code == 200
         started = time.perf_counter()
         server.stop()
-        assert time.perf_counter() - started < 1.0
+        # uvicorn would otherwise wait out the keep-alive (5 s); a generous bound tells them apart.
+        assert time.perf_counter() - started < 3.0
     try:
         httpx.get(server.endpoint + "/version/", timeout=1)
     except httpx.ConnectError:
