@@ -113,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
             fmt.add_argument("--json", dest="format", action="store_const", const="json",
                              help="JSON lines (default)")
             fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
+    pps = commands.add_parser(
+        "pps", help="show the Portable Prediction Server image, or download and verify it",
+        description="Metadata of the current PPS image; with --download, a resumable download "
+        "whose SHA256 is checked against the metadata.",
+    )
+    _add_connection_arguments(pps)
+    pps.add_argument("--download", metavar="PATH", help="file or directory to download into")
     return parser
 
 

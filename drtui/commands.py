@@ -33,12 +33,16 @@ def dispatch(args: argparse.Namespace) -> int:
         return _emulator(args)
     if args.command == "demo":
         return _demo(args)
-    query = query_from_args(args)
+    query = query_from_args(args) if args.command != "pps" else DeploymentQuery()
     try:
         config = resolve_config(_overrides(args))
     except ConfigError as exc:
         print(f"drtui: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_CHECK if args.command in ("deployments", "check") else 2
+        return EXIT_CANNOT_CHECK if args.command in ("deployments", "check", "pps") else 2
+    if args.command == "pps":
+        from drtui import pps
+
+        return pps.run(config, args.download)
     if args.command in ("deployments", "check"):
         from drtui import headless
 
