@@ -41,9 +41,10 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 
 def age(moment: datetime | None, now: datetime) -> str:
-    """'just now', '42s ago', '3 min ago', '5 h ago', '12 d ago'; 'never' when there is none.
+    """'just now', '40s ago', '3 min ago', '5 h ago', '12 d ago'; 'never' when there is none.
 
-    Coarse on purpose: the text changes rarely, so a repaint is only needed when it does.
+    Coarse on purpose (seconds in steps of ten): the text changes rarely, so a repaint, and the
+    bytes it sends over SSH, is only needed when it does.
     """
     moment = as_utc(moment)
     if moment is None:
@@ -51,10 +52,10 @@ def age(moment: datetime | None, now: datetime) -> str:
     seconds = int((as_utc(now) or now).timestamp() - moment.timestamp())
     if seconds < 0:
         return "in future"
-    if seconds < 5:
+    if seconds < 10:
         return "just now"
     if seconds < 60:
-        return f"{seconds}s ago"
+        return f"{seconds // 10 * 10}s ago"
     if seconds < 3600:
         return f"{seconds // 60} min ago"
     if seconds < 86400:

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from drtui.core.detail import sections, web_url
 from drtui.core.formatting import age, compact_number, sparkline
@@ -57,6 +57,9 @@ def test_numbers_and_ages_are_compact() -> None:
     assert sparkline([0, 0]) == "▁▁"
     assert age(datetime(2026, 11, 23, 11, 57, tzinfo=UTC), NOW) == "3 min ago"
     assert age(None, NOW) == "never"
+    # Seconds move in steps of ten, so an idle screen repaints an age at most every 10 s.
+    seconds_ago = [age(NOW - timedelta(seconds=s), NOW) for s in (3, 12, 19, 20, 59)]
+    assert seconds_ago == ["just now", "10s ago", "10s ago", "20s ago", "50s ago"]
 
 
 def test_detail_covers_every_group_and_unknown_server_fields() -> None:

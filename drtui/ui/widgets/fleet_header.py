@@ -61,8 +61,11 @@ class FleetHeader(Static):
             parts += ["\n", *_stale(freshness, now)]
         content = Content.assemble(*parts)
         if content.plain != self._plain:
+            # A new layout only when the line count changes (the STALE line comes or goes):
+            # a layout pass repaints every scrollbar on screen, kilobytes for one changed word.
+            relayout = self._plain is None or content.plain.count("\n") != self._plain.count("\n")
             self._plain = content.plain
-            self.update(content)
+            self.update(content, layout=relayout)
 
 
 def _freshness(f: Freshness, now: datetime) -> list[Part]:
