@@ -209,9 +209,19 @@ class HttpCore:
 
     def scrub(self, error: DataRobotError) -> DataRobotError:
         """Belt and braces: a server that echoes the token must not get it onto the screen."""
-        if self._token and self._token in error.message:
-            error.message = error.message.replace(self._token, "[token]")
+        token = self._token
+        if not token:
+            return error
+        if token in error.message:
+            error.message = error.message.replace(token, "[token]")
             error.args = (error.message,)
+        if error.server_message:
+            error.server_message = error.server_message.replace(token, "[token]")
+        field_errors = getattr(error, "field_errors", None)
+        if field_errors:
+            error.field_errors = {  # type: ignore[attr-defined]
+                k: v.replace(token, "[token]") for k, v in field_errors.items()
+            }
         return error
 
 

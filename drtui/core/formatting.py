@@ -37,7 +37,10 @@ def as_utc(moment: datetime | None) -> datetime | None:
         return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 with an offset has no UTC equivalent
+        return None
 
 
 def age(moment: datetime | None, now: datetime) -> str:

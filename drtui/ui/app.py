@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
 from drtui.api.client import DataRobotClient
+from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import APP_BINDINGS
 from drtui.ui.screens.deployments import DeploymentsScreen
@@ -28,7 +30,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class DrtuiApp(App[int]):
+class DrtuiApp(CrashSafeApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = [*css_paths()]
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     TITLE = "drtui"
@@ -37,6 +39,7 @@ class DrtuiApp(App[int]):
                  now: Callable[[], datetime] | None = None) -> None:
         super().__init__()
         self.settings = settings
+        self.crash_secrets = (settings.token,)
         self._owns_client = client is None
         self.client = client or DataRobotClient(settings.endpoint, settings.token,
                                                 verify=settings.verify)
@@ -101,6 +104,6 @@ def keys_of(screen: Screen) -> list[tuple[str, str]]:
 
 def run_app(settings: AppSettings) -> int:
     """Run the dashboard until the user quits; the exit code for the CLI."""
-    app = DrtuiApp(settings)
-    app.run()
-    return app.return_code or 0
+    with contextlib.suppress(OSError):  # a read-only home must not stop the dashboard
+        install_log_file([settings.token])
+    return run_crash_safe(DrtuiApp(settings))

@@ -30,10 +30,10 @@ def backoff(failures: int, interval: float) -> float:
     """Seconds before retry number `failures`: quick first retry, doubling, capped.
 
     Starts at the refresh interval or 5 s, whichever is shorter, and never waits more than
-    twice the interval (at least 5 s), so recovery is noticed soon after the server is back.
+    the interval (at least 5 s), so data is fresh within one interval of the server's return.
     """
     base = min(interval, 5.0)
-    cap = max(2 * interval, base)
+    cap = max(interval, base)
     return min(cap, base * 2 ** max(0, failures - 1))
 
 

@@ -47,6 +47,8 @@ WIDE = 120
 DEGRADED_SECONDS = 60.0
 """How long a row that got worse stays marked."""
 SEARCH_DEBOUNCE = 0.4
+MIN_TIMER_DELAY = 0.01
+"""Textual's set_timer(0) never fires (and its task fails on unmount): due means 'soon'."""
 AGE_TICK = 5.0
 """Coarse clock for 'updated Ns ago' and the retry countdown; lines redraw only if text changed."""
 MAX_TOASTED = 4
@@ -145,7 +147,7 @@ class DeploymentsScreen(Screen[None]):
         if self._timer is not None:
             self._timer.stop()
         self._timer = None if self.freshness.paused else self.set_timer(
-            max(0.0, delay), self.refresh_fleet)
+            max(MIN_TIMER_DELAY, delay), self.refresh_fleet)
 
     def on_fleet_updated(self, message: FleetUpdated) -> None:
         if message.generation != self._generation:
@@ -207,7 +209,7 @@ class DeploymentsScreen(Screen[None]):
         self.table.set_degraded(frozenset(self._degraded_until))
         if self._degraded_until:
             delay = min(self._degraded_until.values()) - time.monotonic()
-            self._degraded_timer = self.set_timer(max(0.0, delay), self._expire_degraded)
+            self._degraded_timer = self.set_timer(max(MIN_TIMER_DELAY, delay), self._expire_degraded)
 
     def _expire_degraded(self) -> None:
         now = time.monotonic()

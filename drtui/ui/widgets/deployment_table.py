@@ -10,6 +10,7 @@ last and refreshes only the lines that differ, so a refresh that changes nothing
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -27,7 +28,7 @@ from drtui.ui.keymap import TABLE_BINDINGS
 from drtui.ui.messages import CursorMoved, SortRequested
 from drtui.ui.widgets.columns import GUTTER, Column, fit
 
-_STRIP_CACHE_LIMIT = 4000
+_STRIP_CACHE_LIMIT = 500
 
 
 class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -268,12 +269,13 @@ class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._relayout()
         key = self._line_key(y)
         self._drawn[y] = key
-        strip = self._strips.get(key)
+        cache_key = _cacheable(key)
+        strip = self._strips.get(cache_key)
         if strip is None:
             if len(self._strips) > _STRIP_CACHE_LIMIT:
                 self._strips.clear()
             strip = self._draw_line(key, y)
-            self._strips[key] = strip
+            self._strips[cache_key] = strip
         return strip
 
     def _draw_line(self, key: tuple[object, ...], y: int) -> Strip:
@@ -321,6 +323,18 @@ class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _width_of(self, column: Column) -> int:
         return self._label_width if column.key == "label" else column.width
+
+
+_ROW_CONTENT = tuple(f.name for f in fields(Row) if f.compare)
+
+
+def _cacheable(key: tuple[object, ...]) -> tuple[object, ...]:
+    """A line key that holds what a row shows, not the Row: a cached strip must not keep a
+    superseded deployment (and its whole parsed record) alive."""
+    row = key[0]
+    if not isinstance(row, Row):
+        return key
+    return (tuple(getattr(row, name) for name in _ROW_CONTENT), *key[1:])
 
 
 def _fit_text(text: str, width: int) -> str:

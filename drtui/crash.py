@@ -1,0 +1,157 @@
+"""What happens when drtui itself fails: a restored terminal, one line, the traceback in a file.
+
+An engineer who left the dashboard open for days must not come back to a half-drawn screen or
+a wall of rich traceback (whose locals could hold the token). Textual already restores the
+terminal on exit; `CrashSafeApp` stops it printing the traceback, `write_crash_log` puts the
+traceback in a file with every secret redacted, and `run_crash_safe` prints one line naming it.
+`install_log_file` gives the rest of the app (``log.exception`` in the refresh worker) the same
+redacted file home, since stderr is not visible while Textual owns the terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from rich.text import Text
+from textual.app import App
+
+STATE_DIR_ENV = "DRTUI_STATE_DIR"
+"""Overrides the user state directory (tests, and machines whose home is read-only)."""
+LOG_FILE = "drtui.log"
+LOG_BYTES = 1024 * 1024
+LOG_BACKUPS = 3
+REDACTED = "[redacted]"
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where crash and debug logs go: $DRTUI_STATE_DIR, else the platform's user state dir."""
+    environ = os.environ if env is None else env
+    override = environ.get(STATE_DIR_ENV, "").strip()
+    return Path(override).expanduser() if override else Path(platformdirs.user_state_dir("drtui"))
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every non-empty secret replaced, longest first (a secret may contain another)."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def _private_dir(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return directory
+
+
+def write_crash_log(exc: BaseException, *, secrets: Sequence[str] = (),
+                    directory: Path | None = None, now: datetime | None = None) -> Path:
+    """Write the traceback of `exc`, redacted, to a new crash-YYYYmmdd-HHMMSS.log; its path.
+
+    Readable by the user only; a second crash in the same second gets its own file. Raises
+    OSError when the directory cannot be written (the caller then has no file to point at).
+    """
+    folder = _private_dir(directory if directory is not None else state_dir())
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    body = redact("".join(traceback.format_exception(exc)), secrets)
+    for attempt in range(100):
+        path = folder / (f"crash-{stamp}.log" if attempt == 0 else f"crash-{stamp}-{attempt}.log")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(body)
+        return path
+    raise FileExistsError(f"too many crash logs for {stamp} in {folder}")
+
+
+def crash_message(path: Path) -> str:
+    """The one line printed once the terminal is back."""
+    return f"drtui hit an unexpected error and stopped; details in {path}"
+
+
+class RedactingFormatter(logging.Formatter):
+    """A formatter whose output, tracebacks included, never holds one of `secrets`."""
+
+    def __init__(self, secrets: Sequence[str], fmt: str | None = None) -> None:
+        super().__init__(fmt or "%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self._secrets = tuple(secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self._secrets)
+
+
+def install_log_file(secrets: Sequence[str], *, directory: Path | None = None,
+                     level: int = logging.INFO) -> Path:
+    """Send drtui's log records to a rotating, redacted file in the state dir; its path.
+
+    Idempotent: calling it again replaces the handler it added before, so secrets stay current.
+    """
+    folder = _private_dir(directory if directory is not None else state_dir())
+    path = folder / LOG_FILE
+    logger = logging.getLogger("drtui")
+    for old in [h for h in logger.handlers if isinstance(h, _DrtuiLogFile)]:
+        logger.removeHandler(old)
+        old.close()
+    handler = _DrtuiLogFile(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    handler.setFormatter(RedactingFormatter(secrets))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    path.chmod(0o600)
+    return path
+
+
+class _DrtuiLogFile(RotatingFileHandler):
+    """Marks the handler install_log_file owns, so it can be replaced and not duplicated."""
+
+
+class CrashSafeApp(App[int]):
+    """A Textual app whose unexpected exceptions end in a crash log instead of a traceback.
+
+    Textual's own handling exits the app, restores the terminal, then prints a rich traceback
+    with locals (which can hold the token) to stderr. This keeps the exit and the restore,
+    writes the traceback to a file (`crash_log`) and prints nothing; `run_crash_safe` prints the
+    one line once the terminal is back. Subclasses set `crash_secrets`.
+    """
+
+    crash_secrets: Sequence[str] = ()
+    crash_log: Path | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        fallback: str | None = None
+        try:
+            path = write_crash_log(error, secrets=self.crash_secrets)
+            self.crash_log = self.crash_log or path  # the first error is the one to read
+        except OSError as problem:
+            body = redact("".join(traceback.format_exception(error)), self.crash_secrets)
+            fallback = f"{body}\ndrtui stopped on an unexpected error; no crash log ({problem})"
+        super()._handle_exception(error)
+        # Textual queued its traceback (with locals) to print once the terminal is restored.
+        self._exit_renderables[:] = [Text(fallback)] if fallback else []
+
+
+def run_crash_safe(app: CrashSafeApp, **run_options: Any) -> int:
+    """Run `app` (options as for App.run); its exit code, 1 after a crash, with one line said.
+
+    Exceptions outside Textual's message loop (driver start-up, teardown) are caught here and
+    logged the same way.
+    """
+    try:
+        app.run(**run_options)
+    except Exception as error:
+        try:
+            app.crash_log = write_crash_log(error, secrets=app.crash_secrets)
+        except OSError:
+            raise error from None
+    if app.crash_log is not None:
+        print(crash_message(app.crash_log), file=sys.stderr)
+        return app.return_code or 1
+    return app.return_code or 0
