@@ -46,7 +46,8 @@ async def run(cycles: int, warmup: int, deployments: int) -> int:
     mib = 1024 * 1024
     print(f"deployments: {deployments}  cycles after warm-up: {figures.cycles}  "
           f"warm-up: {warmup}  wall: {time.monotonic() - started:.0f}s")
-    print(f"RSS growth: {figures.rss_growth / mib:.2f} MiB  "
+    print(f"RSS growth: {figures.rss_growth / mib:.2f} MiB "
+          f"(second half: {figures.rss_growth_second_half / mib:.2f} MiB)  "
           f"tracemalloc growth: {figures.traced_growth / mib:.2f} MiB "
           f"(second half: {figures.traced_growth_second_half / mib:.2f} MiB)  "
           f"(budget {BUDGET / mib:.0f} MiB)  max concurrent refreshes: {probe.max_in_flight}")

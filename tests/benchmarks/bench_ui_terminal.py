@@ -53,7 +53,7 @@ def keystrokes(server: EmulatorServer) -> tuple[float, float, int]:
         app.send("/")
         app.wait_quiet(0.5)
         samples: list[float] = []
-        for key in "churn pred" + "\x7f" * 10:
+        for key in ("churn predictor" + "\x7f" * 15) * 2:
             sent = app.send(key)
             end = app.next_frame_end(sent)
             if end is not None:

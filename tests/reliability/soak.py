@@ -54,6 +54,8 @@ def full_collection() -> None:
 class SoakFigures:
     cycles: int
     rss_growth: int
+    rss_growth_second_half: int
+    """The allocator's high-water mark settles slowly: the second half says if it still climbs."""
     traced_growth: int
     traced_growth_second_half: int
     """A leak keeps growing; a cache or a bigger fleet levels off: compare the halves."""
@@ -130,7 +132,7 @@ async def soak(app: DrtuiApp, fleet: RemoteFleet, *, cycles: int, warmup: int,
     screen = deployments_screen(app)
     await wait_for(lambda: screen.refreshes >= 1, 10.0, "the first refresh")
     tracemalloc.start(1)
-    rss_before, baseline, middle = 0, None, None
+    rss_before, rss_middle, baseline, middle = 0, 0, None, None
     for cycle in range(warmup + cycles):
         if cycle == warmup:
             full_collection()
@@ -139,6 +141,7 @@ async def soak(app: DrtuiApp, fleet: RemoteFleet, *, cycles: int, warmup: int,
         if cycle == warmup + cycles // 2:
             full_collection()
             middle = tracemalloc.take_snapshot()
+            rss_middle = rss_bytes() - tracemalloc.get_tracemalloc_memory()
         await fleet.change(cycle)
         seen, stale = screen.refreshes, screen.freshness.stale_since
         screen.refresh_fleet()
@@ -159,5 +162,5 @@ async def soak(app: DrtuiApp, fleet: RemoteFleet, *, cycles: int, warmup: int,
     growth = end.compare_to(baseline, "lineno")
     late = sum(stat.size_diff for stat in end.compare_to(middle, "lineno"))
     top = [str(stat) for stat in sorted(growth, key=lambda s: -s.size_diff)[:8]]
-    return SoakFigures(cycles, rss_after - rss_before, sum(s.size_diff for s in growth), late,
-                       top)
+    return SoakFigures(cycles, rss_after - rss_before, rss_after - rss_middle,
+                       sum(s.size_diff for s in growth), late, top)
