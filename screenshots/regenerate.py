@@ -55,7 +55,9 @@ async def _help(pilot: Pilot[Any], world: Any) -> None:
 
 
 async def _stale(pilot: Pilot[Any], world: Any) -> None:
-    await _control(world, "PUT", "/_emulator/chaos", {"outage": True})
+    # A 429 rather than an outage: a 5xx carries a random request id, and the picture must
+    # come out the same every time.
+    await _control(world, "PUT", "/_emulator/chaos", {"rateLimitRate": 1.0, "retryAfter": 20})
     await pilot.press("r")
     screen = _deployments(pilot)
     await until(pilot, lambda: screen.freshness.stale_since is not None, what="stale")

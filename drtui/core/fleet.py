@@ -98,13 +98,15 @@ def diff(old: Fleet, new: Fleet) -> FleetDiff:
 
 
 def transitions(old: Fleet, new: Fleet, ids: Iterable[str]) -> list[HealthTransition]:
-    """Health moves for the given ids (usually `diff.changed`), in dimension order.
+    """Health moves for the given ids (usually `diff.changed`), in the new fleet's (server)
+    order, then dimension order: the events log and the toast read the same on every run.
 
     A first sighting is not a transition: a deployment that appears already failing is in the
     attention view, but it did not just degrade.
     """
+    wanted = set(ids)
     moves: list[HealthTransition] = []
-    for key in ids:
+    for key in (k for k in new.rows if k in wanted):
         before, after = old.rows.get(key), new.rows.get(key)
         if before is None or after is None:
             continue

@@ -79,3 +79,12 @@ def test_narrowing_ten_thousand_rows_finds_exactly_the_substring_matches() -> No
                 .rows.values())
     found = narrow(rows, "MODEL 123")
     assert {r.id for r in found} == {"id123", *(f"id123{i}" for i in range(10))}
+
+
+def test_transitions_follow_the_server_order_whatever_order_the_ids_come_in() -> None:
+    old = fleet(*(deployment(f"d{i}") for i in range(5)))
+    new = fleet(*(deployment(f"d{i}", service="failing") for i in (4, 2, 0, 1, 3)))
+    ids = ["d1", "d3", "d0", "d2", "d4"]
+    assert [m.deployment_id for m in transitions(old, new, ids)] == ["d4", "d2", "d0", "d1", "d3"]
+    assert [m.deployment_id for m in transitions(old, new, reversed(ids))] == [
+        "d4", "d2", "d0", "d1", "d3"]
