@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 QUICK_FLAGS = {
     "bench_ui_terminal.py": ["--skip-idle"],
     "bench_chaos.py": ["--minutes", "1"],
+    "bench_soak.py": ["--cycles", "100"],
     "bench_client_vs_official.py": ["--deployments", "2000"],
 }
 
