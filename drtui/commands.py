@@ -35,7 +35,7 @@ def dispatch(args: argparse.Namespace) -> int:
         return _demo(args)
     query = query_from_args(args) if args.command != "pps" else DeploymentQuery()
     try:
-        config = resolve_config(_overrides(args))
+        config = resolve_config(config_overrides(args))
     except ConfigError as exc:
         print(f"drtui: {exc}", file=sys.stderr)
         return EXIT_CANNOT_CHECK if args.command in ("deployments", "check", "pps") else 2
@@ -51,7 +51,7 @@ def dispatch(args: argparse.Namespace) -> int:
         if args.command == "deployments":
             return headless.print_deployments(config, query, args.format or "json")
         return headless.check(config, query)
-    return _run_ui(_settings(args, query, config))
+    return _run_ui(screen_settings(args, query, config))
 
 
 def query_from_args(args: argparse.Namespace) -> DeploymentQuery:
@@ -73,7 +73,7 @@ def query_from_args(args: argparse.Namespace) -> DeploymentQuery:
     return query
 
 
-def _overrides(args: argparse.Namespace) -> ConfigOverrides:
+def config_overrides(args: argparse.Namespace) -> ConfigOverrides:
     ssl_verify: bool | str | None = None
     if args.insecure:
         ssl_verify = False
@@ -89,7 +89,7 @@ def _overrides(args: argparse.Namespace) -> ConfigOverrides:
     )
 
 
-def _settings(
+def screen_settings(
     args: argparse.Namespace, query: DeploymentQuery, config: ResolvedConfig
 ) -> AppSettings:
     from drtui.ui.settings import AppSettings
@@ -108,6 +108,7 @@ def _settings(
         keymap=dict(config.keymap),
         attention_first=not args.show_all,
         ssl_warning=tls_off,
+        startup_warnings=tuple(w for w in config.warnings if w != tls_off),
     )
 
 

@@ -55,6 +55,9 @@ class DrtuiApp(CrashSafeApp):
         self.set_keymap(self.settings.keymap)
         self.set_interval(GC_CHECK_SECONDS, COLLECTOR.collect_if_idle)
         self.push_screen(DeploymentsScreen(self.settings, self.client, self.now))
+        for warning in self.settings.startup_warnings:
+            self.notify(warning, title="Configuration", severity="warning", markup=False,
+                        timeout=20)
         if self._unknown_theme:
             self.notify(f"Unknown theme {self.settings.theme!r}; using the default.",
                         severity="warning", markup=False)

@@ -24,3 +24,5 @@ class AppSettings:
     """Binding id -> key(s), from the config file; applied with App.set_keymap."""
     attention_first: bool = True
     ssl_warning: str | None = None
+    startup_warnings: tuple[str, ...] = ()
+    """Configuration warnings (e.g. a token file others can read), shown once as toasts."""

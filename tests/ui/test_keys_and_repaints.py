@@ -132,3 +132,11 @@ async def test_a_health_change_in_place_repaints_only_that_cell() -> None:
         line = table.rows.index(next(r for r in table.rows if r.id == target.id)) + 1
         svc = table.columns[0]
         assert regions == [Region(2, line - round(table.scroll_y), svc.width, 1)]
+
+
+async def test_configuration_warnings_are_shown_once_the_screen_is_up() -> None:
+    warning = "/home/me/.config/drtui/config.toml holds a token and is readable by others"
+    async with harness(startup_warnings=(warning,)) as h, h.app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shown = [n.message for n in h.app._notifications]
+        assert shown == [warning]
