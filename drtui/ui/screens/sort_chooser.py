@@ -36,9 +36,11 @@ class SortChooser(ModalScreen[str | None]):
             yield OptionList(*options, id="sort-options")
 
     def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = options.get_option_index(self._current)
-        options.focus()
+        # None left when the dialog was closed (esc) before its mount was processed: a busy
+        # app can receive `s` and `esc` in one breath, and that must not end the dashboard.
+        for options in self.query(OptionList):
+            options.highlighted = options.get_option_index(self._current)
+            options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
