@@ -140,3 +140,20 @@ async def test_configuration_warnings_are_shown_once_the_screen_is_up() -> None:
         await pilot.pause()
         shown = [n.message for n in h.app._notifications]
         assert shown == [warning]
+
+
+async def test_closing_a_dialog_twice_never_closes_the_deployments_screen() -> None:
+    # A busy app can hold two esc presses for one dialog; the second must not pop the screen
+    # underneath (that left a blank app).
+    async with harness() as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        for key in ("question_mark", "s", "f", "E"):
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = h.app.screen
+            assert dialog is not screen
+            dialog.action_close()  # type: ignore[attr-defined]
+            dialog.action_close()  # type: ignore[attr-defined]
+            await pilot.pause()
+            assert h.app.screen is screen, key

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Label, Static
 from drtui.core.events import EventLog
 from drtui.core.health import look
 from drtui.ui.keymap import CLOSE_BINDINGS
+from drtui.ui.screens.closing import close_once
 
 
 class EventsScreen(Screen[None]):
@@ -42,4 +43,4 @@ class EventsScreen(Screen[None]):
         yield Footer()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        close_once(self, None)

@@ -30,6 +30,7 @@ from drtui.api.models.enums import (
 )
 from drtui.api.query import LIST_FILTERS, SCALAR_FILTERS, DeploymentQuery
 from drtui.ui.keymap import CLOSE_BINDINGS
+from drtui.ui.screens.closing import close_once
 
 CHOICES: dict[str, type[StrEnum]] = {
     "serviceHealth": HealthStatus,
@@ -143,7 +144,7 @@ class FilterBuilder(ModalScreen[DeploymentQuery | None]):
         except ValueError as error:
             self.query_one("#filter-error", Label).update(Content(str(error)))
             return
-        self.dismiss(query)
+        close_once(self, query)
 
     @on(Button.Pressed, "#apply")
     @on(Input.Submitted)
@@ -152,8 +153,8 @@ class FilterBuilder(ModalScreen[DeploymentQuery | None]):
 
     @on(Button.Pressed, "#clear")
     def _clear(self) -> None:
-        self.dismiss(DeploymentQuery(order_by=self._query.order_by))
+        close_once(self, DeploymentQuery(order_by=self._query.order_by))
 
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:
-        self.dismiss(None)
+        close_once(self, None)

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from drtui.ui.keymap import CLOSE_BINDINGS
+from drtui.ui.screens.closing import close_once
 
 
 class HelpScreen(ModalScreen[None]):
@@ -32,4 +33,4 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content.assemble(*parts).rstrip(), id="help-body")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        close_once(self, None)

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from drtui.api.query import ORDER_BY_FIELDS
 from drtui.ui.keymap import CLOSE_BINDINGS
+from drtui.ui.screens.closing import close_once
 
 DEFAULT_ORDER = "-lastPredictionTimestamp"
 """What the API sorts by when no orderBy is sent."""
@@ -43,7 +44,7 @@ class SortChooser(ModalScreen[str | None]):
             options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        close_once(self, event.option.id)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        close_once(self, None)
