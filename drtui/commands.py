@@ -14,7 +14,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from drtui.api.config import ConfigError, ConfigOverrides, ResolvedConfig, resolve_config
+from drtui.api.config import (
+    DEFAULT_REFRESH_INTERVAL,
+    ConfigError,
+    ConfigOverrides,
+    ResolvedConfig,
+    resolve_config,
+)
 from drtui.api.query import DeploymentQuery
 
 if TYPE_CHECKING:
@@ -94,7 +100,6 @@ def screen_settings(
 ) -> AppSettings:
     from drtui.ui.settings import AppSettings
 
-    tls_off = next((w for w in config.warnings if "TLS" in w), None)
     return AppSettings(
         endpoint=config.endpoint,
         token=config.token,
@@ -107,8 +112,8 @@ def screen_settings(
         bell=args.bell,
         keymap=dict(config.keymap),
         attention_first=not args.show_all,
-        ssl_warning=tls_off,
-        startup_warnings=tuple(w for w in config.warnings if w != tls_off),
+        ssl_warning=config.tls_warning,
+        startup_warnings=tuple(w for w in config.warnings if w != config.tls_warning),
     )
 
 
@@ -122,7 +127,6 @@ def _demo(args: argparse.Namespace) -> int:
     """The whole product on a loopback emulator, reached over HTTP exactly as in production."""
     from drtui.emulator.config import EmulatorConfig
     from drtui.emulator.server import EmulatorServer
-    from drtui.ui.settings import AppSettings
 
     if args.deployments < 1:
         raise UsageError("--deployments must be at least 1")
@@ -135,19 +139,15 @@ def _demo(args: argparse.Namespace) -> int:
         admin_token=secrets.token_urlsafe(24),
     )
     with EmulatorServer(emulator, host="127.0.0.1", port=0) as server:
-        return _run_ui(
-            AppSettings(
-                endpoint=server.endpoint,
-                token=token,
-                profile_name="demo",
-                read_only=args.read_only,
-                refresh_interval=args.refresh or 30.0,
-                query=query,
-                theme=args.theme,
-                bell=args.bell,
-                attention_first=not args.show_all,
-            )
+        config = ResolvedConfig(
+            endpoint=server.endpoint,
+            token=token,
+            source="the demo emulator",
+            profile="demo",
+            read_only=args.read_only,
+            refresh_interval=args.refresh or DEFAULT_REFRESH_INTERVAL,
         )
+        return _run_ui(screen_settings(args, query, config))
 
 
 def _emulator(args: argparse.Namespace) -> int:

@@ -35,10 +35,11 @@ from drtui.api.config_files import (
     run_token_command,
 )
 
-DEFAULT_REFRESH_INTERVAL = 15.0
+DEFAULT_REFRESH_INTERVAL = 30.0
 DEFAULT_CLOUD_ENDPOINT = "https://app.datarobot.com/api/v2"
 
 __all__ = [
+    "DEFAULT_REFRESH_INTERVAL",
     "ConfigError",
     "ConfigOverrides",
     "ResolvedConfig",
@@ -79,6 +80,8 @@ class ResolvedConfig:
     refresh_interval: float = DEFAULT_REFRESH_INTERVAL
     keymap: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    tls_warning: str | None = None
+    """The warning of `warnings` that says TLS verification is off: the screen keeps it in view."""
 
     def __str__(self) -> str:
         return f"{self.endpoint} (from {self.source})"
@@ -161,6 +164,7 @@ def resolve_config(
     endpoint = normalise_endpoint(chosen.endpoint or "", source=chosen.source)
 
     ssl_verify: bool | str = True
+    tls_off: str | None = None
     for value, where in (
         (flags.ssl_verify, "the command line"),
         (environ.get("DATAROBOT_SSL_VERIFY"), "DATAROBOT_SSL_VERIFY"),
@@ -169,10 +173,11 @@ def resolve_config(
         if value is not None and value != "":
             ssl_verify = parse_ssl_verify(value, source=where)
             if ssl_verify is False:
-                warnings.append(
+                tls_off = (
                     f"TLS certificate verification is off ({where}): anyone on the network path "
                     "could read your API token."
                 )
+                warnings.append(tls_off)
             break
 
     ui = drtui_file.settings if drtui_file else FileSettings(source=str(toml_path))
@@ -186,6 +191,7 @@ def resolve_config(
         refresh_interval=flags.refresh_interval or ui.refresh_interval or DEFAULT_REFRESH_INTERVAL,
         keymap=dict(ui.keymap),
         warnings=tuple(dict.fromkeys(warnings)),
+        tls_warning=tls_off,
     )
 
 
