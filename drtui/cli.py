@@ -65,7 +65,9 @@ def _add_screen_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--theme", help="Textual theme name")
     group.add_argument("--bell", action="store_true", help="ring the bell when health degrades")
     group.add_argument(
-        "--all", dest="show_all", action="store_true",
+        "--all",
+        dest="show_all",
+        action="store_true",
         help="start on all deployments instead of the attention view",
     )
 
@@ -81,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser(
-        "demo", help="run drtui on the embedded emulator (no account needed)",
+        "demo",
+        help="run drtui on the embedded emulator (no account needed)",
         description="Start the emulator on 127.0.0.1 and open drtui on it.",
     )
     demo.add_argument("--deployments", type=int, default=1000, help="fleet size (default 1000)")
@@ -89,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_screen_arguments(demo)
 
     emulator = commands.add_parser(
-        "emulator", help="serve the DataRobot API emulator",
+        "emulator",
+        help="serve the DataRobot API emulator",
         description="Serve a DataRobot API v2 emulator with an evolving synthetic fleet.",
     )
     emulator.add_argument("--host", default="127.0.0.1", help="bind address (default loopback)")
@@ -98,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--admin-token", help="the admin's API token (default: a demo token)")
     emulator.add_argument("--deployments", type=int, default=200, help="fleet size")
     emulator.add_argument("--seed", type=int, default=42, help="fleet seed")
-    emulator.add_argument("--chaos", metavar="PROFILE", help="fault profile: flaky, slow, outage, mixed")
+    emulator.add_argument(
+        "--chaos", metavar="PROFILE", help="fault profile: flaky, slow, outage, mixed"
+    )
     emulator.add_argument("--image-size", type=int, metavar="BYTES", help="PPS image size")
 
     for name, summary in (
@@ -110,11 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
         _add_query_arguments(sub)
         if name == "deployments":
             fmt = sub.add_mutually_exclusive_group()
-            fmt.add_argument("--json", dest="format", action="store_const", const="json",
-                             help="JSON lines (default)")
+            fmt.add_argument(
+                "--json",
+                dest="format",
+                action="store_const",
+                const="json",
+                help="JSON lines (default)",
+            )
             fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
     pps = commands.add_parser(
-        "pps", help="show the Portable Prediction Server image, or download and verify it",
+        "pps",
+        help="show the Portable Prediction Server image, or download and verify it",
         description="Metadata of the current PPS image; with --download, a resumable download "
         "whose SHA256 is checked against the metadata.",
     )

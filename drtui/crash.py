@@ -51,8 +51,13 @@ def _private_dir(directory: Path) -> Path:
     return directory
 
 
-def write_crash_log(exc: BaseException, *, secrets: Sequence[str] = (),
-                    directory: Path | None = None, now: datetime | None = None) -> Path:
+def write_crash_log(
+    exc: BaseException,
+    *,
+    secrets: Sequence[str] = (),
+    directory: Path | None = None,
+    now: datetime | None = None,
+) -> Path:
     """Write the traceback of `exc`, redacted, to a new crash-YYYYmmdd-HHMMSS.log; its path.
 
     Readable by the user only; a second crash in the same second gets its own file. Raises
@@ -89,8 +94,9 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self._secrets)
 
 
-def install_log_file(secrets: Sequence[str], *, directory: Path | None = None,
-                     level: int = logging.INFO) -> Path:
+def install_log_file(
+    secrets: Sequence[str], *, directory: Path | None = None, level: int = logging.INFO
+) -> Path:
     """Send drtui's log records to a rotating, redacted file in the state dir; its path.
 
     Idempotent: calling it again replaces the handler it added before, so secrets stay current.

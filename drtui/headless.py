@@ -25,8 +25,19 @@ EXIT_UNKNOWN = 3
 """Nothing could be checked: configuration, network or server trouble (monitoring convention)."""
 
 FIELDS = (
-    "id", "label", "serviceHealth", "modelHealth", "accuracyHealth", "status", "importance",
-    "targetType", "platform", "tags", "predictions7d", "predictionsTotal", "lastPrediction",
+    "id",
+    "label",
+    "serviceHealth",
+    "modelHealth",
+    "accuracyHealth",
+    "status",
+    "importance",
+    "targetType",
+    "platform",
+    "tags",
+    "predictions7d",
+    "predictionsTotal",
+    "lastPrediction",
     "owner",
 )
 
@@ -111,7 +122,9 @@ def check(config: ResolvedConfig, query: DeploymentQuery) -> int:
         return EXIT_UNKNOWN
     code, offenders = check_code(rows)
     for row in offenders:
-        print(f"{normalise(row.health[0]).upper():8} {row.importance or '-':9} {row.label} ({row.id})")
+        print(
+            f"{normalise(row.health[0]).upper():8} {row.importance or '-':9} {row.label} ({row.id})"
+        )
     word = {0: "OK", 1: "WARNING", 2: "FAILING"}[code]
     print(f"{word}: {len(offenders)} of {len(rows)} deployments with service health not passing")
     return code

@@ -24,8 +24,11 @@ EXIT_FAILED = 3
 
 
 def describe(meta: PPSImageMetadata) -> list[str]:
-    size = f"{humanize.naturalsize(meta.image_size, binary=True)} ({meta.image_size:,} bytes)" \
-        if meta.image_size is not None else "unknown"
+    size = (
+        f"{humanize.naturalsize(meta.image_size, binary=True)} ({meta.image_size:,} bytes)"
+        if meta.image_size is not None
+        else "unknown"
+    )
     return [
         f"filename:        {meta.filename or '—'}",
         f"size:            {size}",
@@ -48,8 +51,10 @@ class _Progress:
             return
         self._last = now
         share = f"{done / total:6.1%}" if total else ""
-        line = (f"{share} {humanize.naturalsize(done, binary=True)}"
-                f" at {humanize.naturalsize(rate, binary=True)}/s")
+        line = (
+            f"{share} {humanize.naturalsize(done, binary=True)}"
+            f" at {humanize.naturalsize(rate, binary=True)}/s"
+        )
         sys.stderr.write(f"\r{line:<60}")
         sys.stderr.flush()
 

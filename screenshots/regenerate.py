@@ -36,7 +36,8 @@ async def _control(world: Any, method: str, path: str, body: dict[str, Any] | No
 
     emulator, config = world
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=emulator), base_url="http://emulator.test",
+        transport=httpx.ASGITransport(app=emulator),
+        base_url="http://emulator.test",
         headers={"Authorization": f"Bearer {config.user_token}"},
     ) as control:
         (await control.request(method, path, json=body)).raise_for_status()
@@ -93,8 +94,9 @@ SHOTS = [
 async def render(shot: Shot, out: Path) -> Path:
     app, emulator, config = build_app(deployments=300, seed=7, **shot.settings)
     async with app.run_test(size=shot.size) as pilot:
-        await until(pilot, lambda: _deployments(pilot).refreshes >= 1, timeout=20,
-                    what="first refresh")
+        await until(
+            pilot, lambda: _deployments(pilot).refreshes >= 1, timeout=20, what="first refresh"
+        )
         await shot.steps(pilot, (emulator, config))
         await pilot.pause(0.2)
         path = out / f"{shot.name}.svg"

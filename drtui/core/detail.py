@@ -46,62 +46,109 @@ def sections(deployment: Deployment, now: datetime) -> list[Section]:
     """The detail pane's content, top to bottom."""
     d = deployment
     out: list[Section] = [
-        ("Deployment", [
-            ("label", _text(d.label)),
-            ("id", _text(d.id)),
-            ("description", _text(d.description)),
-            ("status", _text(d.status)),
-            ("importance", _text(d.importance)),
-            ("has error", _text(d.has_error)),
-            ("created at", _text(d.created_at)),
-            ("user-provided id", _text(d.user_provided_id)),
-        ]),
+        (
+            "Deployment",
+            [
+                ("label", _text(d.label)),
+                ("id", _text(d.id)),
+                ("description", _text(d.description)),
+                ("status", _text(d.status)),
+                ("importance", _text(d.importance)),
+                ("has error", _text(d.has_error)),
+                ("created at", _text(d.created_at)),
+                ("user-provided id", _text(d.user_provided_id)),
+            ],
+        ),
     ]
     healths = (d.service_health, d.model_health, d.accuracy_health)
     for dimension, summary in zip(DIMENSIONS, healths, strict=True):
         out.append((f"{DIMENSION_TITLES[dimension]} health", _health(summary)))
     # Newer servers report more dimensions; shown when sent, not tracked by the table.
-    for title, summary in (("Fairness health", d.fairness_health),
-                           ("Custom metrics health", d.custom_metrics_health),
-                           ("Actuals timeliness health", d.actuals_timeliness_health),
-                           ("Predictions timeliness health", d.predictions_timeliness_health)):
+    for title, summary in (
+        ("Fairness health", d.fairness_health),
+        ("Custom metrics health", d.custom_metrics_health),
+        ("Actuals timeliness health", d.actuals_timeliness_health),
+        ("Predictions timeliness health", d.predictions_timeliness_health),
+    ):
         if summary is not None:
             out.append((title, _health(summary)))
     out += [
         ("Model", _model(d)),
-        ("Model package", [
-            ("id", _text(d.model_package.id if d.model_package else None)),
-            ("name", _text(d.model_package.name if d.model_package else None)),
-            ("registered model", _text(
-                d.model_package.registered_model_id if d.model_package else None)),
-            ("first downloaded", _text(
-                d.model_package_initial_download.timestamp
-                if d.model_package_initial_download else None)),
-            ("scoring code first downloaded", _text(
-                d.scoring_code_initial_download.timestamp
-                if d.scoring_code_initial_download else None)),
-        ]),
+        (
+            "Model package",
+            [
+                ("id", _text(d.model_package.id if d.model_package else None)),
+                ("name", _text(d.model_package.name if d.model_package else None)),
+                (
+                    "registered model",
+                    _text(d.model_package.registered_model_id if d.model_package else None),
+                ),
+                (
+                    "first downloaded",
+                    _text(
+                        d.model_package_initial_download.timestamp
+                        if d.model_package_initial_download
+                        else None
+                    ),
+                ),
+                (
+                    "scoring code first downloaded",
+                    _text(
+                        d.scoring_code_initial_download.timestamp
+                        if d.scoring_code_initial_download
+                        else None
+                    ),
+                ),
+            ],
+        ),
         ("Prediction environment", _environment(d)),
-        ("Governance", [
-            ("approval status", _text(d.approval_status)),
-            ("governance approval", _text(d.governance.approval_status if d.governance else None)),
-            ("open change requests", _text(
-                d.governance.has_opened_change_requests if d.governance else None)),
-            ("change request ids", ", ".join(clean(c, limit=100) for c in d.opened_change_requests)
-             or "—"),
-        ]),
+        (
+            "Governance",
+            [
+                ("approval status", _text(d.approval_status)),
+                (
+                    "governance approval",
+                    _text(d.governance.approval_status if d.governance else None),
+                ),
+                (
+                    "open change requests",
+                    _text(d.governance.has_opened_change_requests if d.governance else None),
+                ),
+                (
+                    "change request ids",
+                    ", ".join(clean(c, limit=100) for c in d.opened_change_requests) or "—",
+                ),
+            ],
+        ),
         ("Owners", _owners(d)),
         ("Permissions", [("granted", ", ".join(clean(p, limit=80) for p in d.permissions) or "—")]),
         ("Settings", _settings(d)),
-        ("Tags", [(clean(t.name, limit=50) or "—", _text(t.value)) for t in d.tags]
-         or [("tags", "—")]),
+        (
+            "Tags",
+            [(clean(t.name, limit=50) or "—", _text(t.value)) for t in d.tags] or [("tags", "—")],
+        ),
         ("Usage", _usage(d, now)),
-        ("Default prediction server", [
-            ("id", _text(d.default_prediction_server.id if d.default_prediction_server else None)),
-            ("url", _text(d.default_prediction_server.url if d.default_prediction_server else None)),
-            ("datarobot-key", _text(
-                d.default_prediction_server.datarobot_key if d.default_prediction_server else None)),
-        ]),
+        (
+            "Default prediction server",
+            [
+                (
+                    "id",
+                    _text(d.default_prediction_server.id if d.default_prediction_server else None),
+                ),
+                (
+                    "url",
+                    _text(d.default_prediction_server.url if d.default_prediction_server else None),
+                ),
+                (
+                    "datarobot-key",
+                    _text(
+                        d.default_prediction_server.datarobot_key
+                        if d.default_prediction_server
+                        else None
+                    ),
+                ),
+            ],
+        ),
     ]
     extra = _extra(d.model_extra or {})
     if extra:
@@ -122,20 +169,29 @@ def _model(d: Deployment) -> list[Field]:
         ("build environment", _text(m.build_environment_type)),
         ("deprecated", _text(m.is_deprecated)),
         ("unstructured", _text(m.unstructured_model_kind)),
-        ("unsupervised", _text(m.unsupervised_mode)
-         + (f" ({_text(m.unsupervised_type)})" if m.unsupervised_mode else "")),
+        (
+            "unsupervised",
+            _text(m.unsupervised_mode)
+            + (f" ({_text(m.unsupervised_type)})" if m.unsupervised_mode else ""),
+        ),
     ]
     image = m.custom_model_image
     if image is not None:
         fields += [
             ("custom model", f"{_text(image.custom_model_name)} [{_text(image.custom_model_id)}]"),
-            ("custom model version",
-             f"{_text(image.custom_model_version_label)} [{_text(image.custom_model_version_id)}]"),
-            ("execution environment",
-             f"{_text(image.execution_environment_name)} [{_text(image.execution_environment_id)}]"),
-            ("environment version",
-             f"{_text(image.execution_environment_version_label)} "
-             f"[{_text(image.execution_environment_version_id)}]"),
+            (
+                "custom model version",
+                f"{_text(image.custom_model_version_label)} [{_text(image.custom_model_version_id)}]",
+            ),
+            (
+                "execution environment",
+                f"{_text(image.execution_environment_name)} [{_text(image.execution_environment_id)}]",
+            ),
+            (
+                "environment version",
+                f"{_text(image.execution_environment_version_label)} "
+                f"[{_text(image.execution_environment_version_id)}]",
+            ),
         ]
     return fields
 
@@ -188,8 +244,10 @@ def _usage(d: Deployment, now: datetime) -> list[Field]:
         return [("usage", "—")]
     rates = [max(0, r) for r in u.daily_rates]
     return [
-        ("last 7 days", f"{sparkline(rates)}  {' '.join(compact_number(r) for r in rates)}"
-         if rates else "—"),
+        (
+            "last 7 days",
+            f"{sparkline(rates)}  {' '.join(compact_number(r) for r in rates)}" if rates else "—",
+        ),
         ("total", compact_number(sum(rates))),
         ("last prediction", f"{age(u.last_timestamp, now)} ({_text(u.last_timestamp)})"),
     ]
@@ -212,4 +270,3 @@ def web_url(endpoint: str, deployment_id: str) -> str:
     """The deployment's page in the DataRobot web UI, on the same host as the API endpoint."""
     parts = urlsplit(endpoint)
     return f"{parts.scheme}://{parts.netloc}/deployments/{deployment_id}/overview"
-

@@ -134,4 +134,3 @@ def summary(rows: Iterable[Row]) -> dict[str, HealthCounts]:
         dimension: HealthCounts(c["failing"], c["warning"], c["passing"], c["other"])
         for dimension, c in counters.items()
     }
-

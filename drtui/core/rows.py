@@ -111,4 +111,3 @@ def row_from_deployment(deployment: Deployment) -> Row:
         haystack=haystack,
         source=deployment,
     )
-

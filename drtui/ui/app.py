@@ -35,14 +35,20 @@ class DrtuiApp(CrashSafeApp):
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     TITLE = "drtui"
 
-    def __init__(self, settings: AppSettings, *, client: DataRobotClient | None = None,
-                 now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        *,
+        client: DataRobotClient | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.crash_secrets = (settings.token,)
         self._owns_client = client is None
-        self.client = client or DataRobotClient(settings.endpoint, settings.token,
-                                                verify=settings.verify)
+        self.client = client or DataRobotClient(
+            settings.endpoint, settings.token, verify=settings.verify
+        )
         self.now = now or _utc_now
         self._unknown_theme = False
         if settings.theme:
@@ -56,11 +62,15 @@ class DrtuiApp(CrashSafeApp):
         self.set_interval(GC_CHECK_SECONDS, COLLECTOR.collect_if_idle)
         self.push_screen(DeploymentsScreen(self.settings, self.client, self.now))
         for warning in self.settings.startup_warnings:
-            self.notify(warning, title="Configuration", severity="warning", markup=False,
-                        timeout=20)
+            self.notify(
+                warning, title="Configuration", severity="warning", markup=False, timeout=20
+            )
         if self._unknown_theme:
-            self.notify(f"Unknown theme {self.settings.theme!r}; using the default.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"Unknown theme {self.settings.theme!r}; using the default.",
+                severity="warning",
+                markup=False,
+            )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -100,9 +110,11 @@ def keys_of(screen: Screen) -> list[tuple[str, str]]:
     for active in screen.active_bindings.values():
         binding = active.binding
         merged.setdefault((binding.action, binding.description), []).append(
-            app.get_key_display(binding))
-    return [(" ".join(dict.fromkeys(keys)), description)
-            for (_, description), keys in merged.items()]
+            app.get_key_display(binding)
+        )
+    return [
+        (" ".join(dict.fromkeys(keys)), description) for (_, description), keys in merged.items()
+    ]
 
 
 def run_app(settings: AppSettings) -> int:

@@ -71,7 +71,9 @@ async def fetch_fleet(
         target.post_message(FleetStale(reason, retry_at, generation))
 
 
-def _compare(base: Fleet, deployments: list[Deployment]) -> tuple[FleetDiff, list[HealthTransition]]:
+def _compare(
+    base: Fleet, deployments: list[Deployment]
+) -> tuple[FleetDiff, list[HealthTransition]]:
     fleet = Fleet.from_deployments(deployments)
     changes = diff(base, fleet)
     return changes, transitions(base, fleet, changes.changed)

@@ -69,15 +69,19 @@ async def run(minutes: float) -> int:
                         recoveries += was_stale and not stale
                         was_stale = stale
                         await asyncio.sleep(0.05)
-                print(f"  {name}: successful refreshes {screen.refreshes}, failed {probe.failures}",
-                      flush=True)
+                print(
+                    f"  {name}: successful refreshes {screen.refreshes}, failed {probe.failures}",
+                    flush=True,
+                )
             crashes = int(not app.is_running or app.return_code is not None)
             refreshes = screen.refreshes
         await app.client.aclose()
     crashes += errors.count
-    print(f"minutes: {minutes:g}  successful refreshes: {refreshes}  failed: {probe.failures}  "
-          f"stale spells: {stale_spells}  recoveries: {recoveries}  crashes: {crashes}  "
-          f"max concurrent refreshes: {probe.max_in_flight}")
+    print(
+        f"minutes: {minutes:g}  successful refreshes: {refreshes}  failed: {probe.failures}  "
+        f"stale spells: {stale_spells}  recoveries: {recoveries}  crashes: {crashes}  "
+        f"max concurrent refreshes: {probe.max_in_flight}"
+    )
     return 0 if crashes == 0 and probe.max_in_flight == 1 else 1
 
 

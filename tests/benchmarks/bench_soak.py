@@ -36,21 +36,24 @@ async def run(cycles: int, warmup: int, deployments: int) -> int:
         figures: SoakFigures | None = None
         try:
             async with app.run_test(size=(160, 48)):
-                figures = await soak(app, fleet, cycles=cycles, warmup=warmup,
-                                     on_cycle=progress)
+                figures = await soak(app, fleet, cycles=cycles, warmup=warmup, on_cycle=progress)
         except Exception as error:  # failing on exit is a finding; the figures still count
             exit_error = error
         await app.client.aclose()
     if figures is None:  # the soak itself failed, not just the exit
         raise RuntimeError("the soak did not finish") from exit_error
     mib = 1024 * 1024
-    print(f"deployments: {deployments}  cycles after warm-up: {figures.cycles}  "
-          f"warm-up: {warmup}  wall: {time.monotonic() - started:.0f}s")
-    print(f"RSS growth: {figures.rss_growth / mib:.2f} MiB "
-          f"(second half: {figures.rss_growth_second_half / mib:.2f} MiB)  "
-          f"tracemalloc growth: {figures.traced_growth / mib:.2f} MiB "
-          f"(second half: {figures.traced_growth_second_half / mib:.2f} MiB)  "
-          f"(budget {BUDGET / mib:.0f} MiB)  max concurrent refreshes: {probe.max_in_flight}")
+    print(
+        f"deployments: {deployments}  cycles after warm-up: {figures.cycles}  "
+        f"warm-up: {warmup}  wall: {time.monotonic() - started:.0f}s"
+    )
+    print(
+        f"RSS growth: {figures.rss_growth / mib:.2f} MiB "
+        f"(second half: {figures.rss_growth_second_half / mib:.2f} MiB)  "
+        f"tracemalloc growth: {figures.traced_growth / mib:.2f} MiB "
+        f"(second half: {figures.traced_growth_second_half / mib:.2f} MiB)  "
+        f"(budget {BUDGET / mib:.0f} MiB)  max concurrent refreshes: {probe.max_in_flight}"
+    )
     print("largest retained allocation sites:")
     for line in figures.top:
         print(f"  {line}")

@@ -88,8 +88,9 @@ def _degrade(server: EmulatorServer) -> None:
     with state.lock:
         for deployment_id in _visible_ids(server):
             current = state.deployments[deployment_id].doc["serviceHealth"]["status"]
-            state.set_health(deployment_id, "serviceHealth",
-                             "failing" if current != "failing" else "warning")
+            state.set_health(
+                deployment_id, "serviceHealth", "failing" if current != "failing" else "warning"
+            )
 
 
 def refresh_bytes(server: EmulatorServer) -> tuple[int, int, int]:
@@ -128,23 +129,33 @@ def main() -> int:
     args = parser.parse_args()
 
     seconds = cold_start()
-    print(f"cold start, drtui demo --deployments 1000 to full table: {seconds:.2f} s (budget ≤ 1.5 s)")
+    print(
+        f"cold start, drtui demo --deployments 1000 to full table: {seconds:.2f} s (budget ≤ 1.5 s)"
+    )
 
     with EmulatorServer(EmulatorConfig(deployments=10000, user_token=TOKEN, clock="manual")) as big:
         p50, p95, n = keystrokes(big)
-    print(f"search keystroke to frame at 10,000 rows: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-          f"over {n} keys (budget p95 ≤ 50 ms)")
+    print(
+        f"search keystroke to frame at 10,000 rows: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+        f"over {n} keys (budget p95 ≤ 50 ms)"
+    )
 
-    with EmulatorServer(EmulatorConfig(deployments=1000, user_token=TOKEN, clock="manual")) as fleet:
+    with EmulatorServer(
+        EmulatorConfig(deployments=1000, user_token=TOKEN, clock="manual")
+    ) as fleet:
         usage, unchanged, degraded = refresh_bytes(fleet)
         print(f"bytes written, refresh changing 20 visible rows: {usage} B (budget ≤ 8192 B)")
         print(f"bytes written, refresh changing nothing: {unchanged} B (budget ≈ 0 B)")
-        print(f"bytes written, refresh degrading 20 visible rows (rows light up, toast): "
-              f"{degraded} B (no budget)")
+        print(
+            f"bytes written, refresh degrading 20 visible rows (rows light up, toast): "
+            f"{degraded} B (no budget)"
+        )
         if not args.skip_idle:
             share = idle_cpu(fleet, args.idle_seconds)
-            print(f"idle CPU over {args.idle_seconds:.0f} s with 30 s refresh: {share:.2f} % of a core "
-                  "(budget ≤ 1 %)")
+            print(
+                f"idle CPU over {args.idle_seconds:.0f} s with 30 s refresh: {share:.2f} % of a core "
+                "(budget ≤ 1 %)"
+            )
     return 0
 
 

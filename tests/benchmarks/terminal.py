@@ -101,7 +101,7 @@ class PtyApp:
                 if chunk.at < since:
                     continue
                 seen += chunk.data
-                if needle in seen and SYNC_END in seen[seen.index(needle):]:
+                if needle in seen and SYNC_END in seen[seen.index(needle) :]:
                     return chunk.at
         return None
 

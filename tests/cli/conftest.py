@@ -14,4 +14,3 @@ def server() -> Iterator[EmulatorServer]:
     config = EmulatorConfig(deployments=150, seed=11, user_token=USER_TOKEN, clock="manual")
     with EmulatorServer(config, host="127.0.0.1", port=0) as running:
         yield running
-

@@ -21,6 +21,9 @@ def run_drtui(
         env["HOME"] = home
         env["XDG_CONFIG_HOME"] = os.path.join(home, ".config")
     return subprocess.run(
-        [sys.executable, "-m", "drtui", *args], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "drtui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
         timeout=60,
     )

@@ -19,7 +19,9 @@ def _json_rows(result: subprocess.CompletedProcess[str]) -> list[dict[str, objec
 
 
 def test_json_lines_hold_the_whole_fleet_in_server_order(server: EmulatorServer) -> None:
-    rows = _json_rows(run_drtui("deployments", "--json", "--order-by=label", endpoint=server.endpoint))
+    rows = _json_rows(
+        run_drtui("deployments", "--json", "--order-by=label", endpoint=server.endpoint)
+    )
     assert len(rows) == 150
     assert len({r["id"] for r in rows}) == 150
     labels = [str(r["label"]).lower() for r in rows]
@@ -111,7 +113,10 @@ def test_headless_commands_do_not_import_textual(server: EmulatorServer) -> None
     import os
 
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True,
-        env={**os.environ, **env_args}, timeout=60,
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env_args},
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr

@@ -15,8 +15,9 @@ from tests.cli.runner import USER_TOKEN, run_drtui
 
 @pytest.fixture
 def cut_downloads(server: EmulatorServer) -> Iterator[None]:
-    control = httpx.Client(base_url=server.base_url,
-                           headers={"Authorization": f"Bearer {USER_TOKEN}"})
+    control = httpx.Client(
+        base_url=server.base_url, headers={"Authorization": f"Bearer {USER_TOKEN}"}
+    )
     control.put("/_emulator/chaos", json={"dropDownloadAfterBytes": 1_500_000}).raise_for_status()
     yield
     control.delete("/_emulator/chaos").raise_for_status()
@@ -47,8 +48,9 @@ def test_download_into_a_directory_is_complete_and_verified(
     assert saved.stat().st_size == 4 * 1024 * 1024  # the transfer was cut, and resumed
     assert hashlib.sha256(saved.read_bytes()).hexdigest() == meta["sha256"].strip()
     assert not list(tmp_path.glob("*.part"))
-    seen = httpx.get(f"{server.base_url}/_emulator/downloads",
-                     headers={"Authorization": f"Bearer {USER_TOKEN}"}).json()["data"]
+    seen = httpx.get(
+        f"{server.base_url}/_emulator/downloads", headers={"Authorization": f"Bearer {USER_TOKEN}"}
+    ).json()["data"]
     assert any(d["range"] for d in seen), "the second request resumed with Range"
     assert not any(d["authorizationPresent"] for d in seen)
 

@@ -31,8 +31,9 @@ def test_config_warnings_reach_the_screen_and_tls_off_stays_in_the_header(
 def test_refresh_defaults_to_thirty_seconds_as_the_issue_says(tmp_path: Path) -> None:
     args = build_parser().parse_args([])
     env = {"DATAROBOT_ENDPOINT": "https://dr.example", "DATAROBOT_API_TOKEN": "t-1"}
-    resolved = resolve_config(commands.config_overrides(args), env=env, home=tmp_path,
-                              config_dir=tmp_path)
+    resolved = resolve_config(
+        commands.config_overrides(args), env=env, home=tmp_path, config_dir=tmp_path
+    )
     settings = commands.screen_settings(args, commands.query_from_args(args), resolved)
     assert settings.refresh_interval == 30.0
     assert settings.ssl_warning is None and settings.startup_warnings == ()

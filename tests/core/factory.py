@@ -27,8 +27,10 @@ def deployment(
         "accuracyHealth": {"status": accuracy},
         "model": {"targetType": "Binary", "type": "XGBoost"},
         "predictionEnvironment": {"platform": "aws", "name": "prod"},
-        "predictionUsage": {"dailyRates": [1, 2, 3, 4, 5, 6, 7],
-                            "lastTimestamp": "2026-11-23T10:00:00Z"},
+        "predictionUsage": {
+            "dailyRates": [1, 2, 3, 4, 5, 6, 7],
+            "lastTimestamp": "2026-11-23T10:00:00Z",
+        },
         "owners": {"count": 2, "preview": [{"firstName": "Ada", "lastName": "L", "email": "a@x"}]},
         "tags": [{"name": "team", "value": "risk"}],
     }

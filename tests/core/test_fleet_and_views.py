@@ -18,8 +18,9 @@ def test_diff_names_changed_added_removed_and_keeps_server_order() -> None:
     d = diff(old, new)
     assert d.changed == {"c"} and d.added == {"d"} and d.removed == {"b"}
     assert d.fleet.order == ["a", "c", "d"]
-    assert diff(new, fleet(deployment("a"), deployment("c", label="renamed"),
-                           deployment("d"))).is_empty
+    assert diff(
+        new, fleet(deployment("a"), deployment("c", label="renamed"), deployment("d"))
+    ).is_empty
 
 
 def test_transitions_say_worse_or_better_per_dimension() -> None:
@@ -47,8 +48,12 @@ def test_attention_view_is_worst_first_then_importance() -> None:
 
 
 def test_narrowing_matches_label_or_description_like_the_api_search() -> None:
-    rows = list(fleet(deployment("a", label="Fraud scorer"),
-                      deployment("b", label="churn", description="catches FRAUD rings")).rows.values())
+    rows = list(
+        fleet(
+            deployment("a", label="Fraud scorer"),
+            deployment("b", label="churn", description="catches FRAUD rings"),
+        ).rows.values()
+    )
     assert [r.id for r in narrow(rows, "fraud ")] == ["a", "b"]
     assert [r.id for r in narrow(rows, "Fraud Sc")] == ["a"]
     assert [r.id for r in narrow(rows, "  ")] == ["a", "b"]
@@ -56,8 +61,9 @@ def test_narrowing_matches_label_or_description_like_the_api_search() -> None:
 
 
 def test_summary_counts_each_dimension() -> None:
-    counts = summary(fleet(deployment("a", service="failing"), deployment("b", service="odd"))
-                     .rows.values())
+    counts = summary(
+        fleet(deployment("a", service="failing"), deployment("b", service="odd")).rows.values()
+    )
     assert (counts["service"].failing, counts["service"].other) == (1, 1)
     assert counts["model"].passing == 2
 
@@ -75,8 +81,9 @@ def test_events_log_is_bounded_and_counts_what_it_dropped() -> None:
 
 def test_narrowing_ten_thousand_rows_finds_exactly_the_substring_matches() -> None:
     # Its speed is measured by tests/benchmarks/bench_ui_terminal.py, not asserted here.
-    rows = list(fleet(*(deployment(f"id{i}", label=f"model {i}") for i in range(10_000)))
-                .rows.values())
+    rows = list(
+        fleet(*(deployment(f"id{i}", label=f"model {i}") for i in range(10_000))).rows.values()
+    )
     found = narrow(rows, "MODEL 123")
     assert {r.id for r in found} == {"id123", *(f"id123{i}" for i in range(10))}
 
@@ -87,4 +94,9 @@ def test_transitions_follow_the_server_order_whatever_order_the_ids_come_in() ->
     ids = ["d1", "d3", "d0", "d2", "d4"]
     assert [m.deployment_id for m in transitions(old, new, ids)] == ["d4", "d2", "d0", "d1", "d3"]
     assert [m.deployment_id for m in transitions(old, new, reversed(ids))] == [
-        "d4", "d2", "d0", "d1", "d3"]
+        "d4",
+        "d2",
+        "d0",
+        "d1",
+        "d3",
+    ]

@@ -29,8 +29,12 @@ def test_escape_sequences_and_control_characters_never_survive() -> None:
 
 
 def test_row_is_sanitised_and_searchable() -> None:
-    row = row_from_deployment(deployment(label="[bold red]x\x1b[31m y", tags=[
-        {"name": "team", "value": "risk"}, {"name": "env", "value": "prod"}]))
+    row = row_from_deployment(
+        deployment(
+            label="[bold red]x\x1b[31m y",
+            tags=[{"name": "team", "value": "risk"}, {"name": "env", "value": "prod"}],
+        )
+    )
     assert row.label == "[bold red]x y"  # markup kept as text, escape removed
     assert row.tags == "team=risk, env=prod"
     assert row.owner == "Ada L +1"
@@ -42,8 +46,9 @@ def test_row_is_sanitised_and_searchable() -> None:
 def test_row_survives_a_record_with_almost_nothing() -> None:
     from drtui.api.models import Deployment
 
-    row = row_from_deployment(Deployment.model_validate({"id": "x", "serviceHealth": None,
-                                                         "predictionUsage": "garbage"}))
+    row = row_from_deployment(
+        Deployment.model_validate({"id": "x", "serviceHealth": None, "predictionUsage": "garbage"})
+    )
     assert row.label == "(no label)"
     assert row.health == ("", "", "")
     assert row.daily_rates == ()
@@ -63,18 +68,39 @@ def test_numbers_and_ages_are_compact() -> None:
 
 
 def test_detail_covers_every_group_and_unknown_server_fields() -> None:
-    d = deployment(fairnessHealth={"status": "failing"}, governance={"approvalStatus": "PENDING"},
-                   capabilities={"supportsDrift": True}, creator={"firstName": "Bo", "email": "b@x"})
+    d = deployment(
+        fairnessHealth={"status": "failing"},
+        governance={"approvalStatus": "PENDING"},
+        capabilities={"supportsDrift": True},
+        creator={"firstName": "Bo", "email": "b@x"},
+    )
     titles = [title for title, _ in sections(d, NOW)]
-    for group in ("Deployment", "Service health", "Model health", "Accuracy health", "Model",
-                  "Model package", "Prediction environment", "Governance", "Owners",
-                  "Permissions", "Settings", "Tags", "Usage", "Default prediction server",
-                  "Fairness health", "Other fields from the server"):
+    for group in (
+        "Deployment",
+        "Service health",
+        "Model health",
+        "Accuracy health",
+        "Model",
+        "Model package",
+        "Prediction environment",
+        "Governance",
+        "Owners",
+        "Permissions",
+        "Settings",
+        "Tags",
+        "Usage",
+        "Default prediction server",
+        "Fairness health",
+        "Other fields from the server",
+    ):
         assert group in titles
     assert dict(dict(sections(d, NOW))["Other fields from the server"]) == {
-        "capabilities": "supportsDrift=True"}
+        "capabilities": "supportsDrift=True"
+    }
     assert ("created by", "Bo <b@x> [—]") in dict(sections(d, NOW))["Owners"]
     usage = dict(dict(sections(d, NOW))["Usage"])
     assert usage["last prediction"].startswith("2 h ago")
-    assert web_url("https://app.example.com/api/v2/", "abc") == \
-        "https://app.example.com/deployments/abc/overview"
+    assert (
+        web_url("https://app.example.com/api/v2/", "abc")
+        == "https://app.example.com/deployments/abc/overview"
+    )

@@ -33,9 +33,16 @@ HOSTILE_TEXT = (
 """Escape sequences that retitle the window, set the clipboard, clear the screen or hide a
 link, C0/C1 controls, bidi overrides, Rich markup: none may reach the terminal as such."""
 
-EXTREME_DATES = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00",
-                 "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1970-01-01T00:00:00Z",
-                 "2026-02-30T25:61:00Z", "not a date", "")
+EXTREME_DATES = (
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-12:00",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "1970-01-01T00:00:00Z",
+    "2026-02-30T25:61:00Z",
+    "not a date",
+    "",
+)
 """The first two parse but have no UTC equivalent: datetime.astimezone overflows on them."""
 
 UNKNOWN_ENUMS = ("notStarted", "not_started", "DEGRADED", "", "FAILING", "passing ", "🔥")
@@ -44,18 +51,33 @@ texts = st.one_of(
     st.sampled_from(HOSTILE_TEXT),
     st.sampled_from(EXTREME_DATES + UNKNOWN_ENUMS),
     st.text(st.characters(max_codepoint=0x2FF), max_size=30),
-    st.builds(lambda piece, n: piece * n, st.sampled_from((*HOSTILE_TEXT, "x")),
-              st.integers(500, 6000)),
+    st.builds(
+        lambda piece, n: piece * n, st.sampled_from((*HOSTILE_TEXT, "x")), st.integers(500, 6000)
+    ),
 )
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | texts,
-    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=10), kids,
-                                                              max_size=3),
+    lambda kids: (
+        st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=10), kids, max_size=3)
+    ),
     max_leaves=6,
 )
-OPERATIONS = ("keep", "keep", "recurse", "recurse", "drop", "null", "replace", "text", "variant",
-              "variant")
+OPERATIONS = (
+    "keep",
+    "keep",
+    "recurse",
+    "recurse",
+    "drop",
+    "null",
+    "replace",
+    "text",
+    "variant",
+    "variant",
+)
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT")
 
 

@@ -43,8 +43,16 @@ FAULTS: dict[str, ChaosSettings] = {
     "full outage": ChaosSettings(outage=True, retry_after=0),
 }
 """Each fault the issue names, alone; MIXED is all of them at once, some of the time."""
-MIXED = ChaosSettings(error_rate=0.2, rate_limit_rate=0.15, retry_after=0, spike_rate=0.15,
-                      spike_ms=800, drop_rate=0.15, malformed_rate=0.15, latency_ms=20)
+MIXED = ChaosSettings(
+    error_rate=0.2,
+    rate_limit_rate=0.15,
+    retry_after=0,
+    spike_rate=0.15,
+    spike_ms=800,
+    drop_rate=0.15,
+    malformed_rate=0.15,
+    latency_ms=20,
+)
 
 
 @dataclass
@@ -57,8 +65,9 @@ class Probe:
     failures: int = 0
     sleeps: list[float] = field(default_factory=list)
 
-    def wrap(self, call: Callable[..., Awaitable[list[Deployment]]]
-             ) -> Callable[..., Awaitable[list[Deployment]]]:
+    def wrap(
+        self, call: Callable[..., Awaitable[list[Deployment]]]
+    ) -> Callable[..., Awaitable[list[Deployment]]]:
         @wraps(call)
         async def counted(*args: Any, **kwargs: Any) -> list[Deployment]:
             self.calls += 1
@@ -80,16 +89,26 @@ class Probe:
         await asyncio.sleep(seconds)
 
 
-def chaos_app(endpoint: str, token: str, probe: Probe, *, interval: float = INTERVAL
-              ) -> DrtuiApp:
+def chaos_app(endpoint: str, token: str, probe: Probe, *, interval: float = INTERVAL) -> DrtuiApp:
     """The real app and client over loopback HTTP, with the probe around the fleet fetch."""
-    policy = RetryPolicy(max_attempts=ATTEMPTS, base_delay=RETRY_DELAY, max_delay=0.2,
-                         max_total=3.0, sleep=probe.sleep)
-    client = DataRobotClient(endpoint, token, timeout=READ_TIMEOUT, connect_timeout=1.0,
-                             retry=policy)
+    policy = RetryPolicy(
+        max_attempts=ATTEMPTS,
+        base_delay=RETRY_DELAY,
+        max_delay=0.2,
+        max_total=3.0,
+        sleep=probe.sleep,
+    )
+    client = DataRobotClient(
+        endpoint, token, timeout=READ_TIMEOUT, connect_timeout=1.0, retry=policy
+    )
     client.list_all_deployments = probe.wrap(client.list_all_deployments)  # type: ignore[method-assign,assignment]
-    settings = AppSettings(endpoint=endpoint, token=token, profile_name="chaos",
-                           refresh_interval=interval, attention_first=False)
+    settings = AppSettings(
+        endpoint=endpoint,
+        token=token,
+        profile_name="chaos",
+        refresh_interval=interval,
+        attention_first=False,
+    )
     return DrtuiApp(settings, client=client)
 
 

@@ -74,9 +74,15 @@ def change_fleet(state: EmulatorState, rng: random.Random, cycle: int) -> int:
         elif kind == 1:
             state.update_deployment(deployment_id, {"label": f"soak {deployment_id} #{cycle}"})
         else:
-            state.update_deployment(deployment_id, {"predictionUsage": {
-                "dailyRates": [rng.randrange(10_000) for _ in range(7)],
-                "lastTimestamp": "2026-11-23T12:00:00Z"}})
+            state.update_deployment(
+                deployment_id,
+                {
+                    "predictionUsage": {
+                        "dailyRates": [rng.randrange(10_000) for _ in range(7)],
+                        "lastTimestamp": "2026-11-23T12:00:00Z",
+                    }
+                },
+            )
     return len(chosen)
 
 
@@ -107,7 +113,8 @@ class RemoteFleet:
 def remote_fleet(deployments: int) -> Iterator[RemoteFleet]:
     parent, child = multiprocessing.get_context("spawn").Pipe()
     process = multiprocessing.get_context("spawn").Process(
-        target=_serve, args=(deployments, child), daemon=True)
+        target=_serve, args=(deployments, child), daemon=True
+    )
     process.start()
     try:
         if not parent.poll(60):
@@ -121,8 +128,14 @@ def remote_fleet(deployments: int) -> Iterator[RemoteFleet]:
             process.kill()
 
 
-async def soak(app: DrtuiApp, fleet: RemoteFleet, *, cycles: int, warmup: int,
-               on_cycle: Callable[[int], None] | None = None) -> SoakFigures:
+async def soak(
+    app: DrtuiApp,
+    fleet: RemoteFleet,
+    *,
+    cycles: int,
+    warmup: int,
+    on_cycle: Callable[[int], None] | None = None,
+) -> SoakFigures:
     """Run `warmup` then `cycles` refreshes in a running app; memory growth after warm-up.
 
     Tracing runs from the start, so the fleet alive at the end is compared with the fleet
@@ -162,5 +175,11 @@ async def soak(app: DrtuiApp, fleet: RemoteFleet, *, cycles: int, warmup: int,
     growth = end.compare_to(baseline, "lineno")
     late = sum(stat.size_diff for stat in end.compare_to(middle, "lineno"))
     top = [str(stat) for stat in sorted(growth, key=lambda s: -s.size_diff)[:8]]
-    return SoakFigures(cycles, rss_after - rss_before, rss_after - rss_middle,
-                       sum(s.size_diff for s in growth), late, top)
+    return SoakFigures(
+        cycles,
+        rss_after - rss_before,
+        rss_after - rss_middle,
+        sum(s.size_diff for s in growth),
+        late,
+        top,
+    )

@@ -34,6 +34,7 @@ from tests.reliability.rig import (
 MARGIN = 0.35
 """Scheduling slack on a shared two-core machine, on top of the interval being asserted."""
 
+
 def assert_alive(app: DrtuiApp, probe: Probe, caplog: pytest.LogCaptureFixture) -> None:
     """Still running, no traceback anywhere a user or the log would see, never overlapped."""
     assert app.is_running and app.return_code is None
@@ -44,7 +45,8 @@ def assert_alive(app: DrtuiApp, probe: Probe, caplog: pytest.LogCaptureFixture) 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 async def test_fault_goes_stale_within_an_interval_and_recovers_within_one(
-        server: EmulatorServer, fault: str, caplog: pytest.LogCaptureFixture) -> None:
+    server: EmulatorServer, fault: str, caplog: pytest.LogCaptureFixture
+) -> None:
     settings = FAULTS[fault]
     probe = Probe()
     app = chaos_app(server.endpoint, server.config.user_token, probe)
@@ -56,8 +58,11 @@ async def test_fault_goes_stale_within_an_interval_and_recovers_within_one(
 
         set_chaos(server, settings)
         sleeps_before = len(probe.sleeps)
-        took = await wait_for(lambda: screen.freshness.stale_since is not None,
-                              INTERVAL + REFRESH_BUDGET + retry_after, f"STALE after {fault}")
+        took = await wait_for(
+            lambda: screen.freshness.stale_since is not None,
+            INTERVAL + REFRESH_BUDGET + retry_after,
+            f"STALE after {fault}",
+        )
         assert "STALE" in header_text(app), header_text(app)
         assert screen.freshness.reason and "Traceback" not in screen.freshness.reason
         assert len(screen.fleet) == DEPLOYMENTS  # the last good data is kept
@@ -69,8 +74,11 @@ async def test_fault_goes_stale_within_an_interval_and_recovers_within_one(
             assert (retry_at - datetime.now(UTC)).total_seconds() >= retry_after - took - MARGIN
 
         set_chaos(server, None)
-        await wait_for(lambda: screen.freshness.stale_since is None,
-                       max(INTERVAL, retry_after) + MARGIN + 0.2, f"fresh data after {fault}")
+        await wait_for(
+            lambda: screen.freshness.stale_since is None,
+            max(INTERVAL, retry_after) + MARGIN + 0.2,
+            f"fresh data after {fault}",
+        )
         assert fetched is not None and screen.freshness.fetched_at is not None
         assert screen.freshness.fetched_at > fetched
         assert "STALE" not in header_text(app)
@@ -79,7 +87,8 @@ async def test_fault_goes_stale_within_an_interval_and_recovers_within_one(
 
 
 async def test_one_429_is_waited_out_inside_the_refresh(
-        server: EmulatorServer, caplog: pytest.LogCaptureFixture) -> None:
+    server: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
     """A single 429 costs a wait of Retry-After, not a stale screen."""
     probe = Probe()
     app = chaos_app(server.endpoint, server.config.user_token, probe)
@@ -89,8 +98,11 @@ async def test_one_429_is_waited_out_inside_the_refresh(
         seen = screen.refreshes
         set_chaos(server, ChaosSettings(rate_limit_rate=1.0, retry_after=1, times=1))
         started = time.monotonic()
-        await wait_for(lambda: screen.refreshes > seen, INTERVAL + 1.0 + MARGIN + 0.5,
-                       "the refresh that met the 429")
+        await wait_for(
+            lambda: screen.refreshes > seen,
+            INTERVAL + 1.0 + MARGIN + 0.5,
+            "the refresh that met the 429",
+        )
         assert time.monotonic() - started >= 1.0
         assert probe.sleeps and probe.sleeps[-1] >= 1.0
         assert screen.freshness.stale_since is None
@@ -99,7 +111,8 @@ async def test_one_429_is_waited_out_inside_the_refresh(
 
 
 async def test_faults_together_never_crash_or_overlap(
-        server: EmulatorServer, caplog: pytest.LogCaptureFixture) -> None:
+    server: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
     probe = Probe()
     app = chaos_app(server.endpoint, server.config.user_token, probe)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -113,15 +126,18 @@ async def test_faults_together_never_crash_or_overlap(
         assert probe.failures >= 1, "the faults never reached the app"
         set_chaos(server, None)
         fetched = screen.freshness.fetched_at
-        await wait_for(lambda: screen.freshness.stale_since is None
-                       and screen.freshness.fetched_at != fetched,
-                       2 * INTERVAL + REFRESH_BUDGET + MARGIN, "recovery from mixed faults")
+        await wait_for(
+            lambda: screen.freshness.stale_since is None and screen.freshness.fetched_at != fetched,
+            2 * INTERVAL + REFRESH_BUDGET + MARGIN,
+            "recovery from mixed faults",
+        )
         assert_alive(app, probe, caplog)
     await app.client.aclose()
 
 
 async def test_after_a_long_outage_data_is_fresh_within_one_interval(
-        server: EmulatorServer, caplog: pytest.LogCaptureFixture) -> None:
+    server: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
     """Backoff must not push recovery past one interval once the server is back (issue 9)."""
     interval = 1.0  # long enough that one interval and the backoff cap (2x) are far apart
     probe = Probe()
@@ -131,11 +147,17 @@ async def test_after_a_long_outage_data_is_fresh_within_one_interval(
         await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         set_chaos(server, ChaosSettings(outage=True, retry_after=0))
         for failed in (1, 2):
-            await wait_for(lambda n=failed: probe.failures >= n,  # type: ignore[misc]
-                           2 * interval + REFRESH_BUDGET, f"failure {failed} of the outage")
+            await wait_for(
+                lambda n=failed: probe.failures >= n,  # type: ignore[misc]
+                2 * interval + REFRESH_BUDGET,
+                f"failure {failed} of the outage",
+            )
         await wait_for(lambda: probe.in_flight == 0, REFRESH_BUDGET, "the failed refresh to end")
         set_chaos(server, None)
-        await wait_for(lambda: screen.freshness.stale_since is None, interval + MARGIN,
-                       "fresh data after the outage ended")
+        await wait_for(
+            lambda: screen.freshness.stale_since is None,
+            interval + MARGIN,
+            "fresh data after the outage ended",
+        )
         assert_alive(app, probe, caplog)
     await app.client.aclose()

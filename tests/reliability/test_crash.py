@@ -82,7 +82,8 @@ async def _press_x(pilot: Pilot[int]) -> None:
 
 
 def test_a_failing_handler_ends_in_one_line_and_a_log(
-        crash_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    crash_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     app = Exploding()
     assert run_crash_safe(app, headless=True, size=(80, 24), auto_pilot=_press_x) == 1
     assert not app.is_running and app.return_code == 1
@@ -95,8 +96,8 @@ def test_a_failing_handler_ends_in_one_line_and_a_log(
 
 
 def test_drtui_app_itself_is_crash_safe(
-        crash_dir: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    crash_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The real app: a bug in a key handler must leave a crash log, not a traceback."""
 
     def broken(self: DeploymentsScreen) -> None:
@@ -105,8 +106,9 @@ def test_drtui_app_itself_is_crash_safe(
     monkeypatch.setattr(DeploymentsScreen, "action_refresh", broken)
     config = EmulatorConfig(deployments=20, seed=3, clock="manual", user_token=TOKEN)
     endpoint = "http://emulator.test/api/v2"
-    client = DataRobotClient(endpoint, TOKEN, retry=NO_RETRY,
-                             transport=httpx.ASGITransport(app=create_app(config)))
+    client = DataRobotClient(
+        endpoint, TOKEN, retry=NO_RETRY, transport=httpx.ASGITransport(app=create_app(config))
+    )
     app = DrtuiApp(AppSettings(endpoint=endpoint, token=TOKEN), client=client)
     # the app does not close a client it was handed; it dies with this test's event loop
 

@@ -31,9 +31,15 @@ from drtui.emulator.config import EmulatorConfig
 from tests.reliability.fuzzing import EXTREME_DATES, bodies, unsafe_characters
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
-                phases=[Phase.explicit, Phase.generate], verbosity=Verbosity.quiet,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    verbosity=Verbosity.quiet,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 """Derandomized so CI sees the same cases every run; no shrinking, which on a failure costs
 tens of seconds. Quiet, because a failing body can be megabytes: the test names the field
 and shows the start of the body itself."""
@@ -42,14 +48,17 @@ Call = Callable[[DataRobotClient], Awaitable[Any]]
 CALLS: dict[str, tuple[str, Call]] = {
     "deployments": ("deployments/?limit=2", lambda c: c.list_deployments()),
     "deployment": ("deployments/{deployment}/", lambda c: c.get_deployment("d")),
-    "custom model deployments": ("customModelDeployments/?limit=2",
-                                 lambda c: c.list_custom_model_deployments()),
-    "deleted deployments": ("deletedDeployments/?limit=2",
-                            lambda c: c.list_deleted_deployments()),
+    "custom model deployments": (
+        "customModelDeployments/?limit=2",
+        lambda c: c.list_custom_model_deployments(),
+    ),
+    "deleted deployments": ("deletedDeployments/?limit=2", lambda c: c.list_deleted_deployments()),
     "resource bundles": ("mlops/compute/bundles/?limit=2", lambda c: c.list_bundles()),
     "resource bundle": ("mlops/compute/bundles/{bundle}/", lambda c: c.get_bundle("b")),
-    "PPS image metadata": ("mlops/portablePredictionServerImage/metadata/",
-                           lambda c: c.get_pps_image_metadata()),
+    "PPS image metadata": (
+        "mlops/portablePredictionServerImage/metadata/",
+        lambda c: c.get_pps_image_metadata(),
+    ),
 }
 
 
@@ -65,9 +74,11 @@ async def _fetch_samples() -> dict[str, Any]:
     state = app.state.emulator
     state.delete_deployment(state.live_ids[-1])
     out: dict[str, Any] = {}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://emulator.test/api/v2/",
-                                 headers={"Authorization": f"Bearer {config.admin_token}"}) as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://emulator.test/api/v2/",
+        headers={"Authorization": f"Bearer {config.admin_token}"},
+    ) as http:
         deployment = (await http.get("deployments/?limit=1")).json()["data"][0]["id"]
         bundle = (await http.get("mlops/compute/bundles/?limit=1")).json()["data"][0]["id"]
         for name, (path, _) in CALLS.items():
@@ -81,10 +92,14 @@ def _read(call: Call, body: bytes) -> Any:
     """The client's answer to `body`, or the DataRobotError it raised instead."""
 
     async def run() -> Any:
-        transport = httpx.MockTransport(lambda request: httpx.Response(
-            200, content=body, headers={"Content-Type": "application/json"}))
-        async with DataRobotClient("https://dr.example/api/v2", "t", retry=NO_RETRY,
-                                   transport=transport) as client:
+        transport = httpx.MockTransport(
+            lambda request: httpx.Response(
+                200, content=body, headers={"Content-Type": "application/json"}
+            )
+        )
+        async with DataRobotClient(
+            "https://dr.example/api/v2", "t", retry=NO_RETRY, transport=transport
+        ) as client:
             try:
                 return await call(client)
             except BadResponseError as error:
@@ -103,8 +118,19 @@ def _deployments(result: Any) -> list[Deployment]:
 
 def _drawn_strings(deployment: Deployment) -> list[str]:
     row = row_from_deployment(deployment)
-    drawn = [row.id, row.label, row.status, row.importance, row.target_type, row.platform,
-             row.tags, row.owner, *row.health, row.spark, row.total]
+    drawn = [
+        row.id,
+        row.label,
+        row.status,
+        row.importance,
+        row.target_type,
+        row.platform,
+        row.tags,
+        row.owner,
+        *row.health,
+        row.spark,
+        row.total,
+    ]
     for title, fields in sections(deployment, NOW):
         drawn.append(title)
         for key, value in fields:
@@ -132,8 +158,12 @@ def test_a_damaged_answer_is_read_or_refused_cleanly(endpoint: str, data: st.Dat
 def test_the_samples_are_real_records() -> None:
     """Guards the property above: it damages real documents, not empty pages."""
     real = samples()
-    for name in ("deployments", "custom model deployments", "deleted deployments",
-                 "resource bundles"):
+    for name in (
+        "deployments",
+        "custom model deployments",
+        "deleted deployments",
+        "resource bundles",
+    ):
         assert real[name]["data"], name
     assert json.dumps(real["deployment"]).count('"') > 50
 

@@ -24,19 +24,30 @@ MARK = "zzhostile"
 
 def _hostile_changes(n: int) -> dict[str, object]:
     changes: list[dict[str, object]] = [
-        {"label": f"[bold red]{MARK}[/] \x1b]0;pwned\x07\x1b[31mred\x1b[0m",
-         "description": f"{MARK} \x1b]52;c;cm0gLXJmIH4=\x07 clipboard",
-         "status": "\x1b[5mactive", "importance": "CRITICAL\x07",
-         "tags": [{"id": "t1", "name": "\x1b[2Jenv", "value": "\x9b31mprod\u202e"}]},
-        {"label": f"{MARK} link \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\",
-         "serviceHealth": {"status": "\x1b[31mfailing",
-                           "message": "\x1bP+q544e\x1b\\ bad\r\nline", "startDate": None},
-         "model": {"targetType": "Bin\x00ary", "type": "\u202eevil"},
-         "predictionEnvironment": {"platform": "aws\x07", "name": "\x9d0;t\x9c"},
-         "owners": {"count": 2, "preview": [{"firstName": "\x1b[1mMallory",
-                                            "lastName": "\x1b]0;x\x07", "email": "m@x"}]}},
-        {"label": f"{MARK} " + "x\x1b[1m" * 50_000,
-         "description": "\t\x0b\x0c\x85" * 1000},
+        {
+            "label": f"[bold red]{MARK}[/] \x1b]0;pwned\x07\x1b[31mred\x1b[0m",
+            "description": f"{MARK} \x1b]52;c;cm0gLXJmIH4=\x07 clipboard",
+            "status": "\x1b[5mactive",
+            "importance": "CRITICAL\x07",
+            "tags": [{"id": "t1", "name": "\x1b[2Jenv", "value": "\x9b31mprod\u202e"}],
+        },
+        {
+            "label": f"{MARK} link \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\",
+            "serviceHealth": {
+                "status": "\x1b[31mfailing",
+                "message": "\x1bP+q544e\x1b\\ bad\r\nline",
+                "startDate": None,
+            },
+            "model": {"targetType": "Bin\x00ary", "type": "\u202eevil"},
+            "predictionEnvironment": {"platform": "aws\x07", "name": "\x9d0;t\x9c"},
+            "owners": {
+                "count": 2,
+                "preview": [
+                    {"firstName": "\x1b[1mMallory", "lastName": "\x1b]0;x\x07", "email": "m@x"}
+                ],
+            },
+        },
+        {"label": f"{MARK} " + "x\x1b[1m" * 50_000, "description": "\t\x0b\x0c\x85" * 1000},
     ]
     return changes[n]
 
@@ -44,8 +55,12 @@ def _hostile_changes(n: int) -> dict[str, object]:
 def _app(server: EmulatorServer) -> DrtuiApp:
     token = server.config.user_token
     client = DataRobotClient(server.endpoint, token, retry=NO_RETRY, timeout=5.0)
-    return DrtuiApp(AppSettings(endpoint=server.endpoint, token=token, refresh_interval=30,
-                                attention_first=False), client=client)
+    return DrtuiApp(
+        AppSettings(
+            endpoint=server.endpoint, token=token, refresh_interval=30, attention_first=False
+        ),
+        client=client,
+    )
 
 
 def _terminal_lines(app: DrtuiApp) -> list[str]:
@@ -115,7 +130,8 @@ async def test_a_health_alert_about_a_hostile_label_is_inert(server: EmulatorSer
 
 @pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
 async def test_one_odd_timestamp_does_not_blind_the_whole_fleet(
-        server: EmulatorServer, moment: str) -> None:
+    server: EmulatorServer, moment: str
+) -> None:
     """A single record with a timestamp outside datetime's UTC range must not stop refreshes."""
     state = server.state
     odd, other = state.live_ids[10], state.live_ids[11]
@@ -125,12 +141,19 @@ async def test_one_odd_timestamp_does_not_blind_the_whole_fleet(
         async with app.run_test(size=(120, 40)) as pilot:
             screen = deployments_screen(app)
             await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
-            state.update_deployment(odd, {"predictionUsage": {"dailyRates": [1] * 7,
-                                                              "lastTimestamp": moment}})
+            state.update_deployment(
+                odd, {"predictionUsage": {"dailyRates": [1] * 7, "lastTimestamp": moment}}
+            )
             state.update_deployment(other, {"label": f"renamed {moment}"})
             await pilot.press("r")
-            await wait_for(lambda: screen.fleet.rows[other].label == f"renamed {moment}"
-                           or screen.freshness.stale_since is not None, 3.0, "the refresh")
+            await wait_for(
+                lambda: (
+                    screen.fleet.rows[other].label == f"renamed {moment}"
+                    or screen.freshness.stale_since is not None
+                ),
+                3.0,
+                "the refresh",
+            )
             assert screen.freshness.stale_since is None, screen.freshness.reason
     finally:
         state.update_deployment(odd, {"predictionUsage": usage})

@@ -50,8 +50,10 @@ ECHO = f"Invalid credentials: Bearer {TOKEN}"
 
 def _app(server: EmulatorServer, **settings: object) -> DrtuiApp:
     client = DataRobotClient(server.endpoint, TOKEN, retry=NO_RETRY, timeout=5.0)
-    return DrtuiApp(AppSettings(endpoint=server.endpoint, token=TOKEN, **settings),  # type: ignore[arg-type]
-                    client=client)
+    return DrtuiApp(
+        AppSettings(endpoint=server.endpoint, token=TOKEN, **settings),  # type: ignore[arg-type]
+        client=client,
+    )
 
 
 async def test_no_view_shows_the_token(server: EmulatorServer) -> None:
@@ -60,11 +62,18 @@ async def test_no_view_shows_the_token(server: EmulatorServer) -> None:
         screen = deployments_screen(app)
         await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         views = {"deployments with detail": app.export_screenshot()}
-        for key, kind in (("question_mark", HelpScreen), ("E", EventsScreen),
-                          ("f", FilterBuilder), ("s", SortChooser)):
+        for key, kind in (
+            ("question_mark", HelpScreen),
+            ("E", EventsScreen),
+            ("f", FilterBuilder),
+            ("s", SortChooser),
+        ):
             await pilot.press(key)
-            await wait_for(lambda k=kind: isinstance(app.screen, k), 3.0,  # type: ignore[misc]
-                           kind.__name__)
+            await wait_for(
+                lambda k=kind: isinstance(app.screen, k),
+                3.0,  # type: ignore[misc]
+                kind.__name__,
+            )
             views[kind.__name__] = app.export_screenshot()
             await pilot.press("escape")
             await wait_for(lambda: app.screen is screen, 3.0, "back to the deployments")
@@ -77,17 +86,21 @@ async def test_no_view_shows_the_token(server: EmulatorServer) -> None:
     await app.client.aclose()
 
 
-def _answer(status: int, body: bytes, headers: dict[str, str] | None = None
-            ) -> Callable[[httpx.Request], httpx.Response]:
+def _answer(
+    status: int, body: bytes, headers: dict[str, str] | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, content=body, headers={"Content-Type": "application/json",
-                                                            **(headers or {})})
+        return httpx.Response(
+            status, content=body, headers={"Content-Type": "application/json", **(headers or {})}
+        )
+
     return handler
 
 
 def _fail(error: Exception) -> Callable[[httpx.Request], httpx.Response]:
     def handler(request: httpx.Request) -> httpx.Response:
         raise error
+
     return handler
 
 
@@ -96,10 +109,18 @@ def _error_body(status: int) -> bytes:
 
 
 CASES: dict[str, tuple[type[DataRobotError], Callable[[httpx.Request], httpx.Response]]] = {
-    **{str(status): (kind, _answer(status, _error_body(status), {"Retry-After": "1"}))
-       for status, kind in ((401, AuthenticationError), (403, PermissionDeniedError),
-                            (404, NotFoundError), (422, ValidationError),
-                            (429, RateLimitedError), (500, ServerError), (503, ServerError))},
+    **{
+        str(status): (kind, _answer(status, _error_body(status), {"Retry-After": "1"}))
+        for status, kind in (
+            (401, AuthenticationError),
+            (403, PermissionDeniedError),
+            (404, NotFoundError),
+            (422, ValidationError),
+            (429, RateLimitedError),
+            (500, ServerError),
+            (503, ServerError),
+        )
+    },
     "timeout": (RequestTimeout, _fail(httpx.ReadTimeout(ECHO))),
     "dropped": (ConnectionFailed, _fail(httpx.RemoteProtocolError(ECHO))),
     "bad JSON": (BadResponseError, _answer(200, f'{{"data": [{ECHO}'.encode())),
@@ -109,15 +130,23 @@ CASES: dict[str, tuple[type[DataRobotError], Callable[[httpx.Request], httpx.Res
 def _everything_about(error: BaseException) -> str:
     """All a log, a crash file or a careless f-string could print of an exception."""
     attributes = {name: repr(value) for name, value in vars(error).items()}
-    return "\n".join([str(error), repr(error), repr(error.args), repr(attributes),
-                      *traceback.format_exception(error)])
+    return "\n".join(
+        [
+            str(error),
+            repr(error),
+            repr(error.args),
+            repr(attributes),
+            *traceback.format_exception(error),
+        ]
+    )
 
 
 @pytest.mark.parametrize("case", list(CASES))
 async def test_errors_never_carry_the_token(case: str) -> None:
     kind, handler = CASES[case]
-    client = DataRobotClient("https://dr.example/api/v2", TOKEN, retry=NO_RETRY,
-                             transport=httpx.MockTransport(handler))
+    client = DataRobotClient(
+        "https://dr.example/api/v2", TOKEN, retry=NO_RETRY, transport=httpx.MockTransport(handler)
+    )
     with pytest.raises(kind) as caught:
         await client.get_deployment("abc")
     await client.aclose()
@@ -134,16 +163,25 @@ async def test_refused_connection_error_never_carries_the_token() -> None:
 
 def test_reprs_never_show_the_token() -> None:
     client = DataRobotClient("https://dr.example/api/v2", TOKEN)
-    config = resolve_config(ConfigOverrides(endpoint="https://dr.example", token=TOKEN), env={},
-                            home=Path("/nonexistent"), config_dir=Path("/nonexistent"))
-    shown = [repr(client), repr(config), str(config),
-             repr(ConfigOverrides(endpoint="https://dr.example", token=TOKEN)),
-             repr(AppSettings(endpoint="https://dr.example/api/v2", token=TOKEN))]
+    config = resolve_config(
+        ConfigOverrides(endpoint="https://dr.example", token=TOKEN),
+        env={},
+        home=Path("/nonexistent"),
+        config_dir=Path("/nonexistent"),
+    )
+    shown = [
+        repr(client),
+        repr(config),
+        str(config),
+        repr(ConfigOverrides(endpoint="https://dr.example", token=TOKEN)),
+        repr(AppSettings(endpoint="https://dr.example/api/v2", token=TOKEN)),
+    ]
     assert config.token == TOKEN and not [text for text in shown if TOKEN in text]
 
 
 async def test_the_debug_log_file_gets_the_refresh_traceback_redacted(
-        server: EmulatorServer, tmp_path: Path) -> None:
+    server: EmulatorServer, tmp_path: Path
+) -> None:
     """refresh.py promises 'details in the log file': the file must exist and not leak."""
     path = install_log_file([TOKEN], directory=tmp_path)
     app = _app(server)
@@ -167,13 +205,23 @@ async def test_the_debug_log_file_gets_the_refresh_traceback_redacted(
     assert TOKEN not in logged
 
 
-def test_deployments_json_output_never_shows_the_token(server: EmulatorServer,
-                                                       tmp_path: Path) -> None:
+def test_deployments_json_output_never_shows_the_token(
+    server: EmulatorServer, tmp_path: Path
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATAROBOT_")}
-    env.update(DATAROBOT_ENDPOINT=server.endpoint, DATAROBOT_API_TOKEN=TOKEN, HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path / ".config"))
-    done = subprocess.run([sys.executable, "-m", "drtui", "deployments", "--json"],
-                          capture_output=True, text=True, env=env, timeout=60)
+    env.update(
+        DATAROBOT_ENDPOINT=server.endpoint,
+        DATAROBOT_API_TOKEN=TOKEN,
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / ".config"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "drtui", "deployments", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert [json.loads(line) for line in done.stdout.splitlines()]  # one record a line
     assert TOKEN not in done.stdout and TOKEN not in done.stderr
@@ -182,28 +230,32 @@ def test_deployments_json_output_never_shows_the_token(server: EmulatorServer,
 async def test_emulator_request_log_never_echoes_the_token(server: EmulatorServer) -> None:
     async with DataRobotClient(server.endpoint, TOKEN) as client:
         await client.list_deployments()
-    async with httpx.AsyncClient(base_url=server.base_url,
-                                 headers={"Authorization": f"Bearer {TOKEN}"}) as control:
+    async with httpx.AsyncClient(
+        base_url=server.base_url, headers={"Authorization": f"Bearer {TOKEN}"}
+    ) as control:
         answer = await control.get("/_emulator/requests")
     assert answer.status_code == 200 and "Bearer" in answer.text  # the scheme, not the token
     assert TOKEN not in answer.text
 
 
 async def test_pps_download_redirect_does_not_carry_authorization(
-        server: EmulatorServer, tmp_path: Path) -> None:
+    server: EmulatorServer, tmp_path: Path
+) -> None:
     async with DataRobotClient(server.endpoint, TOKEN) as client:
         saved = await client.download_pps_image(tmp_path / "pps.tar.gz")
     assert saved.stat().st_size == server.config.image_size
-    async with httpx.AsyncClient(base_url=server.base_url,
-                                 headers={"Authorization": f"Bearer {TOKEN}"}) as control:
+    async with httpx.AsyncClient(
+        base_url=server.base_url, headers={"Authorization": f"Bearer {TOKEN}"}
+    ) as control:
         seen = (await control.get("/_emulator/downloads")).json()["data"]
     assert seen, "the download listener saw nothing: the redirect was not followed"
     assert not [d for d in seen if d["authorizationPresent"]]
 
 
 @pytest.mark.parametrize(("mode", "warned"), [(0o644, True), (0o640, True), (0o600, False)])
-def test_a_token_file_readable_by_others_is_warned_about(tmp_path: Path, mode: int,
-                                                         warned: bool) -> None:
+def test_a_token_file_readable_by_others_is_warned_about(
+    tmp_path: Path, mode: int, warned: bool
+) -> None:
     config_file = tmp_path / "config.toml"
     config_file.write_text(f'endpoint = "https://dr.example"\ntoken = "{TOKEN}"\n')
     config_file.chmod(mode)
@@ -215,9 +267,12 @@ def test_a_token_file_readable_by_others_is_warned_about(tmp_path: Path, mode: i
 
 async def test_tls_off_warning_stays_in_the_header(server: EmulatorServer, tmp_path: Path) -> None:
     """ssl_verify false: the config's warning is in the header, fresh or stale, all along."""
-    config = resolve_config(ConfigOverrides(endpoint=server.endpoint, token=TOKEN,
-                                            ssl_verify=False),
-                            env={}, home=tmp_path, config_dir=tmp_path)
+    config = resolve_config(
+        ConfigOverrides(endpoint=server.endpoint, token=TOKEN, ssl_verify=False),
+        env={},
+        home=tmp_path,
+        config_dir=tmp_path,
+    )
     warning = next(w for w in config.warnings if "TLS" in w)  # what the CLI hands the app
     app = _app(server, ssl_warning=warning, refresh_interval=0.3)
     shown = warning[:60]

@@ -24,7 +24,8 @@ ENDPOINT = "http://emulator.test/api/v2"
 
 
 async def test_a_degraded_mark_already_due_still_expires_and_quitting_is_clean(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Zero models the race: the earliest mark's expiry has passed when the next one is armed.
     monkeypatch.setattr(deployments_module, "DEGRADED_SECONDS", 0.0)
     config = EmulatorConfig(deployments=20, seed=3, clock="manual")
@@ -32,10 +33,13 @@ async def test_a_degraded_mark_already_due_still_expires_and_quitting_is_clean(
     state = emulator.state.emulator
     target = state.live_ids[0]
     state.set_health(target, "serviceHealth", "passing")
-    client = DataRobotClient(ENDPOINT, config.user_token, retry=NO_RETRY,
-                             transport=httpx.ASGITransport(app=emulator))
-    app = DrtuiApp(AppSettings(endpoint=ENDPOINT, token=config.user_token,
-                               attention_first=False), client=client)
+    client = DataRobotClient(
+        ENDPOINT, config.user_token, retry=NO_RETRY, transport=httpx.ASGITransport(app=emulator)
+    )
+    app = DrtuiApp(
+        AppSettings(endpoint=ENDPOINT, token=config.user_token, attention_first=False),
+        client=client,
+    )
     async with app.run_test(size=(120, 40)) as pilot:  # re-raises what broke the exit
         screen = deployments_screen(app)
         await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")

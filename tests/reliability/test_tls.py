@@ -35,10 +35,28 @@ class TlsServer:
 def _self_signed(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=30)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
     return cert, key
 
 
@@ -46,8 +64,16 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServer]:
     cert, key = _self_signed(tmp_path_factory.mktemp("tls"))
     app = create_app(EmulatorConfig(deployments=5, clock="manual", user_token=TOKEN))
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, http="h11", lifespan="off",
-                            log_level="warning", ssl_certfile=str(cert), ssl_keyfile=str(key))
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        http="h11",
+        lifespan="off",
+        log_level="warning",
+        ssl_certfile=str(cert),
+        ssl_keyfile=str(key),
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=asyncio.run, args=(server.serve(),), daemon=True)
     thread.start()
@@ -69,19 +95,24 @@ async def test_verification_is_on_by_default(tls_server: TlsServer) -> None:
 
 
 async def test_a_ca_bundle_path_is_trusted(tls_server: TlsServer) -> None:
-    async with DataRobotClient(tls_server.endpoint, TOKEN, retry=NO_RETRY,
-                               verify=str(tls_server.ca_bundle)) as client:
+    async with DataRobotClient(
+        tls_server.endpoint, TOKEN, retry=NO_RETRY, verify=str(tls_server.ca_bundle)
+    ) as client:
         version = await client.version()
         page = await client.list_deployments()
     assert version.major is not None and len(page.data) == 5
 
 
-async def test_the_configured_ca_bundle_reaches_the_client(tls_server: TlsServer,
-                                                           tmp_path: Path) -> None:
+async def test_the_configured_ca_bundle_reaches_the_client(
+    tls_server: TlsServer, tmp_path: Path
+) -> None:
     """DATAROBOT_SSL_VERIFY=<path>, as a user on a private CA sets it, through resolve_config."""
-    config = resolve_config(ConfigOverrides(endpoint=tls_server.endpoint, token=TOKEN),
-                            env={"DATAROBOT_SSL_VERIFY": str(tls_server.ca_bundle)},
-                            home=tmp_path, config_dir=tmp_path)
+    config = resolve_config(
+        ConfigOverrides(endpoint=tls_server.endpoint, token=TOKEN),
+        env={"DATAROBOT_SSL_VERIFY": str(tls_server.ca_bundle)},
+        home=tmp_path,
+        config_dir=tmp_path,
+    )
     assert config.ssl_verify == str(tls_server.ca_bundle)
     async with DataRobotClient.from_config(config, retry=NO_RETRY) as client:
         assert (await client.version()).major is not None

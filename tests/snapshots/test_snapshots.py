@@ -31,9 +31,12 @@ async def _loaded(pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: _screen(pilot).refreshes >= 1, what="first refresh")
 
 
-def _snapshot(snap_compare: Any, size: tuple[int, int],
-              then: Callable[[Pilot[Any], Any], Awaitable[None]] | None = None,
-              **settings: Any) -> bool:
+def _snapshot(
+    snap_compare: Any,
+    size: tuple[int, int],
+    then: Callable[[Pilot[Any], Any], Awaitable[None]] | None = None,
+    **settings: Any,
+) -> bool:
     app, emulator, config = build_app(**settings)
 
     async def run_before(pilot: Pilot[Any]) -> None:
@@ -55,10 +58,13 @@ def test_stale(snap_compare: Any, size: tuple[int, int]) -> None:
     async def outage(pilot: Pilot[Any], world: Any) -> None:
         emulator, config = world
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=emulator), base_url="http://emulator.test",
+            transport=httpx.ASGITransport(app=emulator),
+            base_url="http://emulator.test",
             headers={"Authorization": f"Bearer {config.user_token}"},
         ) as control:
-            (await control.put("/_emulator/chaos", json={"rateLimitRate": 1.0, "retryAfter": 7})).raise_for_status()
+            (
+                await control.put("/_emulator/chaos", json={"rateLimitRate": 1.0, "retryAfter": 7})
+            ).raise_for_status()
         await pilot.press("r")
         await until(pilot, lambda: _screen(pilot).freshness.stale_since is not None, what="stale")
 
@@ -97,7 +103,8 @@ def test_help(snap_compare: Any, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_no_color(snap_compare: Any, size: tuple[int, int],
-                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_color(
+    snap_compare: Any, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert _snapshot(snap_compare, size, read_only=True)

@@ -53,17 +53,21 @@ class Harness:
         response.raise_for_status()
 
 
-def build_app(deployments: int = 60, seed: int = 7, **settings: Any) -> tuple[DrtuiApp, Any,
-                                                                            EmulatorConfig]:
+def build_app(
+    deployments: int = 60, seed: int = 7, **settings: Any
+) -> tuple[DrtuiApp, Any, EmulatorConfig]:
     """An app wired to a fresh emulator (not started: snapshot tests run it themselves)."""
     config = EmulatorConfig(deployments=deployments, seed=seed, clock="manual")
     emulator = create_app(config)
-    client = DataRobotClient(ENDPOINT, config.user_token, retry=NO_RETRY,
-                             transport=httpx.ASGITransport(app=emulator))
+    client = DataRobotClient(
+        ENDPOINT, config.user_token, retry=NO_RETRY, transport=httpx.ASGITransport(app=emulator)
+    )
     settings.setdefault("refresh_interval", 30.0)
-    app = DrtuiApp(AppSettings(endpoint=ENDPOINT, token=config.user_token,
-                               profile_name="test", **settings),
-                   client=client, now=lambda: FIXED_NOW)
+    app = DrtuiApp(
+        AppSettings(endpoint=ENDPOINT, token=config.user_token, profile_name="test", **settings),
+        client=client,
+        now=lambda: FIXED_NOW,
+    )
     return app, emulator, config
 
 
@@ -71,7 +75,8 @@ def build_app(deployments: int = 60, seed: int = 7, **settings: Any) -> tuple[Dr
 async def harness(deployments: int = 60, seed: int = 7, **settings: Any) -> AsyncIterator[Harness]:
     app, emulator, config = build_app(deployments, seed, **settings)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=emulator), base_url="http://emulator.test",
+        transport=httpx.ASGITransport(app=emulator),
+        base_url="http://emulator.test",
         headers={"Authorization": f"Bearer {config.user_token}"},
     ) as control:
         yield Harness(app, config, control, emulator.state.emulator)

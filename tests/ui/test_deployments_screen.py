@@ -114,8 +114,10 @@ async def test_refresh_applies_the_diff_and_keeps_the_cursor_on_the_same_deploym
 
 
 async def test_outage_keeps_data_visibly_stale_then_recovers() -> None:
-    async with harness(attention_first=False, refresh_interval=0.3) as h, \
-            h.app.run_test(size=(120, 40)) as pilot:
+    async with (
+        harness(attention_first=False, refresh_interval=0.3) as h,
+        h.app.run_test(size=(120, 40)) as pilot,
+    ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         await h.chaos(outage=True)
@@ -131,10 +133,13 @@ async def test_outage_keeps_data_visibly_stale_then_recovers() -> None:
 
 
 async def test_degradation_alerts_marks_the_row_and_logs_the_event(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(deployments_module, "DEGRADED_SECONDS", 0.5)
-    async with harness(attention_first=False, bell=True) as h, \
-            h.app.run_test(size=(120, 40)) as pilot:
+    async with (
+        harness(attention_first=False, bell=True) as h,
+        h.app.run_test(size=(120, 40)) as pilot,
+    ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         bells: list[None] = []

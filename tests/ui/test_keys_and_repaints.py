@@ -44,8 +44,10 @@ async def test_pause_stops_refreshing_and_resume_refreshes_at_once() -> None:
 
 
 async def test_keymap_from_config_rebinds_by_id() -> None:
-    async with harness(keymap={"deployments.refresh": "R"}) as h, \
-            h.app.run_test(size=(120, 40)) as pilot:
+    async with (
+        harness(keymap={"deployments.refresh": "R"}) as h,
+        h.app.run_test(size=(120, 40)) as pilot,
+    ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         await pilot.press("r")
@@ -109,9 +111,10 @@ async def test_a_refresh_that_changes_nothing_repaints_nothing() -> None:
 
 async def test_a_health_change_in_place_repaints_only_that_cell() -> None:
     query = DeploymentQuery(order_by="label")  # stable order: the row stays on its line
-    async with harness(attention_first=False, query=query) as h, h.app.run_test(
-        size=(160, 48)
-    ) as pilot:
+    async with (
+        harness(attention_first=False, query=query) as h,
+        h.app.run_test(size=(160, 48)) as pilot,
+    ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         await pilot.pause(0.2)

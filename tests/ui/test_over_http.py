@@ -29,18 +29,21 @@ def server() -> Iterator[EmulatorServer]:
 def _app(server: EmulatorServer) -> DrtuiApp:
     token = server.config.user_token
     client = DataRobotClient(server.endpoint, token, retry=NO_RETRY, timeout=5.0)
-    settings = AppSettings(endpoint=server.endpoint, token=token, refresh_interval=0.3,
-                           attention_first=False)
+    settings = AppSettings(
+        endpoint=server.endpoint, token=token, refresh_interval=0.3, attention_first=False
+    )
     return DrtuiApp(settings, client=client, now=lambda: FIXED_NOW)
 
 
 def _control(server: EmulatorServer) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=server.base_url,
-                             headers={"Authorization": f"Bearer {server.config.user_token}"})
+    return httpx.AsyncClient(
+        base_url=server.base_url, headers={"Authorization": f"Bearer {server.config.user_token}"}
+    )
 
 
 async def test_outage_over_http_is_stale_then_recovers_without_a_traceback(
-        server: EmulatorServer) -> None:
+    server: EmulatorServer,
+) -> None:
     app = _app(server)
     async with _control(server) as control, app.run_test(size=(100, 30)) as pilot:
         screen = app.screen_stack[1]

@@ -4,8 +4,11 @@ from drtui.ui.styles import css_paths
 
 
 def test_the_token_stays_out_of_the_settings_repr() -> None:
-    settings = AppSettings(endpoint="https://dr.example/api/v2", token="s3cret-token-value",
-                           query=DeploymentQuery(search="fraud"))
+    settings = AppSettings(
+        endpoint="https://dr.example/api/v2",
+        token="s3cret-token-value",
+        query=DeploymentQuery(search="fraud"),
+    )
     assert "s3cret-token-value" not in repr(settings)
     assert "fraud" in repr(settings)
 

@@ -8,8 +8,12 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 
-async def until(pilot: Pilot[object], condition: Callable[[], object], timeout: float = 5.0,
-                what: str = "condition") -> None:
+async def until(
+    pilot: Pilot[object],
+    condition: Callable[[], object],
+    timeout: float = 5.0,
+    what: str = "condition",
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

@@ -57,8 +57,9 @@ MAX_TOASTED = 4
 class DeploymentsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(SCREEN_BINDINGS)
 
-    def __init__(self, settings: AppSettings, client: DataRobotClient,
-                 now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, settings: AppSettings, client: DataRobotClient, now: Callable[[], datetime]
+    ) -> None:
         super().__init__()
         self._settings = settings
         self._client = client
@@ -83,11 +84,20 @@ class DeploymentsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self._settings
-        yield FleetHeader(profile=s.profile_name, endpoint=s.endpoint, read_only=s.read_only,
-                          ssl_warning=s.ssl_warning, id="fleet-header")
+        yield FleetHeader(
+            profile=s.profile_name,
+            endpoint=s.endpoint,
+            read_only=s.read_only,
+            ssl_warning=s.ssl_warning,
+            id="fleet-header",
+        )
         yield FilterBar(id="filter-bar")
-        search = Input(value=self.search_text, placeholder="search label and description",
-                       id="search", compact=True)
+        search = Input(
+            value=self.search_text,
+            placeholder="search label and description",
+            id="search",
+            compact=True,
+        )
         search.cursor_blink = False  # a blinking cursor repaints twice a second over SSH
         search.display = bool(self.search_text)
         yield search
@@ -124,10 +134,18 @@ class DeploymentsScreen(Screen[None]):
             self._timer.stop()
             self._timer = None
         self._worker = self.run_worker(
-            fetch_fleet(self, self._client, self.query_state, self.fleet,
-                        generation=self._generation, failures=self._failures,
-                        interval=self._settings.refresh_interval, now=self._now),
-            group="fleet", exit_on_error=False,
+            fetch_fleet(
+                self,
+                self._client,
+                self.query_state,
+                self.fleet,
+                generation=self._generation,
+                failures=self._failures,
+                interval=self._settings.refresh_interval,
+                now=self._now,
+            ),
+            group="fleet",
+            exit_on_error=False,
         )
 
     def _requery(self, query: DeploymentQuery) -> None:
@@ -146,8 +164,11 @@ class DeploymentsScreen(Screen[None]):
     def _arm(self, delay: float) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = None if self.freshness.paused else self.set_timer(
-            max(MIN_TIMER_DELAY, delay), self.refresh_fleet)
+        self._timer = (
+            None
+            if self.freshness.paused
+            else self.set_timer(max(MIN_TIMER_DELAY, delay), self.refresh_fleet)
+        )
 
     def on_fleet_updated(self, message: FleetUpdated) -> None:
         if message.generation != self._generation:
@@ -157,8 +178,13 @@ class DeploymentsScreen(Screen[None]):
         self._counts = summary(self.fleet.rows.values())
         self._failures = 0
         self.refreshes += 1
-        self.freshness = dataclasses.replace(self.freshness, fetched_at=message.fetched_at,
-                                             stale_since=None, reason="", retry_at=None)
+        self.freshness = dataclasses.replace(
+            self.freshness,
+            fetched_at=message.fetched_at,
+            stale_since=None,
+            reason="",
+            retry_at=None,
+        )
         if message.transitions:
             self._alert(message.transitions, message.fetched_at)
         self._show_view()
@@ -170,8 +196,11 @@ class DeploymentsScreen(Screen[None]):
         self._worker = None
         self._failures += 1
         self.freshness = dataclasses.replace(
-            self.freshness, reason=message.reason, retry_at=message.retry_at,
-            stale_since=self.freshness.stale_since or self._now())
+            self.freshness,
+            reason=message.reason,
+            retry_at=message.retry_at,
+            stale_since=self.freshness.stale_since or self._now(),
+        )
         self._show_header()
         if self.fleet.rows == {} and self.freshness.fetched_at is None:
             self.table.empty_message = f"Cannot load deployments: {message.reason}"
@@ -193,12 +222,15 @@ class DeploymentsScreen(Screen[None]):
         for move in worse:
             self._degraded_until[move.deployment_id] = until
         self._schedule_degraded_expiry()
-        lines = [f"{m.label}: {m.dimension} {look(m.old).word} → {look(m.new).word}"
-                 for m in worse[:MAX_TOASTED]]
+        lines = [
+            f"{m.label}: {m.dimension} {look(m.old).word} → {look(m.new).word}"
+            for m in worse[:MAX_TOASTED]
+        ]
         if len(worse) > MAX_TOASTED:
             lines.append(f"… and {len(worse) - MAX_TOASTED} more (E: events)")
-        self.notify("\n".join(lines), title="Health degraded", severity="warning",
-                    markup=False, timeout=10)
+        self.notify(
+            "\n".join(lines), title="Health degraded", severity="warning", markup=False, timeout=10
+        )
         if self._settings.bell:
             self.app.bell()
 
@@ -209,7 +241,9 @@ class DeploymentsScreen(Screen[None]):
         self.table.set_degraded(frozenset(self._degraded_until))
         if self._degraded_until:
             delay = min(self._degraded_until.values()) - time.monotonic()
-            self._degraded_timer = self.set_timer(max(MIN_TIMER_DELAY, delay), self._expire_degraded)
+            self._degraded_timer = self.set_timer(
+                max(MIN_TIMER_DELAY, delay), self._expire_degraded
+            )
 
     def _expire_degraded(self) -> None:
         now = time.monotonic()
@@ -219,13 +253,16 @@ class DeploymentsScreen(Screen[None]):
     # ----- view ---------------------------------------------------------------------------------
 
     def _show_view(self) -> None:
-        rows = visible_rows(self.fleet.rows.values(), attention=self.attention,
-                            search=self.search_text)
+        rows = visible_rows(
+            self.fleet.rows.values(), attention=self.attention, search=self.search_text
+        )
         table = self.table
         if not rows and self.freshness.fetched_at is not None:
             table.empty_message = (
-                "No deployment needs attention. Press a to show all." if self.attention
-                and not self.search_text and self.fleet.rows else "No deployments match.")
+                "No deployment needs attention. Press a to show all."
+                if self.attention and not self.search_text and self.fleet.rows
+                else "No deployments match."
+            )
         table.set_order(self.query_state.order_by or DEFAULT_ORDER)
         table.set_rows(rows, clock=self._now())
         self._show_filters()
@@ -233,8 +270,12 @@ class DeploymentsScreen(Screen[None]):
         self._show_detail()
 
     def _show_filters(self) -> None:
-        self.query_one(FilterBar).show(self.query_state, attention=self.attention,
-                                       shown=len(self.table.rows), total=len(self.fleet))
+        self.query_one(FilterBar).show(
+            self.query_state,
+            attention=self.attention,
+            shown=len(self.table.rows),
+            total=len(self.fleet),
+        )
 
     def _show_header(self) -> None:
         self.query_one(FleetHeader).show(self._counts, self.freshness, self._now())
@@ -262,8 +303,9 @@ class DeploymentsScreen(Screen[None]):
         self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._search_server)
 
     def _search_server(self) -> None:
-        self._requery(dataclasses.replace(self.query_state,
-                                          search=self.search_text.strip() or None))
+        self._requery(
+            dataclasses.replace(self.query_state, search=self.search_text.strip() or None)
+        )
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -360,4 +402,3 @@ class DeploymentsScreen(Screen[None]):
         for timer in (self._timer, self._search_timer, self._degraded_timer):
             if timer is not None:
                 timer.stop()
-

@@ -27,19 +27,27 @@ class EventsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         log = self._events
         dropped = f", {log.dropped} older dropped" if log.dropped else ""
-        yield Label(f"Health events: {len(log)} kept (of at most {log.capacity}{dropped})",
-                    classes="title")
+        yield Label(
+            f"Health events: {len(log)} kept (of at most {log.capacity}{dropped})", classes="title"
+        )
         parts: list[str | tuple[str, str]] = []
         for event in reversed(list(log)):
             t = event.transition
             tone = "$error" if t.worse else "$success" if t.better else ""
             verdict = "worse" if t.worse else "better" if t.better else "changed"
-            parts += [f"{event.at:%Y-%m-%d %H:%M:%S}  ", (t.label, "bold"), f"  [{t.deployment_id}]  ",
-                      f"{t.dimension}: {look(t.old).cell} → ", (look(t.new).cell, tone),
-                      f"  ({verdict})\n"]
+            parts += [
+                f"{event.at:%Y-%m-%d %H:%M:%S}  ",
+                (t.label, "bold"),
+                f"  [{t.deployment_id}]  ",
+                f"{t.dimension}: {look(t.old).cell} → ",
+                (look(t.new).cell, tone),
+                f"  ({verdict})\n",
+            ]
         with VerticalScroll(id="events-scroll"):
-            yield Static(Content.assemble(*parts).rstrip() if parts
-                         else Content("No health changes yet."), id="events-body")
+            yield Static(
+                Content.assemble(*parts).rstrip() if parts else Content("No health changes yet."),
+                id="events-body",
+            )
         yield Footer()
 
     def action_close(self) -> None:

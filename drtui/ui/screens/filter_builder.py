@@ -69,8 +69,9 @@ class FilterBuilder(ModalScreen[DeploymentQuery | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog", classes="dialog"):
-            yield Label("Filter deployments (server-side) · tab moves · enter applies",
-                        classes="title")
+            yield Label(
+                "Filter deployments (server-side) · tab moves · enter applies", classes="title"
+            )
             with VerticalScroll(id="filter-form"):
                 yield from self._fields()
             yield Label("", id="filter-error")
@@ -81,31 +82,46 @@ class FilterBuilder(ModalScreen[DeploymentQuery | None]):
 
     def _fields(self) -> ComposeResult:
         for name, vocabulary in CHOICES.items():
-            chosen = {HealthStatus.NOT_STARTED.value if v == "not_started" else v
-                      for v in self._current(name) or ()}
+            chosen = {
+                HealthStatus.NOT_STARTED.value if v == "not_started" else v
+                for v in self._current(name) or ()
+            }
             yield Label(name, classes="field-label")
             yield SelectionList[str](
                 *[(v.value, v.value, v.value in chosen) for v in vocabulary],
-                id=f"f-{name}", classes="choices")
+                id=f"f-{name}",
+                classes="choices",
+            )
         for name, values in SINGLE_CHOICES.items():
             current = self._current(name)
-            value = Select.NULL if current is None else str(current).lower() \
-                if name == "createdByMe" else str(current)
+            value = (
+                Select.NULL
+                if current is None
+                else str(current).lower()
+                if name == "createdByMe"
+                else str(current)
+            )
             yield Label(name, classes="field-label")
-            yield Select([(v, v) for v in values], value=value, id=f"f-{name}",
-                         prompt="(any)")
+            yield Select([(v, v) for v in values], value=value, id=f"f-{name}", prompt="(any)")
         for name in (*LIST_TEXT, *TEXT, *DATES, *INTEGERS):
             current = self._current(name)
             if isinstance(current, tuple):
                 current = ",".join(current)
             elif isinstance(current, datetime):
                 current = current.isoformat()
-            hint = ("comma-separated" if name in LIST_TEXT else
-                    "ISO time, e.g. 2026-01-31T00:00:00Z" if name in DATES else
-                    "whole number" if name in INTEGERS else "")
+            hint = (
+                "comma-separated"
+                if name in LIST_TEXT
+                else "ISO time, e.g. 2026-01-31T00:00:00Z"
+                if name in DATES
+                else "whole number"
+                if name in INTEGERS
+                else ""
+            )
             yield Label(name, classes="field-label")
-            yield Input(value="" if current is None else str(current), placeholder=hint,
-                        id=f"f-{name}")
+            yield Input(
+                value="" if current is None else str(current), placeholder=hint, id=f"f-{name}"
+            )
 
     def build(self) -> DeploymentQuery:
         """The query the form describes; raises ValueError naming the field that is wrong."""

@@ -53,10 +53,22 @@ COLUMNS: tuple[Column, ...] = (
     Column("target", "TARGET", 11, 5, lambda r, _: (r.target_type, ""), None),
     Column("platform", "PLATFORM", 10, 6, lambda r, _: (r.platform, ""), None),
     Column("tags", "TAGS", 18, 7, lambda r, _: (r.tags, "muted"), None),
-    Column("usage", "7D PREDS", 13, 4, lambda r, _: (f"{r.spark} {r.total:>5}", ""),
-           "recentPredictions"),
-    Column("last", "LAST PRED", 10, 1, lambda r, now: (age(r.last_prediction, now), ""),
-           "lastPredictionTimestamp"),
+    Column(
+        "usage",
+        "7D PREDS",
+        13,
+        4,
+        lambda r, _: (f"{r.spark} {r.total:>5}", ""),
+        "recentPredictions",
+    ),
+    Column(
+        "last",
+        "LAST PRED",
+        10,
+        1,
+        lambda r, now: (age(r.last_prediction, now), ""),
+        "lastPredictionTimestamp",
+    ),
     Column("owner", "OWNER", 14, 6, lambda r, _: (r.owner, "muted"), None),
 )
 

@@ -223,8 +223,13 @@ class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
         row = self._rows[index]
         last = next((c for c in self._columns if c.key == "last"), None)
         age_text = last.cell(row, self._clock)[0] if last else ""
-        return (row, age_text, row.id == self.cursor_id, row.id in self._degraded,
-                self._layout_width)
+        return (
+            row,
+            age_text,
+            row.id == self.cursor_id,
+            row.id in self._degraded,
+            self._layout_width,
+        )
 
     def _repaint_changed(self) -> None:
         """Refresh exactly what differs from what was drawn: whole lines, or only the cells
@@ -316,8 +321,11 @@ class DeploymentTable(ScrollView, can_focus=True, inherit_bindings=False):
         for column in self._columns:
             is_sorted = bool(field) and column.order_by == field
             title = f"{column.title}{arrow}" if is_sorted else column.title
-            segments.append(Segment(_fit_text(title, self._width_of(column)),
-                                    sorted_style if is_sorted else style))
+            segments.append(
+                Segment(
+                    _fit_text(title, self._width_of(column)), sorted_style if is_sorted else style
+                )
+            )
             segments.append(Segment(" ", style))
         return Strip(segments).simplify().adjust_cell_length(width, style)
 
@@ -342,4 +350,3 @@ def _fit_text(text: str, width: int) -> str:
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
-

@@ -36,8 +36,10 @@ class DetailPane(ScrollView, can_focus=False):
         if key == self._shown:
             return
         same = (
-            self._shown is not None and deployment is not None
-            and self._shown[0] is not None and self._shown[0].id == deployment.id
+            self._shown is not None
+            and deployment is not None
+            and self._shown[0] is not None
+            and self._shown[0].id == deployment.id
         )
         self._shown = key
         self._text = self._compose_text(deployment, now)

@@ -35,8 +35,15 @@ class Freshness:
 
 
 class FleetHeader(Static):
-    def __init__(self, *, profile: str, endpoint: str, read_only: bool,
-                 ssl_warning: str | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        profile: str,
+        endpoint: str,
+        read_only: bool,
+        ssl_warning: str | None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         host = urlsplit(endpoint).netloc or endpoint
         self._where = f"{clean(profile, limit=40)} @ {clean(host, limit=80)}"
@@ -53,10 +60,14 @@ class FleetHeader(Static):
         parts += ["  ", *_freshness(freshness, now), "\n"]
         for i, dimension in enumerate(DIMENSIONS):
             c = counts.get(dimension, HealthCounts())
-            parts += [" │ " if i else "", f"{_SHORT[dimension]} ",
-                      (f"✗{c.failing}", "bold $error" if c.failing else ""), " ",
-                      (f"!{c.warning}", "$warning" if c.warning else ""),
-                      f" ✓{c.passing} ?{c.other}"]
+            parts += [
+                " │ " if i else "",
+                f"{_SHORT[dimension]} ",
+                (f"✗{c.failing}", "bold $error" if c.failing else ""),
+                " ",
+                (f"!{c.warning}", "$warning" if c.warning else ""),
+                f" ✓{c.passing} ?{c.other}",
+            ]
         if freshness.stale_since is not None:
             parts += ["\n", *_stale(freshness, now)]
         content = Content.assemble(*parts)
@@ -88,5 +99,7 @@ def _stale(f: Freshness, now: datetime) -> list[Part]:
         retry = f"retrying in {max(0, round((f.retry_at - now).total_seconds()))}s"
     else:
         retry = "retrying"
-    return [(f"STALE since {f.stale_since:%H:%M:%S}, {retry}: ", "bold $error"),
-            clean(f.reason, limit=300)]
+    return [
+        (f"STALE since {f.stale_since:%H:%M:%S}, {retry}: ", "bold $error"),
+        clean(f.reason, limit=300),
+    ]
