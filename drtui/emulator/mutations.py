@@ -78,12 +78,16 @@ def deployment_create(body: Any, server_ids: set[str]) -> dict[str, Any]:
     for name in ("label", "modelId"):
         if not isinstance(body.get(name), str) or not body[name].strip():
             raise validation_error(name, "is required")
-    if "description" not in body:
-        raise validation_error("description", "is required (it may be null)")
+    # `description` is nullable and may be left out: the official client drops None values.
+    description = (
+        _text(body, "description", DESCRIPTION_MAX, nullable=True)
+        if "description" in body
+        else None
+    )
     fields: dict[str, Any] = {
         "label": _text(body, "label", LABEL_MAX, nullable=False),
         "modelId": body["modelId"],
-        "description": _text(body, "description", DESCRIPTION_MAX, nullable=True),
+        "description": description,
         "importance": _importance(body) or "LOW",
     }
     status = body.get("status")

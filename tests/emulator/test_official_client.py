@@ -99,3 +99,11 @@ def test_resource_bundles(live: EmulatorServer) -> None:
     assert micro.cpu_count == 0.5 and micro.description
     custom_jobs = ResourceBundle.list(use_cases=["customJob"])
     assert custom_jobs and all("customJob" in b.use_cases for b in custom_jobs)
+
+
+def test_create_from_learning_model_without_description(live: EmulatorServer) -> None:
+    """The documented two-argument call: the client leaves `description` out of the body."""
+    created = dr.Deployment.create_from_learning_model("5f0000000000000000000abd", "No words")
+    assert created.label == "No words"
+    assert created.description is None
+    assert created.status == "active"

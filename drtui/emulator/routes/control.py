@@ -55,7 +55,26 @@ async def reset(request: Request, state: EmulatorState, account: Account) -> Res
 
 @endpoint
 async def traffic(request: Request, state: EmulatorState, account: Account) -> Response:
-    return json_response({"data": list(state.requests)})
+    """Every API request (method, path, query, status, auth scheme), oldest first; `?method=`
+    (comma-joined or repeated) keeps only those methods, e.g. `method=PATCH,POST,DELETE`."""
+    methods = {
+        part.strip().upper()
+        for raw in request.query_params.getlist("method")
+        for part in raw.split(",")
+        if part.strip()
+    }
+    with state.lock:
+        entries = list(state.requests)
+    if methods:
+        entries = [entry for entry in entries if entry["method"] in methods]
+    return json_response({"data": entries})
+
+
+@endpoint
+async def clear_traffic(request: Request, state: EmulatorState, account: Account) -> Response:
+    with state.lock:
+        state.requests.clear()
+    return Response(status_code=204)
 
 
 @endpoint
@@ -70,5 +89,6 @@ routes = [
     Route("/_emulator/chaos", clear_chaos, methods=["DELETE"]),
     Route("/_emulator/reset", reset, methods=["POST"]),
     Route("/_emulator/requests", traffic, methods=["GET"]),
+    Route("/_emulator/requests", clear_traffic, methods=["DELETE"]),
     Route("/_emulator/downloads", downloads, methods=["GET"]),
 ]
