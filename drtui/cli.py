@@ -2,96 +2,196 @@
 
 Headless subcommands must stay cheap: Textual is imported only by the commands that draw, and
 the emulator only by the commands that serve it.
+
+Global options work on either side of the subcommand (``drtui --profile prod check`` and
+``drtui check --profile prod`` are the same). argparse would let a subcommand's defaults
+silently overwrite what was given before it, so each subcommand stores its copy of a global
+option under ``sub_<name>`` and ``parse_args`` merges the two: ``--filter`` from both sides adds
+up, the same option given twice with different values is refused, and an option the subcommand
+does not take is refused by name instead of ignored.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from drtui import __version__
 
 REFRESH_FLOOR_SECONDS = 5.0
+"""Also ``drtui.settings_file.REFRESH_FLOOR_SECONDS`` (a test keeps them equal); repeated here
+so that `drtui --help` does not import pydantic."""
+
+HEALTH_DIMENSIONS = ("service", "model", "accuracy")
+DEFAULT_CHECK_HEALTH = "service,model,accuracy"
+SUB = "sub_"
 
 
 def _refresh_seconds(text: str) -> float:
-    value = float(text)
-    if value < REFRESH_FLOOR_SECONDS:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= REFRESH_FLOOR_SECONDS:
         raise argparse.ArgumentTypeError(
             f"refresh interval must be at least {REFRESH_FLOOR_SECONDS:g} seconds"
         )
     return value
 
 
-def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("connection")
-    group.add_argument("--profile", help="named profile from the drtui config file")
-    group.add_argument("--config", metavar="FILE", help="drtui TOML config file to read instead")
-    group.add_argument("--endpoint", help="DataRobot API endpoint, e.g. https://app.datarobot.com")
-    group.add_argument("--ca-bundle", metavar="PATH", help="CA bundle to verify TLS with")
-    group.add_argument(
-        "--insecure", action="store_true", help="turn TLS certificate verification off"
-    )
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
 
 
-def _add_query_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("selection")
-    group.add_argument(
+def _health_list(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(p.strip().lower() for p in text.split(",") if p.strip()))
+    unknown = [n for n in names if n not in HEALTH_DIMENSIONS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"expected a comma-separated list of {', '.join(HEALTH_DIMENSIONS)}, not {text!r}"
+        )
+    return names
+
+
+@dataclass(frozen=True)
+class Option:
+    """A global option: accepted before the subcommand and by the subcommands that use it."""
+
+    flag: str
+    dest: str
+    kwargs: dict[str, Any]
+
+
+def _option(flag: str, dest: str, **kwargs: Any) -> Option:
+    return Option(flag, dest, kwargs)
+
+
+CONNECTION = (
+    _option("--profile", "profile", help="named profile from the drtui config file"),
+    _option("--config", "config", metavar="FILE", help="drtui TOML config file to read instead"),
+    _option(
+        "--endpoint",
+        "endpoint",
+        help="DataRobot API endpoint, e.g. https://app.datarobot.com; its token comes from "
+        "DATAROBOT_API_TOKEN, --token-file or --token-command",
+    ),
+    _option(
+        "--token-file",
+        "token_file",
+        metavar="FILE",
+        help="file whose first line is the API token (with --endpoint)",
+    ),
+    _option(
+        "--token-command",
+        "token_command",
+        metavar="COMMAND",
+        help="command that prints the API token, e.g. 'pass show datarobot' (with --endpoint)",
+    ),
+    _option("--ca-bundle", "ca_bundle", metavar="PATH", help="CA bundle to verify TLS with"),
+    _option(
+        "--insecure", "insecure", action="store_true", help="turn TLS certificate verification off"
+    ),
+    _option(
+        "--allow-http",
+        "allow_http",
+        action="store_true",
+        help="allow a plain http:// endpoint on another machine (sends the token unencrypted)",
+    ),
+)
+QUERY = (
+    _option(
         "--filter",
-        dest="filters",
+        "filters",
         action="append",
-        default=[],
         metavar="KEY=V1,V2",
         help="any GET /deployments/ filter, repeatable (e.g. serviceHealth=failing,warning)",
-    )
-    group.add_argument("--search", help="server-side search over label and description")
-    group.add_argument(
-        "--order-by", metavar="KEY", help="any orderBy value; prefix with - for descending"
-    )
-
-
-def _add_screen_arguments(parser: argparse.ArgumentParser) -> None:
-    _add_query_arguments(parser)
-    group = parser.add_argument_group("screen")
-    group.add_argument(
+    ),
+    _option("--search", "search", help="server-side search over label and description"),
+    _option(
+        "--order-by",
+        "order_by",
+        metavar="KEY",
+        help="any orderBy value; prefix with - for descending (--order-by -label)",
+    ),
+)
+SCREEN = (
+    _option(
         "--refresh",
+        "refresh",
         type=_refresh_seconds,
-        default=None,
         metavar="SECONDS",
         help=f"refresh interval (default 30, at least {REFRESH_FLOOR_SECONDS:g})",
-    )
-    group.add_argument("--read-only", action="store_true", help="disable every write action")
-    group.add_argument("--theme", help="Textual theme name")
-    group.add_argument("--bell", action="store_true", help="ring the bell when health degrades")
-    group.add_argument(
+    ),
+    _option("--read-only", "read_only", action="store_true", help="disable every write action"),
+    _option("--theme", "theme", help="Textual theme name"),
+    _option("--bell", "bell", action="store_true", help="ring the bell when health degrades"),
+    _option(
         "--all",
-        dest="show_all",
+        "show_all",
         action="store_true",
         help="start on all deployments instead of the attention view",
-    )
+    ),
+)
+GLOBAL = CONNECTION + QUERY + SCREEN
+ACCEPTS: dict[str | None, tuple[Option, ...]] = {
+    None: GLOBAL,
+    "demo": QUERY + SCREEN,
+    "emulator": (),
+    "deployments": CONNECTION + QUERY,
+    "check": CONNECTION + QUERY,
+    "pps": CONNECTION,
+}
+"""Which global options each command takes (``None``: the dashboard itself)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _add_options(parser: argparse.ArgumentParser, options: Sequence[Option], prefix: str) -> None:
+    groups = {"connection": CONNECTION, "selection": QUERY, "screen": SCREEN}
+    for title, members in groups.items():
+        chosen = [o for o in options if o in members]
+        if not chosen:
+            continue
+        group = parser.add_argument_group(title)
+        for option in chosen:
+            group.add_argument(
+                option.flag, dest=prefix + option.dest, default=None, **option.kwargs
+            )
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser and each subcommand's parser (for their own usage errors)."""
     parser = argparse.ArgumentParser(
         prog="drtui",
         description="A terminal dashboard for the health of DataRobot MLOps deployments.",
     )
     parser.add_argument("--version", action="version", version=f"drtui {__version__}")
-    _add_connection_arguments(parser)
-    _add_screen_arguments(parser)
+    _add_options(parser, GLOBAL, "")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subs: dict[str, argparse.ArgumentParser] = {}
 
-    demo = commands.add_parser(
+    def add(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, **kwargs)
+        _add_options(sub, ACCEPTS[name], SUB)
+        subs[name] = sub
+        return sub
+
+    demo = add(
         "demo",
         help="run drtui on the embedded emulator (no account needed)",
         description="Start the emulator on 127.0.0.1 and open drtui on it.",
     )
     demo.add_argument("--deployments", type=int, default=1000, help="fleet size (default 1000)")
     demo.add_argument("--seed", type=int, default=42, help="fleet seed (default 42)")
-    _add_screen_arguments(demo)
 
-    emulator = commands.add_parser(
+    emulator = add(
         "emulator",
         help="serve the DataRobot API emulator",
         description="Serve a DataRobot API v2 emulator with an evolving synthetic fleet.",
@@ -107,43 +207,129 @@ def build_parser() -> argparse.ArgumentParser:
     )
     emulator.add_argument("--image-size", type=int, metavar="BYTES", help="PPS image size")
 
-    for name, summary in (
-        ("deployments", "print deployments as JSON lines or CSV, without the UI"),
-        ("check", "exit 0/1/2 when matched deployments' service health is passing/warning/failing"),
-    ):
-        sub = commands.add_parser(name, help=summary, description=summary)
-        _add_connection_arguments(sub)
-        _add_query_arguments(sub)
-        if name == "deployments":
-            fmt = sub.add_mutually_exclusive_group()
-            fmt.add_argument(
-                "--json",
-                dest="format",
-                action="store_const",
-                const="json",
-                help="JSON lines (default)",
-            )
-            fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
-    pps = commands.add_parser(
+    deployments = add(
+        "deployments",
+        help="print deployments as JSON lines or CSV, without the UI",
+        description="Print the matched deployments as JSON lines (default) or CSV.",
+    )
+    fmt = deployments.add_mutually_exclusive_group()
+    fmt.add_argument(
+        "--json",
+        dest="format",
+        action="store_const",
+        const="json",
+        help="one JSON object per line: tags as an object, owners as a list, url, health "
+        "messages (default)",
+    )
+    fmt.add_argument(
+        "--csv", dest="format", action="store_const", const="csv", help="CSV with flat columns"
+    )
+    deployments.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="give up (exit 3) when the listing takes longer",
+    )
+
+    check = add(
+        "check",
+        help="exit 0/1/2 when matched deployments' health is passing/warning/failing (3: "
+        "could not check)",
+        description="Check the matched deployments' health. Exit 0: none warning or failing; "
+        "1: some warning; 2: some failing; 3: could not check (configuration, network, server, "
+        "timeout, or no deployment matched without --allow-empty).",
+    )
+    check.add_argument(
+        "--health",
+        type=_health_list,
+        default=_health_list(DEFAULT_CHECK_HEALTH),
+        metavar="DIMS",
+        help=f"health dimensions to check, comma-separated (default {DEFAULT_CHECK_HEALTH})",
+    )
+    check.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    check.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="give up (exit 3) when the check takes longer",
+    )
+    check.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when no deployment matches (default: exit 3, nothing was checked)",
+    )
+
+    pps = add(
         "pps",
         help="show the Portable Prediction Server image, or download and verify it",
         description="Metadata of the current PPS image; with --download, a resumable download "
         "whose SHA256 is checked against the metadata.",
     )
-    _add_connection_arguments(pps)
     pps.add_argument("--download", metavar="PATH", help="file or directory to download into")
-    return parser
+    pps.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    pps.add_argument(
+        "--no-verify", action="store_true", help="download even when no SHA256 is published"
+    )
+    return parser, subs
+
+
+def _joined_values(argv: Sequence[str]) -> list[str]:
+    """``--order-by -label`` as ``--order-by=-label``: argparse takes ``-label`` for an option."""
+    out: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        following = items[i + 1] if i + 1 < len(items) else ""
+        if items[i] == "--order-by" and following.startswith("-") and following[1:2] != "-":
+            out.append(f"--order-by={following}")
+            i += 2
+            continue
+        out.append(items[i])
+        i += 1
+    return out
+
+
+def _merge(args: argparse.Namespace, error: Callable[[str], Any]) -> None:
+    """One value per global option, whichever side of the subcommand it was given on."""
+    command: str | None = args.command
+    accepted = ACCEPTS[command]
+    for option in GLOBAL:
+        before = getattr(args, option.dest, None)
+        after = getattr(args, SUB + option.dest, None)
+        if hasattr(args, SUB + option.dest):
+            delattr(args, SUB + option.dest)
+        if command is not None and before is not None and option not in accepted:
+            error(f"{option.flag} does not apply to `drtui {command}`")
+        if option.dest == "filters":
+            value: Any = (before or []) + (after or [])
+        elif before is not None and after is not None and before != after:
+            error(f"{option.flag} was given twice with different values")
+        else:
+            value = after if after is not None else before
+        if value is None and option.kwargs.get("action") == "store_true":
+            value = False
+        setattr(args, option.dest, value)
+
+
+def parse_args(
+    argv: Sequence[str] | None = None,
+) -> tuple[argparse.Namespace, argparse.ArgumentParser]:
+    """The parsed command line and the parser whose usage fits it (the subcommand's)."""
+    parser, subs = build_parser()
+    args = parser.parse_args(_joined_values(sys.argv[1:] if argv is None else argv))
+    usage = subs.get(args.command, parser) if args.command else parser
+    _merge(args, usage.error)
+    return args, usage
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args, usage = parse_args(argv)
     from drtui import commands
 
     try:
         return commands.dispatch(args)
     except commands.UsageError as exc:
-        parser.error(str(exc))
+        usage.error(str(exc))
     except KeyboardInterrupt:
         return 130
 

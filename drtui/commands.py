@@ -14,14 +14,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from drtui.api.config import (
-    DEFAULT_REFRESH_INTERVAL,
-    ConfigError,
-    ConfigOverrides,
-    ResolvedConfig,
-    resolve_config,
-)
+from drtui.api.config import ConfigError, ConfigOverrides, ResolvedConfig, resolve_config
 from drtui.api.query import DeploymentQuery
+from drtui.settings_file import SCREEN_KEYS, ScreenSettings, screen_settings_of
 
 if TYPE_CHECKING:
     from drtui.ui.settings import AppSettings
@@ -41,23 +36,39 @@ def dispatch(args: argparse.Namespace) -> int:
         return _demo(args)
     query = query_from_args(args) if args.command != "pps" else DeploymentQuery()
     try:
-        config = resolve_config(config_overrides(args))
+        config = resolve_config(config_overrides(args), screen_keys=SCREEN_KEYS)
+        screen = screen_settings_of(
+            config,
+            read_only=True if getattr(args, "read_only", False) else None,
+            refresh_interval=getattr(args, "refresh", None),
+        )
     except ConfigError as exc:
         print(f"drtui: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_CHECK if args.command in ("deployments", "check", "pps") else 2
+        return EXIT_CANNOT_CHECK
+    if args.command is None:
+        return _run_ui(app_settings(args, query, config, screen))
+    for warning in config.warnings:
+        print(f"drtui: warning: {warning}", file=sys.stderr)
     if args.command == "pps":
         from drtui import pps
 
-        return pps.run(config, args.download)
-    if args.command in ("deployments", "check"):
-        from drtui import headless
+        return pps.run(config, args.download, verify=not args.no_verify, overwrite=args.overwrite)
+    from drtui import headless
 
-        for warning in config.warnings:
-            print(f"drtui: warning: {warning}", file=sys.stderr)
-        if args.command == "deployments":
-            return headless.print_deployments(config, query, args.format or "json")
-        return headless.check(config, query)
-    return _run_ui(screen_settings(args, query, config))
+    if args.command == "deployments":
+        return headless.print_deployments(
+            config, query, args.format or "json", timeout=args.timeout
+        )
+    return headless.check(
+        config,
+        query,
+        headless.CheckOptions(
+            health=args.health,
+            as_json=args.json,
+            timeout=args.timeout,
+            allow_empty=args.allow_empty,
+        ),
+    )
 
 
 def query_from_args(args: argparse.Namespace) -> DeploymentQuery:
@@ -87,17 +98,22 @@ def config_overrides(args: argparse.Namespace) -> ConfigOverrides:
         ssl_verify = args.ca_bundle
     return ConfigOverrides(
         endpoint=args.endpoint,
+        token_file=Path(args.token_file).expanduser() if args.token_file else None,
+        token_command=args.token_command,
         profile=args.profile,
         config_file=Path(args.config).expanduser() if args.config else None,
         ssl_verify=ssl_verify,
-        read_only=True if getattr(args, "read_only", False) else None,
-        refresh_interval=getattr(args, "refresh", None),
+        allow_http=bool(args.allow_http),
     )
 
 
-def screen_settings(
-    args: argparse.Namespace, query: DeploymentQuery, config: ResolvedConfig
+def app_settings(
+    args: argparse.Namespace,
+    query: DeploymentQuery,
+    config: ResolvedConfig,
+    screen: ScreenSettings,
 ) -> AppSettings:
+    """The one place the resolved connection and the screen settings become the app's."""
     from drtui.ui.settings import AppSettings
 
     return AppSettings(
@@ -105,15 +121,17 @@ def screen_settings(
         token=config.token,
         profile_name=config.profile or "default",
         verify=config.ssl_verify,
-        read_only=config.read_only,
-        refresh_interval=config.refresh_interval,
+        read_only=screen.read_only,
+        refresh_interval=screen.refresh_interval,
         query=query,
         theme=args.theme,
-        bell=args.bell,
-        keymap=dict(config.keymap),
+        bell=bool(args.bell),
+        keymap=dict(screen.keymap),
+        keymap_source=screen.source,
         attention_first=not args.show_all,
         ssl_warning=config.tls_warning,
-        startup_warnings=tuple(w for w in config.warnings if w != config.tls_warning),
+        cleartext_warning=config.cleartext_warning,
+        startup_warnings=tuple(w for w in config.warnings if w not in config.header_warnings),
     )
 
 
@@ -140,14 +158,12 @@ def _demo(args: argparse.Namespace) -> int:
     )
     with EmulatorServer(emulator, host="127.0.0.1", port=0) as server:
         config = ResolvedConfig(
-            endpoint=server.endpoint,
-            token=token,
-            source="the demo emulator",
-            profile="demo",
-            read_only=args.read_only,
-            refresh_interval=args.refresh or DEFAULT_REFRESH_INTERVAL,
+            endpoint=server.endpoint, token=token, source="the demo emulator", profile="demo"
         )
-        return _run_ui(screen_settings(args, query, config))
+        screen = screen_settings_of(
+            config, read_only=bool(args.read_only), refresh_interval=args.refresh
+        )
+        return _run_ui(app_settings(args, query, config, screen))
 
 
 def _emulator(args: argparse.Namespace) -> int:

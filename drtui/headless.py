@@ -11,15 +11,20 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TextIO
+
+import httpx
 
 from drtui.api.client import DataRobotClient
 from drtui.api.config import ResolvedConfig
 from drtui.api.errors import DataRobotError
 from drtui.api.query import DeploymentQuery
+from drtui.core.detail import web_url
 from drtui.core.health import normalise
 from drtui.core.rows import Row, row_from_deployment
+from drtui.core.sanitize import clean
 
 EXIT_UNKNOWN = 3
 """Nothing could be checked: configuration, network or server trouble (monitoring convention)."""
@@ -39,11 +44,71 @@ FIELDS = (
     "predictionsTotal",
     "lastPrediction",
     "owner",
+    "url",
 )
+"""The CSV columns: flat values, one per cell."""
+
+HEALTH_KEYS = {"service": "serviceHealth", "model": "modelHealth", "accuracy": "accuracyHealth"}
 
 
-def record(row: Row) -> dict[str, Any]:
-    """One deployment as the table shows it, with machine-friendly values."""
+def _tags(row: Row) -> dict[str, str | list[str]]:
+    """Tags as an object; a name given twice keeps all its values, as a list."""
+    tags: dict[str, str | list[str]] = {}
+    for tag in row.source.tags:
+        name, value = clean(tag.name, limit=200), clean(tag.value, limit=200)
+        if name in tags:
+            before = tags[name]
+            tags[name] = [*before, value] if isinstance(before, list) else [before, value]
+        else:
+            tags[name] = value
+    return tags
+
+
+def _owners(row: Row) -> list[dict[str, str | None]]:
+    owners = row.source.owners
+    return [
+        {
+            "id": clean(o.id, limit=100) or None,
+            "name": clean(" ".join(p for p in (o.first_name, o.last_name) if p), limit=200) or None,
+            "email": clean(o.email, limit=200) or None,
+        }
+        for o in (owners.preview if owners is not None else [])
+    ]
+
+
+def _health_messages(row: Row) -> dict[str, str | None]:
+    deployment = row.source
+    summaries = (deployment.service_health, deployment.model_health, deployment.accuracy_health)
+    return {
+        dimension: (clean(s.message, limit=1000) or None) if s is not None else None
+        for dimension, s in zip(HEALTH_KEYS, summaries, strict=True)
+    }
+
+
+def record(row: Row, endpoint: str) -> dict[str, Any]:
+    """One deployment for JSON: tags an object, owners a list, its web URL, health messages."""
+    return {
+        "id": row.id,
+        "label": row.label,
+        "serviceHealth": row.health[0],
+        "modelHealth": row.health[1],
+        "accuracyHealth": row.health[2],
+        "healthMessages": _health_messages(row),
+        "status": row.status,
+        "importance": row.importance,
+        "targetType": row.target_type,
+        "platform": row.platform,
+        "tags": _tags(row),
+        "predictions7d": list(row.daily_rates),
+        "predictionsTotal": sum(row.daily_rates),
+        "lastPrediction": row.last_prediction.isoformat() if row.last_prediction else None,
+        "owners": _owners(row),
+        "url": web_url(endpoint, row.id),
+    }
+
+
+def flat_record(row: Row, endpoint: str) -> dict[str, Any]:
+    """One deployment for CSV: what the table shows, one flat value per column."""
     return {
         "id": row.id,
         "label": row.label,
@@ -55,10 +120,11 @@ def record(row: Row) -> dict[str, Any]:
         "targetType": row.target_type,
         "platform": row.platform,
         "tags": row.tags,
-        "predictions7d": list(row.daily_rates),
+        "predictions7d": " ".join(str(n) for n in row.daily_rates),
         "predictionsTotal": sum(row.daily_rates),
         "lastPrediction": row.last_prediction.isoformat() if row.last_prediction else None,
         "owner": row.owner,
+        "url": web_url(endpoint, row.id),
     }
 
 
@@ -68,63 +134,171 @@ async def fetch_rows(config: ResolvedConfig, query: DeploymentQuery) -> list[Row
     return [row_from_deployment(d) for d in deployments]
 
 
-def _rows_or_exit(config: ResolvedConfig, query: DeploymentQuery) -> list[Row] | None:
+async def _fetch_within(
+    config: ResolvedConfig, query: DeploymentQuery, timeout: float | None
+) -> list[Row]:
+    if timeout is None:
+        return await fetch_rows(config, query)
+    return await asyncio.wait_for(fetch_rows(config, query), timeout)
+
+
+def _rows_or_exit(
+    config: ResolvedConfig, query: DeploymentQuery, timeout: float | None = None
+) -> list[Row] | None:
     try:
-        return asyncio.run(fetch_rows(config, query))
+        return asyncio.run(_fetch_within(config, query, timeout))
     except DataRobotError as exc:
         print(f"drtui: {exc}", file=sys.stderr)
-        return None
+    except TimeoutError:
+        host = httpx.URL(config.endpoint).host
+        print(
+            f"drtui: {host} did not give the deployments within {timeout:g} seconds (--timeout).",
+            file=sys.stderr,
+        )
+    return None
 
 
-def write_rows(rows: Iterable[Row], fmt: str, out: TextIO) -> None:
+def write_rows(rows: Iterable[Row], fmt: str, out: TextIO, endpoint: str) -> None:
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            data = record(row)
-            data["predictions7d"] = " ".join(str(n) for n in data["predictions7d"])
+            data = flat_record(row, endpoint)
             writer.writerow(data)
         return
     for row in rows:
-        out.write(json.dumps(record(row), ensure_ascii=False) + "\n")
+        out.write(json.dumps(record(row, endpoint), ensure_ascii=False) + "\n")
 
 
-def print_deployments(config: ResolvedConfig, query: DeploymentQuery, fmt: str) -> int:
-    rows = _rows_or_exit(config, query)
+def _quiet_broken_pipe() -> None:
+    # `drtui deployments | head`: the reader has what it wanted; stay quiet about it.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def print_deployments(
+    config: ResolvedConfig, query: DeploymentQuery, fmt: str, *, timeout: float | None = None
+) -> int:
+    rows = _rows_or_exit(config, query, timeout)
     if rows is None:
         return EXIT_UNKNOWN
     try:
-        write_rows(rows, fmt, sys.stdout)
+        write_rows(rows, fmt, sys.stdout, config.endpoint)
         sys.stdout.flush()
     except BrokenPipeError:
-        # `drtui deployments | head`: the reader has what it wanted; stay quiet about it.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_broken_pipe()
     return 0
 
 
 CHECK_CODES = {"failing": 2, "warning": 1}
-"""Service health words that fail a check; any other word (passing, or no data yet) is 0."""
+"""Health words that fail a check."""
+KNOWN_FINE = frozenset({"passing"})
+WORDS = {0: "OK", 1: "WARNING", 2: "FAILING"}
 
 
-def check_code(rows: Iterable[Row]) -> tuple[int, list[Row]]:
-    """The exit code for a set of rows and the offenders, worst first."""
-    offenders = sorted(
-        (r for r in rows if normalise(r.health[0]) in CHECK_CODES),
-        key=lambda r: (-CHECK_CODES[normalise(r.health[0])], r.importance_rank, r.label),
+@dataclass(frozen=True)
+class CheckOptions:
+    health: Sequence[str] = ("service", "model", "accuracy")
+    """Which dimensions count, of service, model, accuracy."""
+    as_json: bool = False
+    timeout: float | None = None
+    allow_empty: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One deployment judged on the checked dimensions."""
+
+    row: Row
+    code: int
+    """2 failing, 1 warning, 0 otherwise."""
+    problems: tuple[tuple[str, str], ...]
+    """(dimension, status) of each checked dimension that is warning or failing."""
+    unknown: bool
+    """Not warning or failing, but some checked dimension is not known to pass."""
+
+
+def judge(row: Row, health: Sequence[str]) -> Verdict:
+    statuses = dict(zip(HEALTH_KEYS, row.health, strict=True))
+    words = {d: normalise(statuses[d]) for d in health}
+    problems = tuple((d, w) for d, w in words.items() if w in CHECK_CODES)
+    code = max((CHECK_CODES[w] for _, w in problems), default=0)
+    unknown = code == 0 and any(w not in KNOWN_FINE for w in words.values())
+    return Verdict(row, code, problems, unknown)
+
+
+def check_code(
+    rows: Iterable[Row], health: Sequence[str] = ("service",)
+) -> tuple[int, list[Verdict]]:
+    """The exit code for a set of rows and every verdict, offenders first, worst first."""
+    verdicts = sorted(
+        (judge(r, health) for r in rows),
+        key=lambda v: (-v.code, v.row.importance_rank, v.row.label),
     )
-    code = max((CHECK_CODES[normalise(r.health[0])] for r in offenders), default=0)
-    return code, offenders
+    return max((v.code for v in verdicts), default=0), verdicts
 
 
-def check(config: ResolvedConfig, query: DeploymentQuery) -> int:
-    rows = _rows_or_exit(config, query)
+def summary(code: int, verdicts: Sequence[Verdict], health: Sequence[str]) -> str:
+    failing = sum(1 for v in verdicts if v.code == 2)
+    warning = sum(1 for v in verdicts if v.code == 1)
+    unknown = sum(1 for v in verdicts if v.unknown)
+    passing = len(verdicts) - failing - warning - unknown
+    return (
+        f"{WORDS[code]}: {failing + warning} of {len(verdicts)} deployments warning or failing "
+        f"on {'/'.join(health)} health ({failing} failing, {warning} warning, "
+        f"{passing} passing, {unknown} unknown or not available)"
+    )
+
+
+def _offender_line(verdict: Verdict) -> str:
+    row = verdict.row
+    problems = ", ".join(f"{d} {w}" for d, w in verdict.problems)
+    return f"{WORDS[verdict.code]:8} {row.importance or '-':9} {row.label} ({row.id}): {problems}"
+
+
+def check(
+    config: ResolvedConfig, query: DeploymentQuery, options: CheckOptions | None = None
+) -> int:
+    opts = options or CheckOptions()
+    rows = _rows_or_exit(config, query, opts.timeout)
     if rows is None:
         return EXIT_UNKNOWN
-    code, offenders = check_code(rows)
-    for row in offenders:
+    if not rows and not opts.allow_empty:
         print(
-            f"{normalise(row.health[0]).upper():8} {row.importance or '-':9} {row.label} ({row.id})"
+            "drtui: no deployment matched the filters, so nothing was checked; fix the filters, "
+            "or pass --allow-empty if an empty match is fine.",
+            file=sys.stderr,
         )
-    word = {0: "OK", 1: "WARNING", 2: "FAILING"}[code]
-    print(f"{word}: {len(offenders)} of {len(rows)} deployments with service health not passing")
+        return EXIT_UNKNOWN
+    code, verdicts = check_code(rows, opts.health)
+    offenders = [v for v in verdicts if v.code]
+    try:
+        if opts.as_json:
+            print(
+                json.dumps(_check_json(code, verdicts, opts, config.endpoint), ensure_ascii=False)
+            )
+        else:
+            print(summary(code, verdicts, opts.health))
+            for verdict in offenders:
+                print(_offender_line(verdict))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
     return code
+
+
+def _check_json(
+    code: int, verdicts: Sequence[Verdict], opts: CheckOptions, endpoint: str
+) -> dict[str, Any]:
+    return {
+        "status": WORDS[code],
+        "exitCode": code,
+        "health": list(opts.health),
+        "checked": len(verdicts),
+        "failing": sum(1 for v in verdicts if v.code == 2),
+        "warning": sum(1 for v in verdicts if v.code == 1),
+        "unknown": sum(1 for v in verdicts if v.unknown),
+        "passing": sum(1 for v in verdicts if not v.code and not v.unknown),
+        "offenders": [
+            {**record(v.row, endpoint), "problems": dict(v.problems)} for v in verdicts if v.code
+        ],
+    }

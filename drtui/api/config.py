@@ -1,8 +1,9 @@
-"""Where drtui finds its endpoint and token, and the settings that travel with them.
+"""Where drtui finds its endpoint and token, and the TLS setting that travels with them.
 
 Precedence, first that gives an endpoint wins (see ``resolve_config``):
 
-1. command-line flags (``--endpoint``/``--token``; ``--profile`` picks a drtui profile),
+1. command-line flags (``--endpoint`` with its token from ``--token-file``, ``--token-command``
+   or ``DATAROBOT_API_TOKEN``; ``--profile`` picks a drtui profile),
 2. ``DATAROBOT_ENDPOINT`` / ``DATAROBOT_API_TOKEN``,
 3. the YAML file named by ``DATAROBOT_CONFIG_FILE``,
 4. the drtui TOML file (``<user config dir>/drtui/config.toml``), its ``default_profile``,
@@ -10,36 +11,43 @@ Precedence, first that gives an endpoint wins (see ``resolve_config``):
 
 Endpoint and token always come from the same source, as the official client requires, so a
 token never gets sent to an endpoint it was not written down for. ``ssl_verify`` follows its own
-precedence: flag, then ``DATAROBOT_SSL_VERIFY``, then the chosen source. The drtui file's UI
-settings (read-only, refresh interval, keymap) apply whichever source gave the credentials.
-Every path and the environment are parameters, so tests never read the real home directory.
+precedence: flag, then ``DATAROBOT_SSL_VERIFY``, then the chosen source. An endpoint with a user
+name or password in it is refused (httpx would send Basic auth, and the URL is displayed), and
+so is plain ``http://`` to another machine unless ``allow_http``. The drtui file's screen
+settings are not read here: the keys other layers own are named by the caller and handed on in
+``ResolvedConfig.screen_table``. Every path and the environment are parameters, so tests never
+read the real home directory.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Mapping
+import ssl
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import platformdirs
 
 from drtui.api.config_files import (
     ConfigError,
+    CredentialSource,
     DrtuiFile,
-    FileSettings,
     load_drtui_file,
     load_yaml_file,
+    read_token_file,
     run_token_command,
 )
 
-DEFAULT_REFRESH_INTERVAL = 30.0
 DEFAULT_CLOUD_ENDPOINT = "https://app.datarobot.com/api/v2"
+ENV_SOURCE = "DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN"
+FLAG_SOURCE = "the command line"
 
 __all__ = [
-    "DEFAULT_REFRESH_INTERVAL",
     "ConfigError",
     "ConfigOverrides",
     "ResolvedConfig",
@@ -56,13 +64,16 @@ class ConfigOverrides:
 
     endpoint: str | None = None
     token: str | None = field(default=None, repr=False)
+    """For programs only: the command line never takes a token as an argument."""
+    token_file: Path | None = None
+    token_command: str | None = field(default=None, repr=False)
     profile: str | None = None
     ssl_verify: bool | str | None = None
     """``False`` for ``--insecure``, a path for ``--ca-bundle``."""
     config_file: Path | None = None
     """A drtui TOML file to use instead of the one in the user config directory."""
-    read_only: bool | None = None
-    refresh_interval: float | None = None
+    allow_http: bool = False
+    """Let the token travel in clear text to a plain ``http://`` endpoint on another machine."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +87,21 @@ class ResolvedConfig:
     ssl_verify: bool | str = True
     """True, False, or the path of a CA bundle."""
     profile: str | None = None
-    read_only: bool = False
-    refresh_interval: float = DEFAULT_REFRESH_INTERVAL
-    keymap: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    """Everything worth saying once at start, including the two below."""
     tls_warning: str | None = None
-    """The warning of `warnings` that says TLS verification is off: the screen keeps it in view."""
+    """The warning that TLS verification is off: the screen keeps it in view."""
+    cleartext_warning: str | None = None
+    """The warning that the token travels over plain http: the screen keeps it in view."""
+    screen_table: Mapping[str, Any] = field(default_factory=dict)
+    """The drtui file's keys named by ``screen_keys`` (keymap, read-only, refresh), as written."""
+    screen_source: str | None = None
+    """Where ``screen_table`` was read (file and profile), for messages about it."""
+
+    @property
+    def header_warnings(self) -> tuple[str, ...]:
+        """The warnings that stay in view for as long as they are true."""
+        return tuple(w for w in (self.tls_warning, self.cleartext_warning) if w)
 
     def __str__(self) -> str:
         return f"{self.endpoint} (from {self.source})"
@@ -97,16 +117,33 @@ def drconfig_path(home: Path | None = None) -> Path:
 
 
 def normalise_endpoint(raw: str, *, source: str) -> str:
-    """``https://host/api/v2`` from what people paste: no scheme, no /api/v2, trailing slash."""
+    """``https://host/api/v2`` from what people paste: no scheme, no /api/v2, trailing slash.
+
+    An endpoint holding a user name or password is refused without being repeated.
+    """
     text = raw.strip().rstrip("/")
     if not text:
         raise ConfigError(f"The endpoint from {source} is empty.")
     if "://" not in text:
         text = "https://" + text
-    url = httpx.URL(text)
-    if url.scheme not in ("http", "https") or not url.host:
+    try:
+        parts = urlsplit(text)
+        has_credentials = "@" in parts.netloc
+    except ValueError:
+        parts, has_credentials = None, "@" in text
+    if has_credentials:
         raise ConfigError(
-            f"The endpoint {raw!r} from {source} is not an http(s) URL, "
+            f"The endpoint from {source} has a user name or password in it (user:password@host); "
+            "remove them: drtui signs in with the API token only."
+        )
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, ValueError):
+        url = None
+    if parts is None or url is None or url.scheme not in ("http", "https") or not url.host:
+        shown = raw.strip()[:80]
+        raise ConfigError(
+            f"The endpoint {shown!r} from {source} is not an http(s) URL, "
             "e.g. https://app.datarobot.com/api/v2."
         )
     if not text.endswith("/api/v2"):
@@ -114,8 +151,34 @@ def normalise_endpoint(raw: str, *, source: str) -> str:
     return text
 
 
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cleartext_check(endpoint: str, *, source: str, allow_http: bool) -> str | None:
+    """Refuse plain http to another machine unless allowed; when allowed, the warning to show."""
+    url = httpx.URL(endpoint)
+    if url.scheme != "http" or is_loopback(url.host):
+        return None
+    if not allow_http:
+        raise ConfigError(
+            f"The endpoint from {source} is plain http:// on {url.host}, which would send your "
+            "API token unencrypted; use https://, or pass --allow-http if you accept that."
+        )
+    return (
+        f"The endpoint {url.host} is plain http (allowed by --allow-http): anyone on the "
+        "network path can read your API token."
+    )
+
+
 def parse_ssl_verify(value: Any, *, source: str) -> bool | str:
-    """A bool, a boolean word, or the path of a CA bundle that must exist."""
+    """A bool, a boolean word, or the path of a PEM CA bundle that must exist and load."""
     if isinstance(value, bool):
         return value
     text = str(value).strip()
@@ -128,7 +191,32 @@ def parse_ssl_verify(value: Any, *, source: str) -> bool | str:
         raise ConfigError(
             f"ssl_verify from {source} is neither true/false nor an existing CA bundle file: {text}"
         )
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, OSError, ValueError):
+        raise ConfigError(
+            f"ssl_verify from {source} names {path}, which is not a readable PEM CA bundle "
+            "(it should hold -----BEGIN CERTIFICATE----- blocks)."
+        ) from None
     return str(path)
+
+
+def check_token(token: str, *, source: str) -> str:
+    """A token that can go in an Authorization header, or one sentence saying why not."""
+    token = token.strip()
+    if not token:
+        raise ConfigError(
+            f"{source} gives an endpoint but no API token; add the token there "
+            "(token or token_command), since endpoint and token must come from the same place."
+        )
+    if "\n" in token or "\r" in token:
+        raise ConfigError(f"The API token from {source} is not a single line; give only the token.")
+    if not token.isascii() or not token.isprintable() or any(c.isspace() for c in token):
+        raise ConfigError(
+            f"The API token from {source} contains a character that is not plain ASCII or a "
+            "space (a pasted curly quote?); copy the token again."
+        )
+    return token
 
 
 def resolve_config(
@@ -137,62 +225,77 @@ def resolve_config(
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
     config_dir: Path | None = None,
+    screen_keys: Collection[str] = (),
 ) -> ResolvedConfig:
-    """Find endpoint, token and settings; raises ConfigError with one sentence on failure."""
+    """Find endpoint, token and TLS setting; raises ConfigError with one sentence on failure.
+
+    ``screen_keys`` names the drtui file's keys another layer reads (they are not typos).
+    """
     flags = overrides or ConfigOverrides()
     environ = os.environ if env is None else env
     toml_path = flags.config_file or drtui_config_path(config_dir)
-    drtui_file = load_drtui_file(toml_path, flags.profile, explicit=flags.config_file is not None)
+    drtui_file = load_drtui_file(
+        toml_path, flags.profile, explicit=flags.config_file is not None, screen_keys=screen_keys
+    )
     warnings: list[str] = list(drtui_file.warnings) if drtui_file else []
 
     chosen = _connection_source(flags, environ, drtui_file, drconfig_path(home), toml_path)
     warnings += chosen.warnings
-    if flags.token:
+    if flags.token and chosen.source == FLAG_SOURCE:
         warnings.append(
             "A token given on the command line is visible to other users in the process list; "
             "prefer DATAROBOT_API_TOKEN or a profile's token_command."
         )
-    if not chosen.token and chosen.token_command:
+    if chosen.token:
+        token = chosen.token
+    elif chosen.token_file is not None:
+        token, more = read_token_file(chosen.token_file, source=chosen.source)
+        warnings += more
+    elif chosen.token_command:
         token = run_token_command(chosen.token_command, source=chosen.source)
     else:
-        token = (chosen.token or "").strip()
-    if not token:
-        raise ConfigError(
-            f"{chosen.source} gives an endpoint but no API token; add the token there "
-            "(token or token_command), since endpoint and token must come from the same place."
-        )
+        token = ""
+    token = check_token(token, source=chosen.source)
     endpoint = normalise_endpoint(chosen.endpoint or "", source=chosen.source)
+    cleartext = cleartext_check(endpoint, source=chosen.source, allow_http=flags.allow_http)
+    if cleartext:
+        warnings.append(cleartext)
 
-    ssl_verify: bool | str = True
-    tls_off: str | None = None
-    for value, where in (
-        (flags.ssl_verify, "the command line"),
-        (environ.get("DATAROBOT_SSL_VERIFY"), "DATAROBOT_SSL_VERIFY"),
-        (chosen.ssl_verify, chosen.source),
-    ):
-        if value is not None and value != "":
-            ssl_verify = parse_ssl_verify(value, source=where)
-            if ssl_verify is False:
-                tls_off = (
-                    f"TLS certificate verification is off ({where}): anyone on the network path "
-                    "could read your API token."
-                )
-                warnings.append(tls_off)
-            break
-
-    ui = drtui_file.settings if drtui_file else FileSettings(source=str(toml_path))
+    ssl_verify, tls_off = _ssl_verify(flags, environ, chosen)
+    if tls_off:
+        warnings.append(tls_off)
     return ResolvedConfig(
         endpoint=endpoint,
         token=token,
         source=chosen.source,
         ssl_verify=ssl_verify,
-        profile=chosen.profile or (drtui_file.settings.profile if drtui_file else None),
-        read_only=flags.read_only if flags.read_only is not None else bool(ui.read_only),
-        refresh_interval=flags.refresh_interval or ui.refresh_interval or DEFAULT_REFRESH_INTERVAL,
-        keymap=dict(ui.keymap),
+        profile=chosen.profile or (drtui_file.credentials.profile if drtui_file else None),
         warnings=tuple(dict.fromkeys(warnings)),
         tls_warning=tls_off,
+        cleartext_warning=cleartext,
+        screen_table=dict(drtui_file.screen_table) if drtui_file else {},
+        screen_source=drtui_file.credentials.source if drtui_file else None,
     )
+
+
+def _ssl_verify(
+    flags: ConfigOverrides, environ: Mapping[str, str], chosen: CredentialSource
+) -> tuple[bool | str, str | None]:
+    """The first source that says, and the warning when it turns verification off."""
+    for value, where in (
+        (flags.ssl_verify, FLAG_SOURCE),
+        (environ.get("DATAROBOT_SSL_VERIFY"), "DATAROBOT_SSL_VERIFY"),
+        (chosen.ssl_verify, chosen.source),
+    ):
+        if value is not None and value != "":
+            verify = parse_ssl_verify(value, source=where)
+            if verify is False:
+                return False, (
+                    f"TLS certificate verification is off ({where}): anyone on the network path "
+                    "could read your API token."
+                )
+            return verify, None
+    return True, None
 
 
 def _connection_source(
@@ -201,36 +304,51 @@ def _connection_source(
     drtui_file: DrtuiFile | None,
     drconfig: Path,
     toml_path: Path,
-) -> FileSettings:
-    if flags.endpoint or flags.token:
+) -> CredentialSource:
+    env_endpoint = environ.get("DATAROBOT_ENDPOINT", "").strip()
+    env_token = environ.get("DATAROBOT_API_TOKEN", "").strip()
+    token_flags = flags.token or flags.token_file is not None or flags.token_command
+    if flags.endpoint or token_flags:
         if not flags.endpoint:
-            raise ConfigError("--token was given without --endpoint; give both, or neither.")
-        return FileSettings(source="the command line", endpoint=flags.endpoint, token=flags.token)
+            raise ConfigError(
+                "--token-file/--token-command was given without --endpoint; give the endpoint "
+                "too, since endpoint and token must come from the same place."
+            )
+        if not token_flags and not env_token:
+            raise ConfigError(
+                "--endpoint was given without a token: set DATAROBOT_API_TOKEN, or pass "
+                "--token-file FILE or --token-command COMMAND."
+            )
+        return CredentialSource(
+            source=FLAG_SOURCE,
+            endpoint=flags.endpoint,
+            token=flags.token or (None if token_flags else env_token),
+            token_file=flags.token_file,
+            token_command=flags.token_command,
+        )
     if flags.profile is not None:
         # An explicitly named profile beats the environment: the user asked for it by name.
         if drtui_file is None:  # load_drtui_file raises first; kept for the type checker
             raise ConfigError(
                 f"Profile {flags.profile!r} was asked for but {toml_path} is missing."
             )
-        return drtui_file.settings
-    env_endpoint = environ.get("DATAROBOT_ENDPOINT", "").strip()
-    env_token = environ.get("DATAROBOT_API_TOKEN", "").strip()
+        return drtui_file.credentials
     if env_endpoint or env_token:
-        return FileSettings(
-            source="DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN",
+        return CredentialSource(
+            source=ENV_SOURCE,
             endpoint=env_endpoint or DEFAULT_CLOUD_ENDPOINT,
             token=env_token or None,
         )
     named = environ.get("DATAROBOT_CONFIG_FILE", "").strip()
     if named:
         return load_yaml_file(Path(named).expanduser(), required=True)
-    if drtui_file is not None and drtui_file.settings.endpoint:
-        return drtui_file.settings
+    if drtui_file is not None and drtui_file.credentials.endpoint:
+        return drtui_file.credentials
     official = load_yaml_file(drconfig, required=False)
     if official is not None:
         return official
     raise ConfigError(
-        "No DataRobot configuration found: looked for --endpoint/--token, DATAROBOT_ENDPOINT and "
+        "No DataRobot configuration found: looked for --endpoint, DATAROBOT_ENDPOINT and "
         f"DATAROBOT_API_TOKEN, DATAROBOT_CONFIG_FILE, {toml_path} and {drconfig}. "
         "Set one of them, or run `drtui demo` to try drtui on its built-in emulator."
     )

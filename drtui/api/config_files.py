@@ -1,49 +1,150 @@
 """Reading the configuration files: the drtui TOML with profiles and the official YAML.
 
-Each reader turns a file into ``FileSettings`` or a ``ConfigError`` naming the file and, for a
-syntax error, the line. Precedence between sources lives in ``config.py``.
+Each reader turns a file into a ``CredentialSource`` or a ``ConfigError`` naming the file and,
+for a syntax error, the line. Tables are validated by pydantic models with ``extra="forbid"``:
+a misspelt key is reported with the closest valid name, never silently ignored, and a value of
+the wrong type is one sentence that never repeats a secret. Keys that other layers read from the
+same file (the screen settings) are named by the caller and handed on unvalidated. Precedence
+between sources lives in ``config.py``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import os
 import shlex
+import signal
 import stat
 import subprocess
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypeVar, overload
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 TOKEN_COMMAND_TIMEOUT = 15.0
+COMMAND_STDERR_LIMIT = 200
+SECRET_KEYS = frozenset({"token", "token_command"})
+"""Keys whose values never appear in a message."""
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class ConfigError(Exception):
     """The configuration cannot be used; ``str()`` says why and what to do, in one sentence."""
 
 
+class ConfigTable(BaseModel):
+    """A table of a config file: unknown keys and wrong types are reported, never coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ConnectionTable(ConfigTable):
+    """What one source says about where and how to connect."""
+
+    endpoint: str | None = None
+    token: str | None = Field(default=None, repr=False)
+    token_command: str | None = Field(default=None, repr=False)
+    ssl_verify: bool | str | None = None
+    ca_bundle: str | None = None
+
+
+class DrtuiFileTable(ConfigTable):
+    """The top level of the drtui TOML besides its connection and screen keys."""
+
+    default_profile: str | None = None
+    profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+KIND_OF_KEY: dict[str, str] = {
+    "endpoint": "text (a URL)",
+    "token": "text",
+    "token_command": "text (a command line)",
+    "ssl_verify": "true, false or the path of a CA bundle",
+    "ca_bundle": "text (the path of a CA bundle)",
+    "default_profile": "text (a profile name)",
+    "profiles": "a table of profiles",
+}
+"""How a key's expected type is said in an error; other layers add their keys."""
+
+
 @dataclass
-class FileSettings:
-    """One source's settings; ``None`` means the source did not say."""
+class CredentialSource:
+    """One source's connection settings; ``None`` means the source did not say."""
 
     source: str
     endpoint: str | None = None
     token: str | None = field(default=None, repr=False)
-    token_command: str | None = None
+    token_command: str | None = field(default=None, repr=False)
+    token_file: Path | None = None
     ssl_verify: bool | str | None = None
     profile: str | None = None
-    read_only: bool | None = None
-    refresh_interval: float | None = None
-    keymap: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
 class DrtuiFile:
-    settings: FileSettings
+    """The drtui TOML with the chosen profile merged over its top level."""
+
+    credentials: CredentialSource
+    screen_table: dict[str, Any]
+    """The keys other layers read (keymap, read-only, refresh), as written."""
     warnings: list[str]
+
+
+def suggest(key: str, valid: Collection[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest valid name, or nothing when none is close."""
+    close = difflib.get_close_matches(key, sorted(valid), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def unknown_key_warning(where: str, key: str, valid: Collection[str], what: str = "key") -> str:
+    return f"{where}: unknown {what} {key!r}{suggest(key, valid)} is ignored."
+
+
+def _shown(key: str, value: Any) -> str:
+    if key in SECRET_KEYS:
+        return ""
+    text = repr(value)
+    return f", not {text[:40] + '…' if len(text) > 40 else text}"
+
+
+def validate_table(
+    model: type[M],
+    table: Mapping[str, Any],
+    where: str,
+    *,
+    also_known: Collection[str] = (),
+    kinds: Mapping[str, str] | None = None,
+) -> tuple[M, list[str]]:
+    """``model`` from the keys of ``table`` it knows; a warning for each key nobody knows.
+
+    Keys in ``also_known`` belong to another reader and are skipped silently. A value of the
+    wrong type raises ``ConfigError`` naming ``where`` and the key, never a secret's value.
+    """
+    fields = set(model.model_fields)
+    valid = fields | set(also_known)
+    warnings = [
+        unknown_key_warning(where, str(key), valid) for key in table if str(key) not in valid
+    ]
+    mine = {str(k): v for k, v in table.items() if str(k) in fields}
+    try:
+        return model.model_validate(mine), warnings
+    except ValidationError as exc:
+        error = exc.errors(include_input=False, include_url=False)[0]
+        key = str(error["loc"][0]) if error["loc"] else "?"
+        said = {**KIND_OF_KEY, **(kinds or {})}
+        expected = said.get(key)
+        if expected is not None and error["type"] not in ("greater_than_equal", "value_error"):
+            message = f"{key} must be {expected}{_shown(key, mine.get(key))}"
+        else:
+            message = f"{key}: {error['msg']}"
+        raise ConfigError(f"{where}: {message}.") from None
 
 
 def _permission_warning(path: Path) -> list[str]:
@@ -57,44 +158,37 @@ def _permission_warning(path: Path) -> list[str]:
     return []
 
 
-def _typed(table: Mapping[str, Any], key: str, kinds: tuple[type, ...], where: str) -> Any:
-    value = table.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) and bool not in kinds:
-        raise ConfigError(f"{where}: {key} must be {_kind_names(kinds)}, not {value!r}.")
-    if not isinstance(value, kinds):
-        raise ConfigError(f"{where}: {key} must be {_kind_names(kinds)}, not {value!r}.")
-    return value
-
-
-def _kind_names(kinds: tuple[type, ...]) -> str:
-    names = {str: "text", bool: "true/false", int: "a number", float: "a number", dict: "a table"}
-    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
-
-
-def _settings(table: Mapping[str, Any], source: str, where: str) -> FileSettings:
-    ssl_verify = _typed(table, "ssl_verify", (bool, str), where)
-    ca_bundle = _typed(table, "ca_bundle", (str,), where)
-    if ca_bundle and ssl_verify is not False:
-        ssl_verify = ca_bundle
-    keymap = _typed(table, "keymap", (dict,), where) or {}
-    interval = _typed(table, "refresh_interval", (int, float), where)
-    if interval is not None and interval <= 0:
-        raise ConfigError(f"{where}: refresh_interval must be a positive number of seconds.")
-    return FileSettings(
+def _credentials(connection: ConnectionTable, source: str) -> CredentialSource:
+    ssl_verify = connection.ssl_verify
+    if connection.ca_bundle and ssl_verify is not False:
+        ssl_verify = connection.ca_bundle
+    return CredentialSource(
         source=source,
-        endpoint=_typed(table, "endpoint", (str,), where),
-        token=_typed(table, "token", (str,), where),
-        token_command=_typed(table, "token_command", (str,), where),
+        endpoint=connection.endpoint,
+        token=connection.token,
+        token_command=connection.token_command,
         ssl_verify=ssl_verify,
-        read_only=_typed(table, "read_only", (bool,), where),
-        refresh_interval=float(interval) if interval is not None else None,
-        keymap={str(k): str(v) for k, v in keymap.items()},
     )
 
 
-def load_drtui_file(path: Path, profile: str | None, *, explicit: bool) -> DrtuiFile | None:
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` on top of ``base``; two tables under one key (a keymap) merge key by key."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_drtui_file(
+    path: Path,
+    profile: str | None,
+    *,
+    explicit: bool,
+    screen_keys: Collection[str] = (),
+) -> DrtuiFile | None:
     """The drtui TOML file with the chosen profile merged over its top-level keys.
 
     Returns None when the file does not exist and nothing required it.
@@ -113,9 +207,10 @@ def load_drtui_file(path: Path, profile: str | None, *, explicit: bool) -> Drtui
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} could not be read: {exc}.") from None
-    profiles = _typed(data, "profiles", (dict,), str(path)) or {}
-    name = profile or _typed(data, "default_profile", (str,), str(path))
-    warnings: list[str] = []
+    connection_keys = set(ConnectionTable.model_fields) | set(screen_keys)
+    top, warnings = validate_table(DrtuiFileTable, data, str(path), also_known=connection_keys)
+    profiles = top.profiles
+    name = profile or top.default_profile
     if name is None and len(profiles) == 1:
         name = next(iter(profiles))
     if name is None and len(profiles) > 1 and not data.get("endpoint"):
@@ -123,30 +218,40 @@ def load_drtui_file(path: Path, profile: str | None, *, explicit: bool) -> Drtui
             f"{path} has profiles {', '.join(sorted(profiles))} but no default_profile; "
             "choose one with --profile."
         )
-    merged: dict[str, Any] = {k: v for k, v in data.items() if k != "profiles"}
+    merged: dict[str, Any] = {k: v for k, v in data.items() if k in connection_keys}
     source = str(path)
     if name is not None:
         chosen = profiles.get(name)
-        if not isinstance(chosen, dict):
+        if chosen is None:
             known = ", ".join(sorted(profiles)) or "none"
             raise ConfigError(f"There is no profile {name!r} in {path}; profiles there: {known}.")
-        keymap = {**(merged.get("keymap") or {}), **(chosen.get("keymap") or {})}
-        merged.update(chosen)
-        if keymap:
-            merged["keymap"] = keymap
         source = f"{path} [profiles.{name}]"
-    settings = _settings(merged, source, source)
-    settings.profile = name
-    if settings.token:
+        warnings += [
+            unknown_key_warning(source, str(key), connection_keys)
+            for key in chosen
+            if key not in connection_keys
+        ]
+        merged = _merge(merged, {k: v for k, v in chosen.items() if k in connection_keys})
+    connection, _ = validate_table(ConnectionTable, merged, source, also_known=screen_keys)
+    credentials = _credentials(connection, source)
+    credentials.profile = name
+    if credentials.token:
         warnings += _permission_warning(path)
-    return DrtuiFile(settings, warnings)
+    screen = {k: v for k, v in merged.items() if k in screen_keys}
+    return DrtuiFile(credentials, screen, warnings)
+
+
+class _OfficialFile(ConnectionTable):
+    """The official client's YAML: it has keys of its own (max_retries, ...), all allowed."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
 @overload
-def load_yaml_file(path: Path, *, required: Literal[True]) -> FileSettings: ...
+def load_yaml_file(path: Path, *, required: Literal[True]) -> CredentialSource: ...
 @overload
-def load_yaml_file(path: Path, *, required: Literal[False]) -> FileSettings | None: ...
-def load_yaml_file(path: Path, *, required: bool) -> FileSettings | None:
+def load_yaml_file(path: Path, *, required: Literal[False]) -> CredentialSource | None: ...
+def load_yaml_file(path: Path, *, required: bool) -> CredentialSource | None:
     """The official client's YAML (``endpoint`` and ``token`` required, other keys allowed)."""
     if not path.is_file():
         if required:
@@ -161,7 +266,9 @@ def load_yaml_file(path: Path, *, required: bool) -> FileSettings | None:
         raise ConfigError(f"{path} could not be read: {exc}.") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must be a YAML mapping with endpoint and token.")
-    settings = _settings(data, str(path), str(path))
+    known = {k: v for k, v in data.items() if k in ConnectionTable.model_fields}
+    connection, _ = validate_table(ConnectionTable, known, str(path))
+    settings = _credentials(connection, str(path))
     if not settings.endpoint:
         raise ConfigError(f"{path} has no endpoint; add endpoint: https://<host>/api/v2.")
     if settings.token:
@@ -169,8 +276,46 @@ def load_yaml_file(path: Path, *, required: bool) -> FileSettings | None:
     return settings
 
 
+def read_token_file(path: Path, *, source: str) -> tuple[str, list[str]]:
+    """The token in ``path`` (its first line) and a warning when others can read the file."""
+    try:
+        text = path.expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise ConfigError(
+            f"The token file {path} from {source} cannot be read: {reason}."
+        ) from None
+    return first_line(text), _permission_warning(path.expanduser())
+
+
+def first_line(text: str) -> str:
+    """The first non-blank line, stripped: ``pass show`` prints the secret first, notes after."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def printable(text: str, limit: int = COMMAND_STDERR_LIMIT) -> str:
+    """Another program's text made safe for one line of a terminal: no control characters."""
+    kept = "".join(ch if ch.isprintable() else " " for ch in text)
+    kept = " ".join(kept.split())
+    return kept if len(kept) <= limit else kept[: limit - 1] + "…"
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill the command and everything it started (it leads its own session)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    # A grandchild that left the group may still hold the pipes: do not wait for it.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.communicate(timeout=5)
+
+
 def run_token_command(command: str, *, source: str) -> str:
-    """Run ``token_command`` (no shell) and return what it printed, stripped."""
+    """Run ``token_command`` (no shell) and return the first line it printed, stripped."""
     try:
         argv = shlex.split(command)
     except ValueError as exc:
@@ -178,24 +323,35 @@ def run_token_command(command: str, *, source: str) -> str:
     if not argv:
         raise ConfigError(f"token_command from {source} is empty.")
     try:
-        done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=TOKEN_COMMAND_TIMEOUT, check=False
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
     except FileNotFoundError:
         raise ConfigError(f"token_command from {source} failed: {argv[0]} was not found.") from None
+    except OSError as exc:
+        raise ConfigError(
+            f"token_command from {source} could not be run: {exc.strerror or exc}."
+        ) from None
+    try:
+        out, err = process.communicate(timeout=TOKEN_COMMAND_TIMEOUT)
     except subprocess.TimeoutExpired:
+        _kill_group(process)
         raise ConfigError(
             f"token_command from {source} did not finish within {TOKEN_COMMAND_TIMEOUT:g} seconds."
         ) from None
-    except OSError as exc:
-        raise ConfigError(f"token_command from {source} could not be run: {exc}.") from None
-    if done.returncode != 0:
-        said = (done.stderr or "").strip().splitlines()
-        reason = f": {said[-1][:200]}" if said else ""
+    if process.returncode != 0:
+        said = [
+            line for line in err.decode("utf-8", "replace").splitlines() if printable(line).strip()
+        ]
+        reason = f": {printable(said[-1])}" if said else ""
         raise ConfigError(
-            f"token_command from {source} failed with exit code {done.returncode}{reason}."
+            f"token_command from {source} failed with exit code {process.returncode}{reason}."
         )
-    token = done.stdout.strip()
+    token = first_line(out.decode("utf-8", "replace"))
     if not token:
         raise ConfigError(f"token_command from {source} printed no token.")
     return token

@@ -22,7 +22,12 @@ class AppSettings:
     bell: bool = False
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> key(s), from the config file; applied with App.set_keymap."""
+    keymap_source: str | None = None
+    """The file and profile the keymap came from: `drtui.settings_file.keymap_warnings` names
+    it when an id is unknown."""
     attention_first: bool = True
     ssl_warning: str | None = None
+    cleartext_warning: str | None = None
+    """Set when --allow-http lets the token travel over plain http: show it like ssl_warning."""
     startup_warnings: tuple[str, ...] = ()
     """Configuration warnings (e.g. a token file others can read), shown once as toasts."""

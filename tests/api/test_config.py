@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import time
 from pathlib import Path
 
+import certifi
 import pytest
 
+from drtui.api import config_files
 from drtui.api.config import (
     ConfigError,
     ConfigOverrides,
@@ -14,6 +19,7 @@ from drtui.api.config import (
     normalise_endpoint,
     resolve_config,
 )
+from drtui.settings_file import SCREEN_KEYS, ScreenSettings, keymap_warnings, screen_settings_of
 
 
 @pytest.fixture
@@ -28,7 +34,18 @@ def dirs(tmp_path: Path) -> dict[str, Path]:
 def resolve(
     dirs: dict[str, Path], env: dict[str, str] | None = None, **flags: object
 ) -> ResolvedConfig:
-    return resolve_config(ConfigOverrides(**flags), env=env or {}, **dirs)  # type: ignore[arg-type]
+    return resolve_config(
+        ConfigOverrides(**flags),  # type: ignore[arg-type]
+        env=env or {},
+        screen_keys=SCREEN_KEYS,
+        **dirs,
+    )
+
+
+def screen(
+    dirs: dict[str, Path], env: dict[str, str] | None = None, **flags: object
+) -> ScreenSettings:
+    return screen_settings_of(resolve(dirs, env, **flags))
 
 
 def write(path: Path, text: str, mode: int = 0o600) -> Path:
@@ -73,7 +90,7 @@ def test_token_alone_in_the_environment_means_datarobot_cloud(dirs) -> None:
 
 
 def test_token_flag_without_endpoint_is_refused(dirs) -> None:
-    with pytest.raises(ConfigError, match="--token was given without --endpoint"):
+    with pytest.raises(ConfigError, match="was given without --endpoint"):
         resolve(dirs, ALL_SOURCES_ENV, token="x")
 
 
@@ -138,15 +155,15 @@ quit = "ctrl+q"
         "staging-token",
         "staging",
     )
-    assert default.refresh_interval == 20 and default.read_only is False
+    assert screen(dirs).refresh_interval == 20 and screen(dirs).read_only is False
     prod = resolve(dirs, profile="prod")
-    assert (prod.endpoint, prod.token, prod.read_only) == (
+    assert (prod.endpoint, prod.token, screen(dirs, profile="prod").read_only) == (
         "https://prod.test/api/v2",
         "prod-token",
         True,
     )
     assert prod.ssl_verify is False
-    assert dict(prod.keymap) == {"refresh": "r", "quit": "ctrl+q"}
+    assert dict(screen(dirs, profile="prod").keymap) == {"refresh": "r", "quit": "ctrl+q"}
     assert "[profiles.prod]" in prod.source
 
 
@@ -159,11 +176,10 @@ def test_ui_settings_apply_whichever_source_gave_credentials(dirs) -> None:
     toml(dirs, 'read_only = true\nrefresh_interval = 45\n[keymap]\nhelp = "f1"\n')
     config = resolve(dirs, ALL_SOURCES_ENV)
     assert config.source == "DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN"
-    assert config.read_only and config.refresh_interval == 45 and config.keymap == {"help": "f1"}
-    assert (
-        resolve(dirs, ALL_SOURCES_ENV, read_only=False, refresh_interval=5.0).refresh_interval
-        == 5.0
-    )
+    ui = screen_settings_of(config)
+    assert ui.read_only and ui.refresh_interval == 45 and ui.keymap == {"help": "f1"}
+    flagged = screen_settings_of(config, read_only=False, refresh_interval=5.0)
+    assert flagged.refresh_interval == 5.0 and flagged.read_only is False
 
 
 def test_token_command(dirs) -> None:
@@ -275,7 +291,7 @@ def test_group_readable_token_file_warns(dirs) -> None:
 
 
 def test_ssl_verify_from_environment_and_ca_bundle(dirs, tmp_path: Path) -> None:
-    bundle = write(tmp_path / "ca.pem", "-----BEGIN CERTIFICATE-----\n")
+    bundle = write(tmp_path / "ca.pem", Path(certifi.where()).read_text())
     env = {**ALL_SOURCES_ENV, "DATAROBOT_SSL_VERIFY": "false"}
     assert resolve(dirs, env).ssl_verify is False
     assert resolve(dirs, {**env, "DATAROBOT_SSL_VERIFY": str(bundle)}).ssl_verify == str(bundle)
@@ -285,7 +301,7 @@ def test_ssl_verify_from_environment_and_ca_bundle(dirs, tmp_path: Path) -> None
 
 
 def test_ca_bundle_key_in_profile(dirs, tmp_path: Path) -> None:
-    bundle = write(tmp_path / "ca.pem", "x")
+    bundle = write(tmp_path / "ca.pem", Path(certifi.where()).read_text())
     toml(dirs, f'endpoint = "https://x"\ntoken = "t"\nca_bundle = "{bundle}"\n')
     assert resolve(dirs).ssl_verify == str(bundle)
 
@@ -294,3 +310,174 @@ def test_token_never_in_repr_or_str(dirs) -> None:
     config = resolve(dirs, ALL_SOURCES_ENV)
     assert "env-token" not in repr(config) and "env-token" not in str(config)
     assert "flag" not in repr(ConfigOverrides(token="flag-secret"))
+
+
+# -- validated tables: typos are reported, never silently ignored ---------------------------
+
+
+def test_a_typo_in_the_file_warns_with_the_file_the_key_and_the_suggestion(dirs) -> None:
+    path = toml(
+        dirs,
+        'endpoint = "https://t.test"\ntoken = "t"\nrefesh_interval = 10\n'
+        "[profiles.prod]\nreadonly = true\n",
+    )
+    config = resolve(dirs, profile="prod")
+    top = next(w for w in config.warnings if "'refesh_interval'" in w)
+    assert str(path) in top and "did you mean 'refresh_interval'?" in top
+    prof = next(w for w in config.warnings if "'readonly'" in w)
+    assert f"{path} [profiles.prod]" in prof and "did you mean 'read_only'?" in prof
+
+
+def test_an_unknown_keymap_id_names_the_closest_binding() -> None:
+    warnings = keymap_warnings(
+        {"deployments.refrsh": "R", "app.quit": "q"},
+        ["app.quit", "deployments.refresh", "deployments.filter"],
+        "/x/config.toml [profiles.prod]",
+    )
+    assert warnings == [
+        "/x/config.toml [profiles.prod]: keymap names an unknown binding id "
+        "'deployments.refrsh' (did you mean 'deployments.refresh'?); it is ignored."
+    ]
+
+
+def test_a_keymap_written_as_a_string_is_one_sentence(dirs) -> None:
+    path = toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\nkeymap = "ctrl+r"\n')
+    with pytest.raises(ConfigError, match="keymap must be a table") as caught:
+        screen(dirs)
+    assert str(path) in str(caught.value)
+
+
+def test_one_refresh_floor_for_the_file_and_the_command_line(dirs) -> None:
+    toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\nrefresh_interval = 0.2\n')
+    with pytest.raises(ConfigError, match="refresh_interval must be at least 5 seconds"):
+        screen(dirs)
+    from drtui import cli, settings_file
+
+    assert cli.REFRESH_FLOOR_SECONDS == settings_file.REFRESH_FLOOR_SECONDS
+
+
+def test_a_type_error_never_prints_the_token(dirs) -> None:
+    toml(dirs, 'endpoint = "https://t.test"\ntoken = 918273645\n')
+    with pytest.raises(ConfigError, match="token must be text") as caught:
+        resolve(dirs)
+    assert "918273645" not in str(caught.value)
+
+
+# -- endpoints that would leak the token ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["https://alice:s3cr3t@dr.test", "alice:s3cr3t@dr.test/api/v2"]
+)
+def test_credentials_in_the_endpoint_are_refused_without_repeating_them(dirs, endpoint) -> None:
+    with pytest.raises(ConfigError, match="user name or password") as caught:
+        resolve(dirs, {"DATAROBOT_ENDPOINT": endpoint, "DATAROBOT_API_TOKEN": "t"})
+    assert "s3cr3t" not in str(caught.value) and "alice" not in str(caught.value)
+
+
+def test_plain_http_to_another_host_needs_allow_http_and_then_warns(dirs) -> None:
+    env = {"DATAROBOT_ENDPOINT": "http://10.1.2.3", "DATAROBOT_API_TOKEN": "t"}
+    with pytest.raises(ConfigError, match="--allow-http"):
+        resolve(dirs, env)
+    allowed = resolve(dirs, env, allow_http=True)
+    assert allowed.cleartext_warning is not None and "10.1.2.3" in allowed.cleartext_warning
+    assert allowed.cleartext_warning in allowed.warnings
+    assert allowed.cleartext_warning in allowed.header_warnings
+    local = resolve(dirs, {**env, "DATAROBOT_ENDPOINT": "http://127.0.0.1:8080"})
+    assert local.cleartext_warning is None and local.warnings == ()
+
+
+def test_ssl_verify_naming_a_non_pem_file_is_one_sentence(dirs, tmp_path: Path) -> None:
+    junk = write(tmp_path / "junk.pem", "not a certificate\n")
+    with pytest.raises(ConfigError, match="not a readable PEM CA bundle"):
+        resolve(dirs, {**ALL_SOURCES_ENV, "DATAROBOT_SSL_VERIFY": str(junk)})
+
+
+def test_a_non_ascii_token_is_one_sentence_without_the_token(dirs) -> None:
+    toml(dirs, 'endpoint = "https://t.test"\ntoken = "abc\u201ddef"\n')
+    with pytest.raises(ConfigError, match="not plain ASCII") as caught:
+        resolve(dirs)
+    assert "abc" not in str(caught.value)
+
+
+# -- the command line's endpoint and its token -----------------------------------------------
+
+
+def test_endpoint_flag_takes_its_token_from_the_environment(dirs) -> None:
+    config = resolve(dirs, {"DATAROBOT_API_TOKEN": "env-t"}, endpoint="https://flag.test")
+    assert (config.endpoint, config.token, config.source) == (
+        "https://flag.test/api/v2",
+        "env-t",
+        "the command line",
+    )
+    assert not any("process list" in w for w in config.warnings)
+
+
+def test_endpoint_flag_with_a_token_file_or_command(dirs, tmp_path: Path) -> None:
+    token_file = write(tmp_path / "token", "file-t\n# a comment line\n")
+    config = resolve(dirs, endpoint="https://flag.test", token_file=token_file)
+    assert config.token == "file-t"
+    command = f"{sys.executable} -c \"print('cmd-t')\""
+    assert resolve(dirs, endpoint="https://flag.test", token_command=command).token == "cmd-t"
+
+
+def test_endpoint_flag_without_a_token_names_the_ways_to_give_one(dirs) -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve(dirs, endpoint="https://flag.test")
+    text = str(caught.value)
+    assert "DATAROBOT_API_TOKEN" in text and "--token-file" in text and "--token-command" in text
+    assert "--token " not in text and "--token/" not in text
+
+
+# -- token_command ----------------------------------------------------------------------------
+
+
+def test_token_command_output_of_several_lines_gives_the_first(dirs) -> None:
+    command = f"{sys.executable} -c \"print('pass-t'); print('login: me'); print('url: x')\""
+    toml(dirs, f"endpoint = \"https://t.test\"\ntoken_command = '''{command}'''\n")
+    assert resolve(dirs).token == "pass-t"
+
+
+def test_token_command_stderr_is_sanitised_and_capped(dirs) -> None:
+    noise = "\\x1b]52;c;ZXZpbA==\\x07\\x1b[31m" + "x" * 5000
+    command = f"{sys.executable} -c \"import sys; sys.stderr.write('{noise}'); sys.exit(1)\""
+    toml(dirs, f"endpoint = \"https://t.test\"\ntoken_command = '''{command}'''\n")
+    with pytest.raises(ConfigError, match="exit code 1") as caught:
+        resolve(dirs)
+    text = str(caught.value)
+    assert "\x1b" not in text and "\x07" not in text
+    assert len(text) < 400
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_token_command_timeout_ends_its_grandchildren(dirs, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(config_files, "TOKEN_COMMAND_TIMEOUT", 1.0)
+    pid_file = tmp_path / "grandchild.pid"
+    script = write(
+        tmp_path / "helper.py",
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'],\n"
+        "    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(120)\n",
+    )
+    toml(dirs, f"endpoint = \"https://t.test\"\ntoken_command = '''{sys.executable} {script}'''\n")
+    with pytest.raises(ConfigError, match="did not finish within 1 seconds"):
+        resolve(dirs)
+    grandchild = int(pid_file.read_text())
+    try:
+        for _ in range(50):  # SIGKILL is delivered asynchronously; this waits, it does not time
+            if not _alive(grandchild):
+                break
+            time.sleep(0.1)
+        assert not _alive(grandchild)
+    finally:
+        if _alive(grandchild):
+            os.kill(grandchild, signal.SIGKILL)

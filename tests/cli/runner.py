@@ -10,7 +10,11 @@ USER_TOKEN = "cli-user-token-7f3a9c"
 
 
 def run_drtui(
-    *args: str, endpoint: str | None, token: str = USER_TOKEN, home: str | None = None
+    *args: str,
+    endpoint: str | None,
+    token: str = USER_TOKEN,
+    home: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`drtui ...` as a user runs it: a separate process configured through the environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATAROBOT_")}
@@ -20,6 +24,7 @@ def run_drtui(
     if home is not None:
         env["HOME"] = home
         env["XDG_CONFIG_HOME"] = os.path.join(home, ".config")
+    env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "-m", "drtui", *args],
         capture_output=True,

@@ -57,17 +57,21 @@ def test_check_exit_codes_follow_the_worst_service_health(server: EmulatorServer
     warning = sum(1 for r in every if r["serviceHealth"] == "warning")
     assert failing and warning
 
-    ok = run_drtui("check", "--filter", "serviceHealth=passing", endpoint=server.endpoint)
+    service = ("--health", "service")
+    ok = run_drtui("check", *service, "--filter", "serviceHealth=passing", endpoint=server.endpoint)
     assert ok.returncode == 0 and ok.stdout.startswith("OK: 0 of")
 
-    warn = run_drtui("check", "--filter", "serviceHealth=warning,passing", endpoint=server.endpoint)
+    warn = run_drtui(
+        "check", *service, "--filter", "serviceHealth=warning,passing", endpoint=server.endpoint
+    )
     assert warn.returncode == 1
-    assert warn.stdout.count("\n") == warning + 1  # one line per offender, then the summary
+    assert warn.stdout.count("\n") == warning + 1  # the summary, then one line per offender
 
-    worst = run_drtui("check", endpoint=server.endpoint)
+    worst = run_drtui("check", *service, endpoint=server.endpoint)
     assert worst.returncode == 2
-    assert f"FAILING: {failing + warning} of 150" in worst.stdout
-    assert worst.stdout.splitlines()[0].startswith("FAILING")  # worst first
+    lines = worst.stdout.splitlines()
+    assert lines[0].startswith(f"FAILING: {failing + warning} of 150")  # summary first
+    assert lines[1].startswith("FAILING")  # worst first
 
 
 def test_bad_token_is_one_clear_line_and_exit_3(server: EmulatorServer) -> None:
@@ -120,3 +124,100 @@ def test_headless_commands_do_not_import_textual(server: EmulatorServer) -> None
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+# -- check: what it looks at, and when it cannot say ------------------------------------------
+
+
+def test_check_looks_at_model_and_accuracy_health_by_default(server: EmulatorServer) -> None:
+    filters = ("--filter", "modelHealth=failing", "--filter", "serviceHealth=passing")
+    result = run_drtui("check", *filters, endpoint=server.endpoint)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "model failing" in result.stdout
+    narrowed = run_drtui("check", "--health", "service", *filters, endpoint=server.endpoint)
+    assert narrowed.returncode == 0 and narrowed.stdout.startswith("OK:")
+
+
+def test_an_empty_match_cannot_check_unless_allowed(server: EmulatorServer) -> None:
+    filters = ("--filter", "tagKeys=team", "--filter", "tagValues=no-such-team")
+    result = run_drtui("check", *filters, endpoint=server.endpoint)
+    assert result.returncode == 3
+    assert "no deployment matched" in result.stderr and "--allow-empty" in result.stderr
+    assert result.stderr.count("\n") == 1
+    allowed = run_drtui("check", "--allow-empty", *filters, endpoint=server.endpoint)
+    assert allowed.returncode == 0 and allowed.stdout.startswith("OK: 0 of 0")
+
+
+def test_check_json_is_one_object(server: EmulatorServer) -> None:
+    result = run_drtui("check", "--json", "--health", "service", endpoint=server.endpoint)
+    assert result.returncode == 2
+    verdict = json.loads(result.stdout)
+    assert verdict["status"] == "FAILING" and verdict["exitCode"] == 2
+    assert verdict["checked"] == 150 and verdict["health"] == ["service"]
+    assert len(verdict["offenders"]) == verdict["failing"] + verdict["warning"]
+    assert verdict["offenders"][0]["problems"] == {"service": "failing"}
+
+
+def test_check_timeout_gives_up_with_exit_3() -> None:
+    import socket
+
+    with socket.socket() as silent:  # accepts connections (backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        result = run_drtui("check", "--timeout", "1", endpoint=endpoint)
+    assert result.returncode == 3
+    assert "within 1 seconds" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- global options, --endpoint, usage -------------------------------------------------------
+
+
+def test_options_before_the_subcommand_are_used(server: EmulatorServer, tmp_path: Path) -> None:
+    before = run_drtui("--filter", "importance=CRITICAL", "check", endpoint=server.endpoint)
+    after = run_drtui("check", "--filter", "importance=CRITICAL", endpoint=server.endpoint)
+    assert before.stdout.splitlines()[0] == after.stdout.splitlines()[0]
+    assert "of 150 " not in before.stdout
+    nosuch = run_drtui("--profile", "nosuch", "check", endpoint=server.endpoint, home=str(tmp_path))
+    assert nosuch.returncode == 3 and "'nosuch'" in nosuch.stderr
+
+
+def test_endpoint_flag_takes_the_token_from_the_environment(server: EmulatorServer) -> None:
+    result = run_drtui(
+        "deployments",
+        "--endpoint",
+        server.endpoint,
+        endpoint=None,
+        extra_env={"DATAROBOT_API_TOKEN": USER_TOKEN},
+    )
+    assert len(_json_rows(result)) == 150
+
+
+def test_usage_errors_print_the_subcommands_usage(server: EmulatorServer) -> None:
+    result = run_drtui("check", "--filter", "colour=blue", endpoint=server.endpoint)
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: drtui check")
+
+
+def test_order_by_descending_as_two_words(server: EmulatorServer) -> None:
+    rows = _json_rows(run_drtui("deployments", "--order-by", "-label", endpoint=server.endpoint))
+    labels = [str(r["label"]).lower() for r in rows]
+    assert labels == sorted(labels, reverse=True)
+
+
+def test_json_carries_structured_tags_owners_url_and_messages(server: EmulatorServer) -> None:
+    rows = _json_rows(run_drtui("deployments", "--json", endpoint=server.endpoint))
+    tagged = next(r for r in rows if r["tags"])
+    assert isinstance(tagged["tags"], dict)
+    owned = next(r for r in rows if r["owners"])
+    assert isinstance(owned["owners"], list) and "email" in owned["owners"][0]
+    base = server.endpoint.removesuffix("/api/v2")
+    assert rows[0]["url"] == f"{base}/deployments/{rows[0]['id']}/overview"
+    assert set(rows[0]["healthMessages"]) == {"service", "model", "accuracy"}
+    assert any(r["healthMessages"]["model"] for r in rows)
+    table = list(
+        csv.DictReader(
+            io.StringIO(run_drtui("deployments", "--csv", endpoint=server.endpoint).stdout)
+        )
+    )
+    assert "=" in next(r["tags"] for r in table if r["tags"])  # flat: name=value, ...

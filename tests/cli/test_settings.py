@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from drtui import commands
 from drtui.api.config import resolve_config
-from drtui.cli import build_parser
+from drtui.cli import parse_args
+from drtui.settings_file import SCREEN_KEYS, screen_settings_of
+
+
+def _settings(argv: list[str], tmp_path: Path, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    args, _ = parse_args(argv)
+    resolved = resolve_config(
+        commands.config_overrides(args),
+        env=env or {},
+        home=tmp_path,
+        config_dir=tmp_path,
+        screen_keys=SCREEN_KEYS,
+    )
+    screen = screen_settings_of(
+        resolved, read_only=True if args.read_only else None, refresh_interval=args.refresh
+    )
+    return commands.app_settings(args, commands.query_from_args(args), resolved, screen)
 
 
 def test_config_warnings_reach_the_screen_and_tls_off_stays_in_the_header(
@@ -15,11 +33,10 @@ def test_config_warnings_reach_the_screen_and_tls_off_stays_in_the_header(
     config = tmp_path / "config.toml"
     config.write_text('endpoint = "https://dr.example"\ntoken = "t-123"\nread_only = true\n')
     config.chmod(0o644)
-    args = build_parser().parse_args(
-        ["--config", str(config), "--insecure", "--filter", "importance=CRITICAL", "--all"]
+    settings = _settings(
+        ["--config", str(config), "--insecure", "--filter", "importance=CRITICAL", "--all"],
+        tmp_path,
     )
-    resolved = resolve_config(commands.config_overrides(args), env={}, home=tmp_path)
-    settings = commands.screen_settings(args, commands.query_from_args(args), resolved)
     assert settings.endpoint == "https://dr.example/api/v2"
     assert settings.read_only and not settings.attention_first
     assert settings.query.importance == ("CRITICAL",)
@@ -29,11 +46,62 @@ def test_config_warnings_reach_the_screen_and_tls_off_stays_in_the_header(
 
 
 def test_refresh_defaults_to_thirty_seconds_as_the_issue_says(tmp_path: Path) -> None:
-    args = build_parser().parse_args([])
     env = {"DATAROBOT_ENDPOINT": "https://dr.example", "DATAROBOT_API_TOKEN": "t-1"}
-    resolved = resolve_config(
-        commands.config_overrides(args), env=env, home=tmp_path, config_dir=tmp_path
-    )
-    settings = commands.screen_settings(args, commands.query_from_args(args), resolved)
+    settings = _settings([], tmp_path, env)
     assert settings.refresh_interval == 30.0
     assert settings.ssl_warning is None and settings.startup_warnings == ()
+
+
+def test_allowed_cleartext_http_stays_in_the_header(tmp_path: Path) -> None:
+    env = {"DATAROBOT_ENDPOINT": "http://dr.internal", "DATAROBOT_API_TOKEN": "t-1"}
+    settings = _settings(["--allow-http"], tmp_path, env)
+    assert settings.cleartext_warning is not None and "plain http" in settings.cleartext_warning
+    assert settings.cleartext_warning not in settings.startup_warnings
+
+
+def test_keymap_source_names_the_profile(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[profiles.p]\nendpoint = "https://dr.example"\ntoken = "t"\n'
+        '[profiles.p.keymap]\n"deployments.refrsh" = "R"\n'
+    )
+    config.chmod(0o600)
+    settings = _settings(["--config", str(config)], tmp_path)
+    assert settings.keymap == {"deployments.refrsh": "R"}
+    assert settings.keymap_source == f"{config} [profiles.p]"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--profile", "prod", "check"],
+        ["check", "--profile", "prod"],
+    ],
+)
+def test_global_options_work_on_either_side_of_the_subcommand(argv: list[str]) -> None:
+    args, _ = parse_args(argv)
+    assert args.command == "check" and args.profile == "prod"
+
+
+def test_filters_before_and_after_the_subcommand_add_up() -> None:
+    args, _ = parse_args(
+        ["--filter", "importance=CRITICAL", "check", "--filter", "serviceHealth=failing"]
+    )
+    query = commands.query_from_args(args)
+    assert query.importance == ("CRITICAL",) and query.service_health == ("failing",)
+    args, _ = parse_args(["--search", "fraud", "deployments"])
+    assert commands.query_from_args(args).search == "fraud"
+
+
+def test_a_global_option_the_subcommand_does_not_take_is_refused(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        parse_args(["--bell", "check"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "--bell does not apply to `drtui check`" in err
+    assert err.startswith("usage: drtui check")
+
+
+def test_order_by_takes_a_descending_key_as_its_own_word() -> None:
+    args, _ = parse_args(["deployments", "--order-by", "-label"])
+    assert commands.query_from_args(args).order_by == "-label"
