@@ -20,7 +20,14 @@ from drtui.api.config import ResolvedConfig
 from drtui.api.download import DownloadProgress, download_to_file
 from drtui.api.errors import BadResponseError
 from drtui.api.http import HttpCore, RetryHook
-from drtui.api.jobs import JobProgress, JobResult, PollSchedule, follow_job, location_of
+from drtui.api.jobs import (
+    JobProgress,
+    JobResult,
+    PollSchedule,
+    created_resource_id,
+    follow_job,
+    location_of,
+)
 from drtui.api.models import (
     ApiVersion,
     CustomModelDeployment,
@@ -205,7 +212,9 @@ class DataRobotClient:
         response = await self._core.request(
             "POST", "deployments/fromLearningModel/", json_body=body
         )
-        return await self.follow_job(location_of(response), progress=progress)
+        return await self.follow_job(
+            location_of(response), progress=progress, resource_id=created_resource_id(response)
+        )
 
     # -- custom model deployments ------------------------------------------------------------
 
@@ -332,9 +341,20 @@ class DataRobotClient:
     # -- jobs --------------------------------------------------------------------------------
 
     async def follow_job(
-        self, status_url: str, *, progress: JobProgress | None = None
+        self,
+        status_url: str,
+        *,
+        progress: JobProgress | None = None,
+        resource_id: str | None = None,
     ) -> JobResult:
-        """Wait for the job at ``status_url`` (a 202's Location); raises JobFailedError."""
+        """Wait for the job at ``status_url`` (a 202's Location); raises JobFailedError.
+
+        ``resource_id``: the id the 202's body announced, the result of a 200 COMPLETED.
+        """
         return await follow_job(
-            self._core, status_url, progress=progress, schedule=self.job_schedule
+            self._core,
+            status_url,
+            progress=progress,
+            schedule=self.job_schedule,
+            resource_id=resource_id,
         )

@@ -11,7 +11,16 @@ from pydantic import AfterValidator, Field
 
 from drtui.api.models.base import ApiModel
 from drtui.api.models.enums import normalise_health
-from drtui.api.models.lenient import LBool, LDatetime, LInt, LList, LOpt, LStr, OrDefault
+from drtui.api.models.lenient import (
+    Count,
+    LBool,
+    LDatetime,
+    LInt,
+    LList,
+    LOpt,
+    LStr,
+    OrDefault,
+)
 
 HealthStr = Annotated[str | None, AfterValidator(normalise_health), OrDefault()]
 """A health status string with ``not_started`` folded into ``notStarted``."""
@@ -100,8 +109,8 @@ class PredictionEnvironment(ApiModel):
 
 
 class PredictionUsage(ApiModel):
-    daily_rates: LList[int] = Field(default_factory=list)
-    """Predictions per day over the last 7 days."""
+    daily_rates: LList[Count] = Field(default_factory=list)
+    """Predictions per day over the last 7 days (a null day counts 0)."""
     last_timestamp: LDatetime = None
 
 

@@ -53,7 +53,11 @@ LBool = Annotated[bool | None, OrDefault()]
 LDatetime = Annotated[datetime | None, OrDefault()]
 LOpt = Annotated[T | None, OrDefault()]
 """A nested object that becomes ``None`` when it is null or not an object."""
-LList = Annotated[list[T], OrDefault(list)]
-"""A list that becomes ``[]`` when it is null or not a list."""
 Item = Annotated[T, _OmitInvalid()]
 """A list item dropped (not fatal) when it cannot be read."""
+LList = Annotated[list[Annotated[T, _OmitInvalid()]], OrDefault(list)]
+"""A list that becomes ``[]`` when it is null or not a list; one unreadable item is dropped,
+never the whole list (one malformed tag must not hide the others)."""
+Count = Annotated[int, OrDefault(int)]
+"""A count where a null or unreadable value means 0 (a day with no figure in ``dailyRates``),
+so the other days keep their places and their sums."""
