@@ -6,21 +6,24 @@ import contextlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import PurePath
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from drtui.api.client import DataRobotClient
+from drtui.core.events import EventLog
 from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe
 from drtui.ui.heap import COLLECTOR
-from drtui.ui.keymap import APP_BINDINGS
+from drtui.ui.keymap import APP_BINDINGS, write_actions, write_bindings
+from drtui.ui.screens.command_line import CommandLine
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.styles import css_paths
+from drtui.ui.views import COMMANDS, DEFAULT_MODE, VIEWS
 
 GC_CHECK_SECONDS = 30.0
 """How often the app asks whether a deferred full garbage collection is due (see ui/heap.py)."""
@@ -30,10 +33,25 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+REFUSAL = "refuse_write"
+"""The app-level twin of every write binding: reached only when the view refused the write."""
+
+HISTORY_LIMIT = 20
+
+
 class DrtuiApp(CrashSafeApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = [*css_paths()]
-    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *APP_BINDINGS,
+        # Same ids as the write bindings (a keymap override moves both), never shown: in
+        # read-only mode the view's own binding is disabled and the key falls through to here.
+        *(
+            Binding(b.key, f"{REFUSAL}({b.description!r})", b.description, show=False, id=b.id)
+            for b in write_bindings()
+        ),
+    ]
     TITLE = "drtui"
+    DEFAULT_MODE: ClassVar[str] = DEFAULT_MODE
 
     def __init__(
         self,
@@ -50,6 +68,11 @@ class DrtuiApp(CrashSafeApp):
             settings.endpoint, settings.token, verify=settings.verify
         )
         self.now = now or _utc_now
+        # Textual cannot switch back to its built-in "_default" mode: name the default one.
+        self.add_mode(DEFAULT_MODE, self.get_default_screen)
+        self.events = EventLog()
+        """Health changes (and, with write actions, the audit of this session), app-wide."""
+        self._history: list[str] = []
         self._unknown_theme = False
         if settings.theme:
             if settings.theme in self.available_themes:
@@ -60,7 +83,10 @@ class DrtuiApp(CrashSafeApp):
     def on_mount(self) -> None:
         self.set_keymap(self.settings.keymap)
         self.set_interval(GC_CHECK_SECONDS, COLLECTOR.collect_if_idle)
-        self.push_screen(DeploymentsScreen(self.settings, self.client, self.now))
+        for view in VIEWS.values():
+            if view.factory is not None:
+                self.add_mode(view.name, lambda view=view: view.factory(self))  # type: ignore[misc]
+        self.push_screen(DeploymentsScreen(self.settings, self.client, self.now, self.events))
         for warning in self.settings.startup_warnings:
             self.notify(
                 warning, title="Configuration", severity="warning", markup=False, timeout=20
@@ -81,17 +107,85 @@ class DrtuiApp(CrashSafeApp):
         if self._owns_client:
             await self.client.aclose()
 
+    # ----- navigation ---------------------------------------------------------------------------
+
+    @property
+    def current_view(self) -> str:
+        return self.current_mode
+
+    def switch_view(self, name: str) -> None:
+        """Show a view by name (`:name`), remembering where we came from for `esc`."""
+        if name in COMMANDS:
+            self.call_later(self.run_action, name)
+            return
+        view = VIEWS.get(name)
+        if view is None or view.name == self.current_view:
+            return
+        self._history.append(self.current_mode)
+        del self._history[:-HISTORY_LIMIT]
+        self.switch_mode(view.mode)
+
+    def go_back(self) -> None:
+        """`esc` on a view with nothing left to clear: the view shown before it."""
+        while self._history:
+            mode = self._history.pop()
+            if mode != self.current_mode:
+                self.switch_mode(mode)
+                return
+        if self.current_mode != DEFAULT_MODE:
+            self.switch_mode(DEFAULT_MODE)
+
+    def action_command_line(self) -> None:
+        if isinstance(self.screen, CommandLine):
+            return
+        self.push_screen(CommandLine(), self._command_chosen)
+
+    def _command_chosen(self, name: str | None) -> None:
+        if name is not None:
+            self.switch_view(name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == REFUSAL:
+            # Only for a write the current view has and refused (read-only mode).
+            return self.settings.read_only and bool(
+                {b.binding.action for b in self.screen.active_bindings.values()} & write_actions()
+                or any(b.action in write_actions() for _, b in self.screen._bindings)
+            )
+        return True
+
+    def action_refuse_write(self, what: str) -> None:
+        self.notify(
+            f"Read-only mode: {what.lower()} is disabled (started with --read-only or "
+            "read_only = true).",
+            title="Read-only",
+            severity="warning",
+            timeout=5,
+            markup=False,
+        )
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(keys_of(self.screen)))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action bound on the current screen, plus Textual's own (theme, keys, quit)."""
+        for view in VIEWS.values():
+            if view.name == self.current_view:
+                continue
+
+            def go(name: str = view.name) -> None:
+                self.call_later(self.switch_view, name)
+
+            yield SystemCommand(f"View: {view.title}", f":{view.name} — {view.description}", go)
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if binding.action in seen or binding.action == "command_palette":
+            if (
+                binding.action in seen
+                or binding.action == "command_palette"
+                or binding.action.startswith(REFUSAL)
+            ):
                 continue
             seen.add(binding.action)
             node, action = active.node, binding.action
@@ -103,12 +197,14 @@ class DrtuiApp(CrashSafeApp):
         yield from super().get_system_commands(screen)
 
 
-def keys_of(screen: Screen) -> list[tuple[str, str]]:
+def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
     """(keys, description) for every active binding of `screen`, merged per action."""
     merged: dict[tuple[str, str], list[str]] = {}
     app = screen.app
     for active in screen.active_bindings.values():
         binding = active.binding
+        if binding.action.startswith(REFUSAL):
+            continue
         merged.setdefault((binding.action, binding.description), []).append(
             app.get_key_display(binding)
         )

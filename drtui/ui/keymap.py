@@ -14,6 +14,7 @@ APP_BINDINGS: list[Binding] = [
     Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
     Binding("question_mark", "help", "Help", id="app.help"),
     Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
+    Binding("colon", "command_line", "Go to view", id="app.command_line"),
 ]
 
 SCREEN_BINDINGS: list[Binding] = [
@@ -40,6 +41,25 @@ TABLE_BINDINGS: list[Binding] = [
     Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
     Binding("g,home", "first", "First", show=False, id="table.first"),
     Binding("G,end", "last", "Last", show=False, id="table.last"),
+    Binding("space", "toggle_select", "Select", show=False, id="table.select"),
+    Binding("asterisk", "select_all", "Select all", show=False, id="table.select_all"),
+]
+
+VIEW_BINDINGS: list[Binding] = [
+    Binding("escape", "back", "Back", show=False, id="view.back"),
+]
+"""Shared by every view but the deployments one (whose esc clears first, then goes back)."""
+
+BUNDLE_BINDINGS: list[Binding] = [
+    Binding("slash", "search", "Search", id="bundles.search"),
+    Binding("u", "use_cases", "Use cases", id="bundles.use_cases"),
+    Binding("x", "toggle_deleted", "Deleted", id="bundles.toggle_deleted"),
+    Binding("s", "sort", "Sort", id="bundles.sort"),
+    Binding("S", "reverse_sort", "Reverse sort", show=False, id="bundles.reverse_sort"),
+    Binding("enter", "open", "Details", id="bundles.open"),
+    Binding("r", "refresh", "Refresh", id="bundles.refresh"),
+    Binding("p", "pause", "Pause", show=False, id="bundles.pause"),
+    Binding("escape", "back", "Back", show=False, id="bundles.back"),
 ]
 
 CLOSE_BINDINGS: list[Binding] = [
@@ -47,4 +67,33 @@ CLOSE_BINDINGS: list[Binding] = [
 ]
 """Shared by the help, events, sort and filter screens."""
 
-ALL_BINDINGS: list[Binding] = APP_BINDINGS + SCREEN_BINDINGS + TABLE_BINDINGS + CLOSE_BINDINGS
+WRITE_IDS: frozenset[str] = frozenset(
+    {
+        "deployments.edit",
+        "deployments.delete",
+        "deployments.create",
+        "deployments.redeploy",
+        "deleted.erase",
+    }
+)
+"""Bindings whose action changes something on the server. In read-only mode they are absent
+from the footer, help and palette, and their keys answer "read-only mode"."""
+
+
+ALL_BINDINGS: list[Binding] = (
+    APP_BINDINGS
+    + SCREEN_BINDINGS
+    + TABLE_BINDINGS
+    + VIEW_BINDINGS
+    + BUNDLE_BINDINGS
+    + CLOSE_BINDINGS
+)
+
+
+def write_actions() -> frozenset[str]:
+    """Action names of the bindings that write (by binding id)."""
+    return frozenset(b.action for b in ALL_BINDINGS if b.id in WRITE_IDS)
+
+
+def write_bindings() -> list[Binding]:
+    return [b for b in ALL_BINDINGS if b.id in WRITE_IDS]

@@ -135,7 +135,7 @@ async def test_outage_keeps_data_visibly_stale_then_recovers() -> None:
 async def test_degradation_alerts_marks_the_row_and_logs_the_event(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(deployments_module, "DEGRADED_SECONDS", 0.5)
+    monkeypatch.setattr(deployments_module, "DEGRADED_SECONDS", 3.0)
     async with (
         harness(attention_first=False, bell=True) as h,
         h.app.run_test(size=(120, 40)) as pilot,
@@ -152,12 +152,12 @@ async def test_degradation_alerts_marks_the_row_and_logs_the_event(
                 break
         worse = [e.transition for e in screen.events if e.transition.worse]
         assert worse, "the emulator's clock should degrade some deployment within 10 hours"
-        assert worse[-1].deployment_id in screen.table._degraded
+        assert worse[-1].deployment_id in screen.table.degraded_ids
         assert any("Health degraded" in (n.title or "") for n in h.app._notifications)
         assert len(bells) == 1  # once per refresh, however many rows got worse
         await pilot.press("E")
         assert worse[-1].label in str(h.app.screen.query_one("#events-body").render())
-        await until(pilot, lambda: not screen.table._degraded, what="highlight to expire")
+        await until(pilot, lambda: not screen.table.degraded_ids, what="highlight to expire")
 
 
 async def test_help_lists_the_screen_keys_and_copy_puts_the_id_on_the_clipboard() -> None:

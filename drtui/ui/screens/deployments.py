@@ -1,8 +1,8 @@
-"""The deployments monitoring screen: state, refresh loop, and the handlers that apply it.
+"""The deployments monitoring view: the fleet, its query, alerts, and the handlers that apply it.
 
-The screen owns the state (last good fleet, query, view, freshness); widgets only draw what it
-hands them; the refresh worker only posts messages. Each refresh is armed by the end of the
-previous one (set_timer, never set_interval), so a slow server cannot make refreshes pile up.
+The screen owns the state (last good fleet, query, view); widgets only draw what it hands them;
+the shared `Poller` (ui/polling.py) runs the poll loop, its generation and its freshness, and
+calls `_apply` with each new fleet built off the event loop.
 """
 
 from __future__ import annotations
@@ -18,29 +18,29 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
 from textual.events import Resize
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
-from textual.worker import Worker
 
 from drtui.api.client import DataRobotClient
 from drtui.api.query import DeploymentQuery
-from drtui.core.detail import web_url
+from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, HealthCounts, HealthTransition, summary
 from drtui.core.health import look
 from drtui.core.views import visible_rows
+from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS
-from drtui.ui.messages import CursorMoved, FleetStale, FleetUpdated, SortRequested
-from drtui.ui.refresh import fetch_fleet
-from drtui.ui.screens.events_log import EventsScreen
+from drtui.ui.polling import Freshness, Poller
+from drtui.ui.refresh import FleetUpdate, build_fleet
+from drtui.ui.screens.base import ViewScreen
 from drtui.ui.screens.filter_builder import FilterBuilder
 from drtui.ui.screens.sort_chooser import DEFAULT_ORDER, SortChooser
 from drtui.ui.settings import AppSettings
 from drtui.ui.widgets.deployment_table import DeploymentTable
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.filter_bar import FilterBar
-from drtui.ui.widgets.fleet_header import FleetHeader, Freshness
+from drtui.ui.widgets.fleet_header import FleetHeader
+from drtui.ui.widgets.line_table import LineTable
 
 WIDE = 120
 """Terminal width from which the detail pane sits beside the table."""
@@ -49,36 +49,41 @@ DEGRADED_SECONDS = 60.0
 SEARCH_DEBOUNCE = 0.4
 MIN_TIMER_DELAY = 0.01
 """Textual's set_timer(0) never fires (and its task fails on unmount): due means 'soon'."""
-AGE_TICK = 5.0
-"""Coarse clock for 'updated Ns ago' and the retry countdown; lines redraw only if text changed."""
 MAX_TOASTED = 4
 
 
-class DeploymentsScreen(Screen[None]):
+class DeploymentsScreen(ViewScreen):
     BINDINGS: ClassVar[list[BindingType]] = list(SCREEN_BINDINGS)
+    VIEW_TITLE = "Deployments"
 
     def __init__(
-        self, settings: AppSettings, client: DataRobotClient, now: Callable[[], datetime]
+        self,
+        settings: AppSettings,
+        client: DataRobotClient,
+        now: Callable[[], datetime],
+        events: EventLog | None = None,
     ) -> None:
-        super().__init__()
-        self._settings = settings
+        super().__init__(settings, now)
         self._client = client
-        self._now = now
         self.query_state: DeploymentQuery = settings.query
         self.attention = settings.attention_first
         self.search_text = settings.query.search or ""
         self.fleet = Fleet()
         self._counts: dict[str, HealthCounts] = {}
-        self.events = EventLog()
-        self.freshness = Freshness()
-        self.refreshes = 0
-        self._generation = 0
-        self._failures = 0
-        self._timer: Timer | None = None
+        self.events = events if events is not None else EventLog()
         self._search_timer: Timer | None = None
         self._degraded_timer: Timer | None = None
         self._degraded_until: dict[str, float] = {}
-        self._worker: Worker[None] | None = None
+        self.poller: Poller[object, FleetUpdate] = Poller(
+            fetch=self._fetch,
+            build=self._build,
+            apply=self._apply,
+            on_state=self._poll_state,
+            interval=settings.refresh_interval,
+            now=now,
+            wrap=COLLECTOR.building,
+            id="fleet-poller",
+        )
 
     # ----- layout -------------------------------------------------------------------------------
 
@@ -88,9 +93,10 @@ class DeploymentsScreen(Screen[None]):
             profile=s.profile_name,
             endpoint=s.endpoint,
             read_only=s.read_only,
-            ssl_warning=s.ssl_warning,
+            warnings=[w for w in (s.ssl_warning, *getattr(s, "header_warnings", ())) if w],
             id="fleet-header",
         )
+        yield self.poller
         yield FilterBar(id="filter-bar")
         search = Input(
             value=self.search_text,
@@ -114,101 +120,62 @@ class DeploymentsScreen(Screen[None]):
         self.set_class(self.app.size.width >= WIDE, "-wide")
         self.table.focus()
         self._show_view()
-        self.set_interval(AGE_TICK, self._tick)
+        self.start_ticking()
         self.refresh_fleet()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width >= WIDE, "-wide")
 
-    # ----- refresh loop -------------------------------------------------------------------------
+    # ----- polling ------------------------------------------------------------------------------
+
+    @property
+    def freshness(self) -> Freshness:
+        return self.poller.freshness
+
+    @property
+    def refreshes(self) -> int:
+        return self.poller.polls
 
     @property
     def refreshing(self) -> bool:
-        return self._worker is not None and self._worker.is_running
+        return self.poller.in_flight
+
+    def current_freshness(self) -> Freshness:
+        return self.poller.freshness
 
     def refresh_fleet(self) -> None:
-        """Start a refresh unless one is in flight (the running one re-arms the timer)."""
-        if self.refreshing:
-            return
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        self._worker = self.run_worker(
-            fetch_fleet(
-                self,
-                self._client,
-                self.query_state,
-                self.fleet,
-                generation=self._generation,
-                failures=self._failures,
-                interval=self._settings.refresh_interval,
-                now=self._now,
-            ),
-            group="fleet",
-            exit_on_error=False,
-        )
+        """Start a poll unless one is in flight (the running one re-arms the timer)."""
+        self.poller.poll_now()
+
+    async def _fetch(self) -> object:
+        return await self._client.list_all_deployments(self.query_state)
+
+    def _build(self, deployments: object) -> FleetUpdate:
+        return build_fleet(self.fleet, deployments)  # type: ignore[arg-type]
 
     def _requery(self, query: DeploymentQuery) -> None:
         """The query changed: drop the answer in flight, ask again now."""
         if query == self.query_state:
             return
         self.query_state = query
-        self._generation += 1
-        if self._worker is not None:
-            self._worker.cancel()
-            self._worker = None
         self._show_filters()
         self.table.set_order(query.order_by or DEFAULT_ORDER)
-        self.refresh_fleet()
+        self.poller.invalidate()
 
-    def _arm(self, delay: float) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = (
-            None
-            if self.freshness.paused
-            else self.set_timer(max(MIN_TIMER_DELAY, delay), self.refresh_fleet)
-        )
-
-    def on_fleet_updated(self, message: FleetUpdated) -> None:
-        if message.generation != self._generation:
-            return
-        self._worker = None
-        self.fleet = message.diff.fleet
+    def _apply(self, update: FleetUpdate, fetched_at: datetime) -> None:
+        self.fleet = update.diff.fleet
         self._counts = summary(self.fleet.rows.values())
-        self._failures = 0
-        self.refreshes += 1
-        self.freshness = dataclasses.replace(
-            self.freshness,
-            fetched_at=message.fetched_at,
-            stale_since=None,
-            reason="",
-            retry_at=None,
-        )
-        if message.transitions:
-            self._alert(message.transitions, message.fetched_at)
+        if update.transitions:
+            self._alert(update.transitions, fetched_at)
         self._show_view()
-        self._arm(self._settings.refresh_interval)
 
-    def on_fleet_stale(self, message: FleetStale) -> None:
-        if message.generation != self._generation:
-            return
-        self._worker = None
-        self._failures += 1
-        self.freshness = dataclasses.replace(
-            self.freshness,
-            reason=message.reason,
-            retry_at=message.retry_at,
-            stale_since=self.freshness.stale_since or self._now(),
-        )
+    def _poll_state(self, freshness: Freshness) -> None:
+        if not self.fleet.rows and freshness.fetched_at is None and freshness.stale_since:
+            self.table.empty_message = f"Cannot load deployments: {freshness.reason}"
         self._show_header()
-        if self.fleet.rows == {} and self.freshness.fetched_at is None:
-            self.table.empty_message = f"Cannot load deployments: {message.reason}"
-        self._arm((message.retry_at - self._now()).total_seconds())
 
-    def _tick(self) -> None:
-        now = self._now()
-        self.table.tick(now)
+    def tick(self) -> None:
+        self.table.tick(self._now())
         self._show_header()
 
     # ----- alerts -------------------------------------------------------------------------------
@@ -278,18 +245,29 @@ class DeploymentsScreen(Screen[None]):
         )
 
     def _show_header(self) -> None:
-        self.query_one(FleetHeader).show(self._counts, self.freshness, self._now())
+        if self.is_mounted:
+            self.query_one(FleetHeader).show_fleet(self._counts, self.freshness, self._now())
+
+    def show_header(self) -> None:
+        self._show_header()
 
     def _show_detail(self) -> None:
         row = self.table.cursor_row
-        self.query_one(DetailPane).show(row.source if row else None, self._now())
+        pane = self.query_one(DetailPane)
+        if row is None:
+            pane.show(None, None, empty="No deployment selected.")
+        else:
+            pane.show(row.id, sections(row.source, self._now()))
 
-    def on_cursor_moved(self, _: CursorMoved) -> None:
+    def on_line_table_cursor_moved(self, _: LineTable.CursorMoved) -> None:
         self._show_detail()
 
-    def on_sort_requested(self, message: SortRequested) -> None:
+    def on_line_table_header_clicked(self, message: LineTable.HeaderClicked) -> None:
+        field = message.column.order_by
+        if field is None:
+            return
         current = self.query_state.order_by or DEFAULT_ORDER
-        order = f"-{message.order_by}" if current == message.order_by else message.order_by
+        order = f"-{field}" if current == field else field
         self._requery(dataclasses.replace(self.query_state, order_by=order))
 
     # ----- search -------------------------------------------------------------------------------
@@ -319,7 +297,7 @@ class DeploymentsScreen(Screen[None]):
         search.focus()
 
     def action_clear(self) -> None:
-        """esc: clear the search, or close the narrow detail pane."""
+        """esc: clear the search, or close the narrow detail pane, or go back to the last view."""
         search = self.query_one("#search", Input)
         if search.display or self.search_text:
             if self._search_timer is not None:
@@ -332,6 +310,8 @@ class DeploymentsScreen(Screen[None]):
             self._requery(dataclasses.replace(self.query_state, search=None))
         elif self.has_class("-detail-open"):
             self.remove_class("-detail-open")
+        else:
+            self.drtui.go_back()
 
     def action_filter(self) -> None:
         self.app.push_screen(FilterBuilder(self.query_state), self._filter_chosen)
@@ -362,17 +342,12 @@ class DeploymentsScreen(Screen[None]):
         if self.refreshing:
             self.notify("A refresh is already running.", timeout=3)
             return
+        if self.freshness.stopped:
+            self.notify("Retrying…", timeout=3)
         self.refresh_fleet()
 
     def action_pause(self) -> None:
-        paused = not self.freshness.paused
-        self.freshness = dataclasses.replace(self.freshness, paused=paused)
-        if paused and self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        self._show_header()
-        if not paused:
-            self.refresh_fleet()
+        self.poller.toggle_pause()
 
     def action_toggle_detail(self) -> None:
         self.toggle_class("-detail-hidden" if self.has_class("-wide") else "-detail-open")
@@ -396,9 +371,9 @@ class DeploymentsScreen(Screen[None]):
             self.notify("Copied the deployment's web UI URL", timeout=3)
 
     def action_events(self) -> None:
-        self.app.push_screen(EventsScreen(self.events))
+        self.drtui.switch_view("events")
 
     def on_unmount(self) -> None:
-        for timer in (self._timer, self._search_timer, self._degraded_timer):
+        for timer in (self._search_timer, self._degraded_timer):
             if timer is not None:
                 timer.stop()

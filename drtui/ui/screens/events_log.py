@@ -1,4 +1,5 @@
-"""`E`: every health transition of the session, newest first, with what the bound dropped."""
+"""`:events` (or `E`): every health transition of the session, newest first, with what the bound
+dropped. A view of its own: `esc` goes back to the view it was opened from."""
 
 from __future__ import annotations
 
@@ -13,25 +14,50 @@ from textual.widgets import Footer, Label, Static
 
 from drtui.core.events import EventLog
 from drtui.core.health import look
-from drtui.ui.keymap import CLOSE_BINDINGS
-from drtui.ui.screens.closing import close_once
+from drtui.ui.keymap import VIEW_BINDINGS
+from drtui.ui.widgets.view_header import ViewHeader
 
 
 class EventsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = list(CLOSE_BINDINGS)
+    BINDINGS: ClassVar[list[BindingType]] = list(VIEW_BINDINGS)
+    VIEW_TITLE = "Events"
 
     def __init__(self, events: EventLog) -> None:
         super().__init__()
         self._events = events
 
     def compose(self) -> ComposeResult:
+        settings = getattr(self.app, "settings", None)
+        if settings is not None:
+            yield ViewHeader(
+                view=self.VIEW_TITLE,
+                profile=settings.profile_name,
+                endpoint=settings.endpoint,
+                read_only=settings.read_only,
+                id="view-header",
+            )
+        yield Label(self._title(), classes="title", id="events-title")
+        with VerticalScroll(id="events-scroll"):
+            yield Static(self._body(), id="events-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_header()
+
+    def _show_header(self) -> None:
+        now = getattr(self.app, "now", None)
+        for header in self.query(ViewHeader):
+            if now is not None:
+                header.show(None, now())
+
+    def _title(self) -> str:
         log = self._events
         dropped = f", {log.dropped} older dropped" if log.dropped else ""
-        yield Label(
-            f"Health events: {len(log)} kept (of at most {log.capacity}{dropped})", classes="title"
-        )
+        return f"Health events: {len(log)} kept (of at most {log.capacity}{dropped})"
+
+    def _body(self) -> Content:
         parts: list[str | tuple[str, str]] = []
-        for event in reversed(list(log)):
+        for event in reversed(list(self._events)):
             t = event.transition
             tone = "$error" if t.worse else "$success" if t.better else ""
             verdict = "worse" if t.worse else "better" if t.better else "changed"
@@ -43,12 +69,16 @@ class EventsScreen(Screen[None]):
                 (look(t.new).cell, tone),
                 f"  ({verdict})\n",
             ]
-        with VerticalScroll(id="events-scroll"):
-            yield Static(
-                Content.assemble(*parts).rstrip() if parts else Content("No health changes yet."),
-                id="events-body",
-            )
-        yield Footer()
+        return Content.assemble(*parts).rstrip() if parts else Content("No health changes yet.")
 
-    def action_close(self) -> None:
-        close_once(self, None)
+    def on_screen_resume(self) -> None:
+        """Shown again (a view keeps its screen): bring the log up to date."""
+        if self.is_mounted:
+            self.query_one("#events-title", Label).update(self._title())
+            self.query_one("#events-body", Static).update(self._body())
+            self._show_header()
+
+    def action_back(self) -> None:
+        go_back = getattr(self.app, "go_back", None)
+        if callable(go_back):
+            go_back()

@@ -1,4 +1,7 @@
-"""Every field of the highlighted deployment, grouped (content from core.detail).
+"""Every field of the item under the cursor, grouped: the pane takes sections, not a model.
+
+Any view hands it `[(heading, [(name, value), ...]), ...]` (core.detail builds them for a
+deployment; other views build their own) and an identity for the item shown.
 
 Drawn line by line, like the table: when a refresh changes one field of the deployment on show
 (a health status, an age), only the lines that differ are sent to the terminal. A Static would
@@ -7,7 +10,6 @@ repaint the whole pane, thousands of bytes over SSH, for one changed word.
 
 from __future__ import annotations
 
-from datetime import datetime
 from itertools import zip_longest
 from typing import Any, ClassVar
 
@@ -16,8 +18,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from drtui.api.models import Deployment
-from drtui.core.detail import sections
+from drtui.core.detail import Section
 
 
 class DetailPane(ScrollView, can_focus=False):
@@ -25,24 +26,26 @@ class DetailPane(ScrollView, can_focus=False):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._shown: tuple[Deployment | None, str] | None = None
-        self._text = Text("No deployment selected.")
+        self._shown: tuple[str | None, list[Section] | None] | None = None
+        self._text = Text("Nothing selected.")
         self._lines: list[Strip] = []
         self._wrapped_at = -1
 
-    def show(self, deployment: Deployment | None, now: datetime) -> None:
-        """Redraw only when the deployment (or the minute the ages are computed from) changed."""
-        key = (deployment, now.strftime("%Y%m%d%H%M"))
+    def show(
+        self,
+        identity: str | None,
+        sections: list[Section] | None,
+        *,
+        empty: str = "Nothing selected.",
+    ) -> None:
+        """Show `sections` of the item `identity`. Redraws only what changed: the lines that
+        differ when the same item is shown again, everything (scrolled home) for another."""
+        key = (identity, sections)
         if key == self._shown:
             return
-        same = (
-            self._shown is not None
-            and deployment is not None
-            and self._shown[0] is not None
-            and self._shown[0].id == deployment.id
-        )
+        same = self._shown is not None and identity is not None and self._shown[0] == identity
         self._shown = key
-        self._text = self._compose_text(deployment, now)
+        self._text = self._compose_text(sections, empty)
         if not self.is_mounted:
             return
         before = self._lines
@@ -56,13 +59,13 @@ class DetailPane(ScrollView, can_focus=False):
             if old != new:
                 self.refresh(Region(0, y - round(self.scroll_y), width, 1))
 
-    def _compose_text(self, deployment: Deployment | None, now: datetime) -> Text:
-        if deployment is None:
-            return Text("No deployment selected.")
+    def _compose_text(self, sections: list[Section] | None, empty: str) -> Text:
+        if sections is None:
+            return Text(empty)
         title = self.get_component_rich_style("detail-pane--title", partial=True)
         name = self.get_component_rich_style("detail-pane--name", partial=True)
         text = Text()
-        for heading, fields in sections(deployment, now):
+        for heading, fields in sections:
             text.append(heading, title)
             text.append("\n")
             for field, value in fields:

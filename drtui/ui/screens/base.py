@@ -1,0 +1,87 @@
+"""What every view screen shares: the header, the age tick, going back, the write guard.
+
+A view subclasses `ViewScreen`, yields `self.make_header()` first in `compose`, and usually
+mounts a `Poller` (ui/polling.py) whose freshness the header shows. Mutating actions are listed
+by binding id in `ui/keymap.WRITE_ACTIONS`; in read-only mode `check_action` hides them (footer,
+help and palette are generated from active bindings) and the app answers their keys with
+"read-only mode" (ui/app.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.screen import Screen
+
+from drtui.ui.keymap import write_actions
+from drtui.ui.polling import Freshness
+from drtui.ui.settings import AppSettings
+from drtui.ui.widgets.view_header import Part, ViewHeader
+
+if TYPE_CHECKING:
+    from drtui.ui.app import DrtuiApp
+
+AGE_TICK = 5.0
+"""Coarse clock for 'updated Ns ago' and the retry countdown; lines redraw only if text changed."""
+
+
+class ViewScreen(Screen[None]):
+    VIEW_TITLE: ClassVar[str] = "View"
+
+    def __init__(self, settings: AppSettings, now: Callable[[], datetime]) -> None:
+        super().__init__()
+        self._settings = settings
+        self._now = now
+
+    @property
+    def settings(self) -> AppSettings:
+        return self._settings
+
+    @property
+    def drtui(self) -> DrtuiApp:
+        from drtui.ui.app import DrtuiApp
+
+        app = self.app
+        assert isinstance(app, DrtuiApp)
+        return app
+
+    def make_header(self, **kwargs: Any) -> ViewHeader:
+        s = self._settings
+        warnings = [w for w in (s.ssl_warning, *getattr(s, "header_warnings", ())) if w]
+        kwargs.setdefault("view", self.VIEW_TITLE)
+        kwargs.setdefault("id", "view-header")
+        return ViewHeader(
+            profile=s.profile_name,
+            endpoint=s.endpoint,
+            read_only=s.read_only,
+            warnings=warnings,
+            **kwargs,
+        )
+
+    def start_ticking(self) -> None:
+        self.set_interval(AGE_TICK, self.tick)
+
+    def tick(self) -> None:
+        """Every AGE_TICK seconds: redraw what depends on the time (only if its text changed)."""
+        self.show_header()
+
+    def current_freshness(self) -> Freshness | None:
+        return None
+
+    def header_summary(self) -> list[Part]:
+        return []
+
+    def show_header(self) -> None:
+        header = self.query("#view-header").first(ViewHeader) if self.is_mounted else None
+        if header is not None:
+            header.show(self.current_freshness(), self._now(), self.header_summary())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A write in read-only mode: absent from footer, help and palette; the app's twin
+        # binding answers its key with "read-only mode".
+        return not (self._settings.read_only and action in write_actions())
+
+    def action_back(self) -> None:
+        self.drtui.go_back()
