@@ -206,6 +206,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         "--chaos", metavar="PROFILE", help="fault profile: flaky, slow, outage, mixed"
     )
     emulator.add_argument("--image-size", type=int, metavar="BYTES", help="PPS image size")
+    emulator.add_argument(
+        "--log-rate", type=float, metavar="LINES_PER_S", help="custom model log lines per second"
+    )
+    emulator.add_argument("--log-max-bytes", type=int, metavar="BYTES", help="log size cap")
 
     deployments = add(
         "deployments",

@@ -143,7 +143,7 @@ def _run_ui(settings: AppSettings) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     """The whole product on a loopback emulator, reached over HTTP exactly as in production."""
-    from drtui.emulator.config import EmulatorConfig
+    from drtui.emulator.config import DEMO_FIRST_ALERT_SECONDS, EmulatorConfig
     from drtui.emulator.server import EmulatorServer
 
     if args.deployments < 1:
@@ -155,6 +155,7 @@ def _demo(args: argparse.Namespace) -> int:
         seed=args.seed,
         user_token=token,
         admin_token=secrets.token_urlsafe(24),
+        first_alert_seconds=DEMO_FIRST_ALERT_SECONDS,
     )
     with EmulatorServer(emulator, host="127.0.0.1", port=0) as server:
         config = ResolvedConfig(
@@ -178,5 +179,4 @@ def _emulator(args: argparse.Namespace) -> int:
         config = config_from_args(args)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    serve(config, args.host, args.port)
-    return 0
+    return serve(config, args.host, args.port)

@@ -7,10 +7,16 @@ Printing the tokens is the point here: they are the emulator's own demo credenti
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 from collections.abc import Sequence
 
-from drtui.emulator.config import CHAOS_PROFILES, EmulatorConfig, chaos_profile
+from drtui.emulator.config import (
+    CHAOS_PROFILES,
+    DEMO_FIRST_ALERT_SECONDS,
+    EmulatorConfig,
+    chaos_profile,
+)
 from drtui.emulator.server import EmulatorServer
 
 _DEFAULTS = EmulatorConfig()
@@ -34,13 +40,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=_DEFAULTS.image_size,
         help="size in bytes of the emulated PPS image",
     )
+    add_log_arguments(parser)
+
+
+def add_log_arguments(parser: argparse.ArgumentParser) -> None:
+    """--log-rate and --log-max-bytes (also mounted on `drtui emulator`)."""
+    parser.add_argument(
+        "--log-rate",
+        type=float,
+        default=None,
+        metavar="LINES_PER_S",
+        help=f"log records per second of each running custom deployment "
+        f"(default {_DEFAULTS.log_rate:g})",
+    )
+    parser.add_argument(
+        "--log-max-bytes",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help=f"size cap of a served log, head cut (default {_DEFAULTS.log_max_bytes})",
+    )
+
+
+MIN_LOG_BYTES = 1024
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
+    """The config the parsed flags ask for; a bad value raises ValueError naming the flag."""
     if args.deployments < 0:
         raise ValueError("--deployments must not be negative")
     if args.image_size < 1:
         raise ValueError("--image-size must be at least 1 byte")
+    port = getattr(args, "port", 0)
+    if port is not None and not 0 <= port <= 65535:
+        raise ValueError(f"--port must be between 0 and 65535, not {port}")
+    log_rate = getattr(args, "log_rate", None)
+    log_rate = _DEFAULTS.log_rate if log_rate is None else log_rate
+    if not 0 <= log_rate <= 1000:
+        raise ValueError("--log-rate must be between 0 and 1000 lines per second")
+    log_max_bytes = getattr(args, "log_max_bytes", None) or _DEFAULTS.log_max_bytes
+    if log_max_bytes < MIN_LOG_BYTES:
+        raise ValueError(f"--log-max-bytes must be at least {MIN_LOG_BYTES}")
     return EmulatorConfig(
         deployments=args.deployments,
         seed=args.seed,
@@ -48,13 +88,40 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         admin_token=args.admin_token,
         chaos=chaos_profile(args.chaos) if args.chaos else None,
         image_size=args.image_size,
+        log_rate=log_rate,
+        log_max_bytes=log_max_bytes,
+        first_alert_seconds=DEMO_FIRST_ALERT_SECONDS,
     )
 
 
-def serve(config: EmulatorConfig, host: str, port: int) -> None:
-    """Run until Ctrl+C, after printing how to reach the emulator."""
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(config: EmulatorConfig, host: str, port: int) -> int:
+    """Run until Ctrl+C, after printing how to reach the emulator; the exit status.
+
+    A port that cannot be used is one line on stderr (status 1), never a traceback; a host other
+    than loopback gets a warning, since the demo tokens printed below are public knowledge.
+    """
+    if not is_loopback(host):
+        print(
+            f"warning: listening on {host}, not loopback: anyone who can reach it can use the "
+            "tokens below (the defaults are public; pass --token/--admin-token).",
+            file=sys.stderr,
+        )
     server = EmulatorServer(config, host=host, port=port)
-    server.start()
+    try:
+        server.start()
+    except (OSError, OverflowError, RuntimeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        print(f"emulator: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
+        return 1
     try:
         print(f"DataRobot emulator: {config.deployments} deployments, seed {config.seed}")
         print(f"  endpoint:     {server.endpoint}")
@@ -73,6 +140,7 @@ def serve(config: EmulatorConfig, host: str, port: int) -> None:
         pass
     finally:
         server.stop()
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -84,9 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = config_from_args(args)
     except ValueError as error:
-        parser.error(str(error))
-    serve(config, args.host, args.port)
-    return 0
+        print(f"emulator: {error}", file=sys.stderr)
+        return 2
+    return serve(config, args.host, args.port)
 
 
 if __name__ == "__main__":

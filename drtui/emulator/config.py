@@ -118,6 +118,10 @@ def chaos_profile(name: str) -> ChaosSettings:
         raise ChaosError(f"unknown chaos profile {name!r} (known: {known})") from None
 
 
+DEMO_FIRST_ALERT_SECONDS = 12.0
+"""`drtui demo` and `drtui emulator`: the first health change comes this soon after starting."""
+
+
 @dataclass(frozen=True, slots=True)
 class EmulatorConfig:
     """Everything that determines an emulator's world; equal configs give equal fleets.
@@ -133,6 +137,13 @@ class EmulatorConfig:
     image_size: int = 4 * 1024 * 1024
     job_seconds: float = 2.0
     clock: ClockMode = "wall"
+    log_rate: float = 0.5
+    """Records per second each running custom model deployment adds to its log."""
+    log_max_bytes: int = 1_000_000
+    """The size cap of a served log; older lines are cut from the head."""
+    first_alert_seconds: float | None = None
+    """If set, one deployment's service health degrades this many simulated seconds after the
+    start (so a demo shows an alert at once); the normal minute-by-minute evolution goes on."""
 
     def with_changes(self, **changes: Any) -> EmulatorConfig:
         """A copy with some fields replaced (handy for tests and the command line)."""

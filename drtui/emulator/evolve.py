@@ -3,8 +3,8 @@
 Step `n` draws from `Random(f"{seed}:{n}")`, so the world after N minutes depends only on the seed
 and what the API did to it, never on how often anyone looked. Health is sticky: each minute a few
 deployments are examined and most of those stay put; the transition odds keep the fleet mostly
-passing in the long run. Usage grows, last-prediction times advance, custom model logs grow, and
-the seven daily rates roll over at each simulated day.
+passing in the long run. Usage grows, last-prediction times advance, and the seven daily rates
+roll over at each simulated day. (Custom model logs grow by themselves: see livelog.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from drtui.emulator.clock import iso
 from drtui.emulator.fleet import HEALTH_DIMENSIONS, health, health_message
-from drtui.emulator.logtext import log_line
 
 if TYPE_CHECKING:
     from drtui.emulator.state import EmulatorState
@@ -47,14 +46,6 @@ def evolve_step(state: EmulatorState, step: int) -> None:
         _record_traffic(state, rng.choice(ids), rng, at)
     if step % STEPS_PER_DAY == 0:
         roll_over_day(state)
-    custom = state.custom_ids
-    for _ in range(min(len(custom), max(2, len(custom) // 50))):
-        deployment_id = rng.choice(custom)
-        lines = [
-            log_line(rng, at - timedelta(seconds=rng.uniform(0, STEP_SECONDS)))
-            for _ in range(rng.randint(1, 3))
-        ]
-        state.append_log(deployment_id, sorted(lines))
 
 
 def roll_over_day(state: EmulatorState) -> None:

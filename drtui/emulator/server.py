@@ -27,9 +27,13 @@ _START_TIMEOUT = 10.0
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
     sock.setblocking(False)
     return sock
 
@@ -96,7 +100,11 @@ class EmulatorServer:
         if self._thread is not None:
             raise RuntimeError("the emulator server is already running")
         api_socket = _bind(self.host, self.port)
-        download_socket = _bind(self.host, self.download_port)
+        try:
+            download_socket = _bind(self.host, self.download_port)
+        except BaseException:
+            api_socket.close()
+            raise
         self._base_url = _url(self.host, api_socket)
         self._download_base_url = _url(self.host, download_socket)
         state = EmulatorState(self.config)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import OrderedDict, deque
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from drtui.emulator.catalogue import PpsImage, pps_image, resource_bundles
@@ -29,12 +29,11 @@ from drtui.emulator.fleet import (
     health_message,
 )
 from drtui.emulator.jobs import Job, JobBook, JobEffect
-from drtui.emulator.logtext import initial_log
+from drtui.emulator.livelog import LogBook
 from drtui.emulator.mutations import new_deployment
 from drtui.emulator.responses import dumps
 from drtui.emulator.users import ADMIN_USER, NORMAL_USER, OWNER, ROLE_PERMISSIONS, Account
 
-LOG_LINES_KEPT = 2000
 WALL_BACKLOG_STEPS = 180
 """A wall clock more than this many simulated minutes behind (a laptop that slept) skips ahead
 rather than replaying every minute; manual clocks always replay for determinism."""
@@ -67,11 +66,14 @@ class EmulatorState:
         self.live_ids: list[str] = list(self.deployments)
         self.custom_ids: list[str] = [r.id for r in fleet.deployments if r.custom]
         self.deleted: list[dict[str, Any]] = fleet.deleted
-        self.logs: dict[str, list[str]] = {}
-        self.prediction_logs: dict[tuple[str, str], str | None] = {}
+        self.logbook = LogBook(
+            self.config.seed, clock.start, self.config.log_rate, self.config.log_max_bytes
+        )
+        self.prediction_logs: dict[tuple[str, str], float | None] = {}
         self.jobs = JobBook(self.config.seed)
         self.bundles = resource_bundles()
         self.steps_done = 0
+        self.first_alert_id: str | None = None
         self.version = 0
         self._rendered: dict[tuple[str, str], bytes] = {}
         self._orders: dict[str, tuple[int, list[str]]] = {}
@@ -91,11 +93,36 @@ class EmulatorState:
                     roll_over_day(self)
                 self.steps_done = resume
             while self.steps_done < target:
+                self._first_alert((self.steps_done + 1) * STEP_SECONDS)
                 self.steps_done += 1
                 evolve_step(self, self.steps_done)
+            self._first_alert(self.clock.elapsed())
             now = self.clock.now()
             self.jobs.complete_due(now)
             return now
+
+    def _first_alert(self, until: float) -> None:
+        """The demo's opening act: at `first_alert_seconds`, one important, healthy, active
+        deployment (chosen by the seed) starts failing service health."""
+        due = self.config.first_alert_seconds
+        if due is None or self.first_alert_id is not None or until < due:
+            return
+        candidates = sorted(
+            record.id
+            for record in self.deployments.values()
+            if record.doc.get("status") == "active"
+            and record.doc.get("importance") in ("CRITICAL", "HIGH")
+            and record.doc["serviceHealth"]["status"] == "passing"
+        )
+        if not candidates:
+            self.first_alert_id = ""
+            return
+        target = random.Random(f"first-alert:{self.config.seed}").choice(candidates)
+        at = self.clock.start + timedelta(seconds=due)
+        message = "Server error rate above 5% in the last hour."
+        self.deployments[target].doc["serviceHealth"] = health("failing", message, at)
+        self.first_alert_id = target
+        self.touch(target)
 
     def advance(self, seconds: float) -> datetime:
         with self.lock:
@@ -152,13 +179,15 @@ class EmulatorState:
         self._orders[order] = (self.version, ids)
         return ids
 
-    def custom_log(self, deployment_id: str) -> list[str]:
-        """The custom model deployment's server log, materialised on first use."""
-        lines = self.logs.get(deployment_id)
-        if lines is None:
-            lines = initial_log(self.config.seed, deployment_id, self.clock.start)
-            self.logs[deployment_id] = lines
-        return lines
+    def custom_log(self, deployment_id: str, elapsed: float | None = None) -> str | None:
+        """The custom model deployment's server log as served now (or at `elapsed` seconds
+        after the world began), or None if it has none."""
+        with self.lock:
+            status = self.deployments[deployment_id].doc.get("status")
+            if status == "launching":
+                return None
+            when = self.clock.elapsed() if elapsed is None else elapsed
+            return self.logbook.text(deployment_id, status, when)
 
     # -- changing ----------------------------------------------------------------------------
 
@@ -180,12 +209,6 @@ class EmulatorState:
                 message = health_message(random.Random(status), dimension, status)
             record.doc[dimension] = health(status, message, self.clock.now())
             self.touch(deployment_id)
-
-    def append_log(self, deployment_id: str, lines: list[str]) -> None:
-        log = self.custom_log(deployment_id)
-        log.extend(lines)
-        if len(log) > LOG_LINES_KEPT:
-            del log[: len(log) - LOG_LINES_KEPT]
 
     def update_deployment(self, deployment_id: str, changes: dict[str, Any]) -> None:
         with self.lock:
@@ -252,15 +275,22 @@ class EmulatorState:
             return record.id, job
 
     def request_prediction_logs(self, deployment_id: str) -> Job:
-        """Start the job that snapshots a custom model deployment's log under a new log id."""
+        """Start the job that snapshots a custom model deployment's log under a new log id.
+
+        Only the snapshot's instant is kept; GET by log id regenerates the log as it was then.
+        """
         with self.lock:
             log_id = f"{self._create_rng.getrandbits(96):024x}"
             self.prediction_logs[(deployment_id, log_id)] = None
 
-            def snapshot() -> None:
-                self.prediction_logs[(deployment_id, log_id)] = "\n".join(
-                    self.custom_log(deployment_id)[-500:]
-                )
+            def snapshot() -> str | None:
+                if deployment_id not in self.deployments:
+                    return "No logs found."
+                at = self.clock.elapsed()
+                if self.custom_log(deployment_id, at) is None:
+                    return "No logs found."
+                self.prediction_logs[(deployment_id, log_id)] = at
+                return None
 
             return self.start_job(
                 "Collect custom model deployment logs",

@@ -1,4 +1,9 @@
-"""/customModelDeployments/: the custom-model subset of the fleet and its logs."""
+"""/customModelDeployments/: the custom-model subset of the fleet and its logs.
+
+GET .../logs/ serves the deployment's log as it is now; POST .../logs/ starts a job (202) whose
+result, GET .../logs/{logId}/, is the log as it was when the job finished. Both answer 404
+"No logs found." for a deployment without a log (never started, or launching).
+"""
 
 from __future__ import annotations
 
@@ -66,9 +71,11 @@ def _custom_record(state: EmulatorState, deployment_id: str) -> DeploymentRecord
     return record
 
 
-def _log_text(deployment_id: str, text: str) -> Response:
+def _log_text(deployment_id: str, text: str | None) -> Response:
+    if text is None:
+        raise ApiError(404, "No logs found.")
     return PlainTextResponse(
-        text + "\n",
+        text,
         headers={"Content-Disposition": f"attachment;filename=deployment-{deployment_id}.log"},
     )
 
@@ -95,7 +102,7 @@ async def get_log(request: Request, state: EmulatorState, account: Account) -> R
     deployment_id = request.path_params["deployment_id"]
     with state.lock:
         _custom_record(state, deployment_id)
-        text = "\n".join(state.custom_log(deployment_id))
+        text = state.custom_log(deployment_id)
     return _log_text(deployment_id, text)
 
 
@@ -109,9 +116,11 @@ async def request_logs(request: Request, state: EmulatorState, account: Account)
 @endpoint
 async def get_prediction_log(request: Request, state: EmulatorState, account: Account) -> Response:
     deployment_id = request.path_params["deployment_id"]
-    text = state.prediction_logs.get((deployment_id, request.path_params["log_id"]))
-    if text is None:
-        raise ApiError(404, "No logs found.")
+    with state.lock:
+        at = state.prediction_logs.get((deployment_id, request.path_params["log_id"]))
+        if at is None or deployment_id not in state.deployments:
+            raise ApiError(404, "No logs found.")
+        text = state.custom_log(deployment_id, at)
     return _log_text(deployment_id, text)
 
 
