@@ -22,6 +22,7 @@ from drtui.api.config import ResolvedConfig
 from drtui.api.errors import DataRobotError
 from drtui.api.query import DeploymentQuery
 from drtui.core.detail import web_url
+from drtui.core.export import neutralise_row
 from drtui.core.health import normalise
 from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean
@@ -164,7 +165,7 @@ def write_rows(rows: Iterable[Row], fmt: str, out: TextIO, endpoint: str) -> Non
         writer.writeheader()
         for row in rows:
             data = flat_record(row, endpoint)
-            writer.writerow(data)
+            writer.writerow(neutralise_row(data))
         return
     for row in rows:
         out.write(json.dumps(record(row, endpoint), ensure_ascii=False) + "\n")

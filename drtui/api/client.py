@@ -7,7 +7,7 @@ One client per profile; it owns one keep-alive connection pool, so open it once 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -37,9 +37,10 @@ from drtui.api.models import (
     PPSImageMetadata,
     ResourceBundle,
 )
-from drtui.api.paging import PAGE_SIZE, fetch_all_pages
+from drtui.api.paging import MAX_PAGES, MAX_RECORDS, PAGE_SIZE, fetch_all_pages
 from drtui.api.query import DeploymentQuery
 from drtui.api.retry import RetryPolicy
+from drtui.core.sanitize import clean_lines, safe_filename
 
 T = TypeVar("T")
 ERASE_BATCH = 100
@@ -81,7 +82,18 @@ class DataRobotClient:
         on_retry: RetryHook | None = None,
         concurrency: int = 4,
         job_schedule: PollSchedule | None = None,
+        read_only: bool = False,
+        deadline: float | None = None,
+        max_pages: int = MAX_PAGES,
+        max_records: int = MAX_RECORDS,
     ) -> None:
+        """``read_only`` refuses every request but GET/HEAD/OPTIONS before a byte is sent.
+
+        ``deadline`` (seconds) bounds each whole ``list_all_*`` call, every page and retry
+        included; ``max_pages``/``max_records`` bound what one listing reads, whatever the
+        server claims. An unusable token (several lines, non-ASCII, huge) raises
+        ``InvalidTokenError`` here, before any request.
+        """
         self._core = HttpCore(
             endpoint,
             token,
@@ -91,9 +103,13 @@ class DataRobotClient:
             connect_timeout=connect_timeout,
             retry=retry,
             on_retry=on_retry,
+            read_only=read_only,
         )
         self.concurrency = concurrency
         self.job_schedule = job_schedule or PollSchedule()
+        self.deadline = deadline
+        self.max_pages = max_pages
+        self.max_records = max_records
 
     @classmethod
     def from_config(cls, config: ResolvedConfig, **options: Any) -> DataRobotClient:
@@ -102,6 +118,11 @@ class DataRobotClient:
 
     def __repr__(self) -> str:
         return f"DataRobotClient(endpoint={self.endpoint!r})"
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this client refuses every request that could change something."""
+        return self._core.read_only
 
     @property
     def endpoint(self) -> str:
@@ -125,9 +146,37 @@ class DataRobotClient:
     async def _get(self, url: str, adapter: TypeAdapter[T], params: Any = None) -> T:
         return self._core.parse(await self._core.request("GET", url, params=params), adapter)
 
+    async def _all(
+        self,
+        path: str,
+        fetch_offset: Callable[[int, int], Awaitable[Page[T]]],
+        adapter: TypeAdapter[Page[T]],
+        *,
+        concurrency: int | None = None,
+        deadline: float | None = _UNSET,
+    ) -> list[T]:
+        """Every page of the list at ``path``, within the client's bounds and deadline."""
+        return await fetch_all_pages(
+            fetch_offset,
+            lambda url: self._get_next(url, adapter),
+            concurrency=concurrency or self.concurrency,
+            max_pages=self.max_pages,
+            max_records=self.max_records,
+            deadline=self.deadline if deadline is _UNSET else deadline,
+            what=f"{self._core.host}'s GET /{path}",
+        )
+
     async def _get_next(self, url: str, adapter: TypeAdapter[T]) -> T:
         """Fetch a ``next`` link, refusing one that leaves the endpoint's origin."""
-        if not self._core.same_origin(url):
+        try:
+            same_origin = self._core.same_origin(url)
+        except httpx.InvalidURL:
+            raise BadResponseError(
+                f"{self._core.host} sent a next-page link that is not a valid URL; "
+                "it was not followed.",
+                host=self._core.host,
+            ) from None
+        if not same_origin:
             raise BadResponseError(
                 f"{self._core.host} sent a next-page link to another host; it was not followed.",
                 host=self._core.host,
@@ -151,13 +200,22 @@ class DataRobotClient:
         return await self._get("deployments/", _DEPLOYMENTS, params)
 
     async def list_all_deployments(
-        self, query: DeploymentQuery | None = None, *, concurrency: int | None = None
+        self,
+        query: DeploymentQuery | None = None,
+        *,
+        concurrency: int | None = None,
+        deadline: float | None = _UNSET,
     ) -> list[Deployment]:
-        """Every deployment the query matches, in the server's order."""
-        return await fetch_all_pages(
+        """Every deployment the query matches, in the server's order.
+
+        ``deadline`` (seconds; default the client's) bounds the whole call.
+        """
+        return await self._all(
+            "deployments/",
             lambda offset, limit: self.list_deployments(query, offset=offset, limit=limit),
-            lambda url: self._get_next(url, _DEPLOYMENTS),
-            concurrency=concurrency or self.concurrency,
+            _DEPLOYMENTS,
+            concurrency=concurrency,
+            deadline=deadline,
         )
 
     async def get_deployment(self, deployment_id: str) -> Deployment:
@@ -232,15 +290,20 @@ class DataRobotClient:
         return await self._get("customModelDeployments/", _CUSTOM, params)
 
     async def list_all_custom_model_deployments(
-        self, *, custom_model_ids: Iterable[str] = (), environment_ids: Iterable[str] = ()
+        self,
+        *,
+        custom_model_ids: Iterable[str] = (),
+        environment_ids: Iterable[str] = (),
+        deadline: float | None = _UNSET,
     ) -> list[CustomModelDeployment]:
         models, environments = tuple(custom_model_ids), tuple(environment_ids)
-        return await fetch_all_pages(
+        return await self._all(
+            "customModelDeployments/",
             lambda offset, limit: self.list_custom_model_deployments(
                 custom_model_ids=models, environment_ids=environments, offset=offset, limit=limit
             ),
-            lambda url: self._get_next(url, _CUSTOM),
-            concurrency=self.concurrency,
+            _CUSTOM,
+            deadline=deadline,
         )
 
     async def get_custom_model_deployment_log(self, deployment_id: str) -> LogText:
@@ -260,9 +323,11 @@ class DataRobotClient:
         return await self._log(f"customModelDeployments/{deployment_id}/logs/{log_id}/")
 
     async def _log(self, url: str) -> LogText:
+        """The log text with escapes and control characters removed, line by line."""
         response = await self._core.request("GET", url, headers={"Accept": "text/plain, */*"})
         found = _FILENAME.search(response.headers.get("Content-Disposition", ""))
-        return LogText(response.text, found.group(1).strip() if found else None)
+        filename = safe_filename(found.group(1), default="log.txt") if found else None
+        return LogText(clean_lines(response.text), filename)
 
     # -- deleted deployments -----------------------------------------------------------------
 
@@ -272,11 +337,14 @@ class DataRobotClient:
         params = [("offset", str(offset)), ("limit", str(limit))]
         return await self._get("deletedDeployments/", _DELETED, params)
 
-    async def list_all_deleted_deployments(self) -> list[DeletedDeployment]:
-        return await fetch_all_pages(
+    async def list_all_deleted_deployments(
+        self, *, deadline: float | None = _UNSET
+    ) -> list[DeletedDeployment]:
+        return await self._all(
+            "deletedDeployments/",
             lambda offset, limit: self.list_deleted_deployments(offset=offset, limit=limit),
-            lambda url: self._get_next(url, _DELETED),
-            concurrency=self.concurrency,
+            _DELETED,
+            deadline=deadline,
         )
 
     async def erase_deleted_deployments(
@@ -306,11 +374,14 @@ class DataRobotClient:
             params.append(("useCases", use_case))
         return await self._get("mlops/compute/bundles/", _BUNDLES, params)
 
-    async def list_all_bundles(self, *, use_case: str | None = None) -> list[ResourceBundle]:
-        return await fetch_all_pages(
+    async def list_all_bundles(
+        self, *, use_case: str | None = None, deadline: float | None = _UNSET
+    ) -> list[ResourceBundle]:
+        return await self._all(
+            "mlops/compute/bundles/",
             lambda offset, limit: self.list_bundles(use_case=use_case, offset=offset, limit=limit),
-            lambda url: self._get_next(url, _BUNDLES),
-            concurrency=self.concurrency,
+            _BUNDLES,
+            deadline=deadline,
         )
 
     async def get_bundle(self, bundle_id: str) -> ResourceBundle:
@@ -327,8 +398,14 @@ class DataRobotClient:
         *,
         progress: DownloadProgress | None = None,
         metadata: PPSImageMetadata | None = None,
+        overwrite: bool = False,
+        require_verified: bool = True,
     ) -> Path:
-        """Stream the PPS image to ``path`` (resuming ``<path>.part``) and verify its SHA256."""
+        """Stream the PPS image to ``path`` (resuming ``<path>.part``) and verify its SHA256.
+
+        An existing ``path`` is kept unless ``overwrite``; an image whose metadata gives no
+        SHA256 is not downloaded unless ``require_verified`` is False.
+        """
         meta = metadata or await self.get_pps_image_metadata()
         return await download_to_file(
             self._core,
@@ -336,6 +413,8 @@ class DataRobotClient:
             Path(path),
             meta,
             progress=progress,
+            overwrite=overwrite,
+            require_verified=require_verified,
         )
 
     # -- jobs --------------------------------------------------------------------------------

@@ -9,9 +9,12 @@ hand so the Authorization header stays home.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +31,7 @@ from drtui.api.errors import (
 )
 from drtui.api.http import HttpCore, origin
 from drtui.api.models import PPSImageMetadata
+from drtui.core.sanitize import clean
 
 DownloadProgress = Callable[[int, int | None, float], None]
 """Called with bytes done, total bytes (None if unknown) and the current rate in bytes/s."""
@@ -35,6 +39,36 @@ DownloadProgress = Callable[[int, int | None, float], None]
 CHUNK = 1 << 20
 MAX_REDIRECTS = 5
 _RESUMABLE = (ConnectionFailed, RequestTimeout, ServerError, RateLimitedError)
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+
+
+def verification_problem(metadata: PPSImageMetadata) -> str | None:
+    """Why the image described by ``metadata`` cannot be verified; None when it can.
+
+    Only a SHA256 (the reference's algorithm) of 64 hex digits can be checked. Anything else
+    must not be reported as verified.
+    """
+    algorithm = clean(metadata.hash_algorithm or "SHA256", limit=40)
+    if algorithm.upper().replace("-", "") != "SHA256":
+        return f"the server publishes a {algorithm} hash, and drtui checks only SHA256"
+    if not metadata.hash:
+        return "the server publishes no hash for it"
+    if not _SHA256_HEX.fullmatch(metadata.hash.strip()):
+        return "the published SHA256 is not 64 hexadecimal digits"
+    return None
+
+
+@contextlib.contextmanager
+def _disk(path: Path) -> Iterator[None]:
+    """File-system failures (a full disk, a read-only folder) as one DownloadError sentence."""
+    try:
+        yield
+    except OSError as exc:
+        reason = "no space is left on the device" if exc.errno == errno.ENOSPC else None
+        reason = reason or (exc.strerror or type(exc).__name__).lower()
+        raise DownloadError(
+            f"Could not write {path}: {reason}; run it again to resume once that is fixed."
+        ) from None
 
 
 class _PartFile:
@@ -71,14 +105,29 @@ async def download_to_file(
     metadata: PPSImageMetadata,
     *,
     progress: DownloadProgress | None = None,
+    overwrite: bool = False,
+    require_verified: bool = True,
 ) -> Path:
-    """Download ``url`` to ``path``, verified against ``metadata``; returns ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = _PartFile(path.with_name(path.name + ".part"))
+    """Download ``url`` to ``path``, verified against ``metadata``; returns ``path``.
+
+    An existing file at ``path`` is never replaced unless ``overwrite``. When the metadata
+    gives nothing that can be verified (no hash, another algorithm), nothing is downloaded
+    unless ``require_verified`` is False; the size is checked whenever it is known.
+    """
+    problem = verification_problem(metadata)
+    if problem is not None and require_verified:
+        raise DownloadError(f"The image cannot be verified ({problem}), so it was not downloaded.")
+    if path.exists() and not overwrite:
+        raise DownloadError(f"{path} already exists; it was not overwritten.")
+    with _disk(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = _PartFile(path.with_name(path.name + ".part"))
     total = metadata.image_size
     if total is not None and part.size > total:
-        part.restart()
-    _check_space(path.parent, (total - part.size) if total is not None else 0)
+        with _disk(part.path):
+            part.restart()
+    with _disk(path.parent):
+        _check_space(path.parent, (total - part.size) if total is not None else 0)
     policy = core.retry
     started = policy.clock()
     attempt = 0
@@ -99,7 +148,8 @@ async def download_to_file(
                 ) from error
             await policy.sleep(wait)
     _verify(part, path, metadata)
-    part.path.replace(path)
+    with _disk(path):
+        part.path.replace(path)
     return path
 
 
@@ -131,7 +181,22 @@ async def _open(core: HttpCore, url: str, offset: int) -> httpx.Response:
         await response.aclose()
         if not location:
             break
-        target = target.join(location)
+        try:
+            following = target.join(location)
+        except httpx.InvalidURL:
+            raise DownloadError(
+                f"{core.host} redirected the image download to an address that is not a "
+                f"valid URL ({clean(location, limit=200)}).",
+                host=core.host,
+            ) from None
+        if target.scheme == "https" and following.scheme != "https":
+            raise DownloadError(
+                f"{core.host} redirected the image download from https to "
+                f"{clean(following.scheme, limit=20) or 'another scheme'} "
+                f"({clean(str(following), limit=200)}); that downgrade was refused.",
+                host=core.host,
+            )
+        target = following
     raise DataRobotError(
         f"{core.host} did not lead to the image within {MAX_REDIRECTS} redirects.", host=core.host
     )
@@ -157,7 +222,7 @@ async def _transfer(
         expected = total if total is not None else (part.size + int(length) if length else None)
         clock = core.retry.clock
         began, began_size = clock(), part.size
-        with part.open() as handle:
+        with _disk(part.path), part.open() as handle:
             # Raw bytes, as received: the hash is over the bytes as sent (no content decoding),
             # and nothing sits in a buffer to be lost if the connection drops.
             try:
@@ -184,11 +249,11 @@ def _verify(part: _PartFile, path: Path, metadata: PPSImageMetadata) -> None:
     problem: str | None = None
     if metadata.image_size is not None and part.size != metadata.image_size:
         problem = f"it is {part.size:,} bytes, the metadata says {metadata.image_size:,}"
-    algorithm = (metadata.hash_algorithm or "SHA256").upper()
-    if problem is None and metadata.hash and algorithm == "SHA256":
+    if problem is None and metadata.hash and verification_problem(metadata) is None:
         actual = part.sha256.hexdigest()
-        if actual != metadata.hash.lower():
-            problem = f"its SHA256 is {actual}, the metadata says {metadata.hash}"
+        expected = metadata.hash.strip().lower()
+        if actual != expected:
+            problem = f"its SHA256 is {actual}, the metadata says {expected}"
     if problem is not None:
         part.path.unlink(missing_ok=True)
         raise DownloadError(

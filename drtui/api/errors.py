@@ -8,13 +8,17 @@ permission, field errors, retry-after) are attributes, for code that wants to re
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from drtui.core.sanitize import clean
+
 REQUEST_ID_HEADER = "X-DataRobot-Request-ID"
 _MAX_SERVER_TEXT = 300
+_MAX_MESSAGE = 2000
+_MAX_REQUEST_ID = 128
 _PERMISSION = re.compile(r"\bCAN_[A-Z_]+\b")
 
 
@@ -31,13 +35,16 @@ class DataRobotError(Exception):
         request_id: str | None = None,
         server_message: str | None = None,
     ) -> None:
+        # Sanitised here, at construction, so every consumer (CLI, screen, log) gets text that
+        # cannot move a cursor or retitle a window, whatever a server put into it.
+        message = clean(message, limit=_MAX_MESSAGE)
         super().__init__(message)
         self.message = message
         self.status_code = status_code
-        self.host = host
-        self.endpoint = endpoint
-        self.request_id = request_id
-        self.server_message = server_message
+        self.host = clean(host) if host is not None else None
+        self.endpoint = clean(endpoint) if endpoint is not None else None
+        self.request_id = clean(request_id, limit=_MAX_REQUEST_ID) or None
+        self.server_message = clean(server_message) if server_message is not None else None
 
     def __str__(self) -> str:
         return self.message
@@ -95,11 +102,35 @@ class DownloadError(DataRobotError):
     """The PPS image could not be saved: no space, a checksum mismatch, or a cut transfer."""
 
 
-def server_text(text: str | None) -> str | None:
-    """A server message made safe for one line of a terminal: single-line and bounded."""
+class ReadOnlyError(DataRobotError):
+    """A read-only client was asked to send a request that could change something."""
+
+
+class InvalidTokenError(DataRobotError):
+    """The configured token cannot be a DataRobot API token (several lines, not ASCII, huge)."""
+
+
+class DeadlineExceeded(RequestTimeout):
+    """A whole listing (every page, every retry) did not finish within its deadline."""
+
+
+Redact = Callable[[str], str]
+
+
+def _keep(text: str) -> str:
+    return text
+
+
+def server_text(text: str | None, redact: Redact = _keep) -> str | None:
+    """A server message made safe for one line of a terminal: clean, redacted, then bounded.
+
+    Redacting comes before the cut, so a token straddling the cut cannot leave a prefix behind.
+    """
     if not text:
         return None
-    flat = " ".join(text.split())
+    flat = redact(clean(text, limit=_MAX_SERVER_TEXT * 20))
+    if not flat:
+        return None
     return flat if len(flat) <= _MAX_SERVER_TEXT else flat[: _MAX_SERVER_TEXT - 1] + "…"
 
 
@@ -135,11 +166,19 @@ def error_from_status(
     path: str,
     body: Mapping[str, Any] | None,
     headers: Mapping[str, str],
+    redact: Redact = _keep,
 ) -> DataRobotError:
-    """Build the error for a non-success answer; ``body`` is the parsed JSON object, if any."""
-    endpoint = f"{method} {path}"
-    request_id = headers.get(REQUEST_ID_HEADER) or headers.get(REQUEST_ID_HEADER.lower())
-    message = server_text(str(body.get("message"))) if body and body.get("message") else None
+    """Build the error for a non-success answer; ``body`` is the parsed JSON object, if any.
+
+    Every server string (message, field errors, request id) is sanitised and passed through
+    ``redact`` (which removes the token) before it is cut to length or put into a sentence.
+    """
+    endpoint = clean(f"{method} {path}")
+    raw_id = headers.get(REQUEST_ID_HEADER) or headers.get(REQUEST_ID_HEADER.lower())
+    request_id = (redact(clean(raw_id, limit=_MAX_REQUEST_ID)) or None) if raw_id else None
+    message = (
+        server_text(str(body.get("message")), redact) if body and body.get("message") else None
+    )
     facts: dict[str, Any] = {
         "status_code": status_code,
         "host": host,
@@ -150,8 +189,8 @@ def error_from_status(
     said = f": {message}" if message else "."
     if status_code == 401:
         return AuthenticationError(
-            f"The API token was rejected by {host} (401). "
-            "Check DATAROBOT_API_TOKEN or your profile.",
+            f"The API token was rejected by {host} (401): it is wrong, expired or revoked; "
+            "check the token your configuration gives drtui.",
             **facts,
         )
     if status_code == 403:
@@ -165,7 +204,7 @@ def error_from_status(
     if status_code == 404:
         return NotFoundError(f"{describe_resource(path)} was not found on {host} (404).", **facts)
     if status_code in (400, 422):
-        field_errors = _field_errors(body)
+        field_errors = _field_errors(body, redact)
         detail = "; ".join(f"{name}: {text}" for name, text in field_errors.items())
         base = message or "the request was not valid"
         text = f"{host} refused {endpoint} ({status_code}): {base}"
@@ -188,19 +227,26 @@ def error_from_status(
     return DataRobotError(f"{host} answered {status_code} to {endpoint}{said}", **facts)
 
 
-def _field_errors(body: Mapping[str, Any] | None) -> dict[str, str]:
+_MAX_FIELD_ERRORS = 20
+
+
+def _field_errors(body: Mapping[str, Any] | None, redact: Redact = _keep) -> dict[str, str]:
     errors = body.get("errors") if body else None
     if isinstance(errors, Mapping):
-        return {str(k): server_text(_flatten(v)) or "" for k, v in errors.items()}
-    if isinstance(errors, list):
-        return {str(i): server_text(_flatten(v)) or "" for i, v in enumerate(errors)}
-    return {}
+        items = list(errors.items())[:_MAX_FIELD_ERRORS]
+    elif isinstance(errors, list):
+        items = list(enumerate(errors))[:_MAX_FIELD_ERRORS]
+    else:
+        return {}
+    return {
+        server_text(str(k), redact) or "?": server_text(_flatten(v), redact) or "" for k, v in items
+    }
 
 
-def _flatten(value: Any) -> str:
-    if isinstance(value, list):
-        return "; ".join(_flatten(v) for v in value)
-    return str(value)
+def _flatten(value: Any, depth: int = 0) -> str:
+    if isinstance(value, list) and depth < 5:
+        return "; ".join(_flatten(v, depth + 1) for v in value[:_MAX_FIELD_ERRORS])
+    return str(value)[: _MAX_SERVER_TEXT * 20]
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

@@ -8,6 +8,8 @@ a pydantic ``ValidationError`` or a ``KeyError``.
 from __future__ import annotations
 
 import gc
+import json
+import re
 import socket
 import ssl
 from collections.abc import Callable, Mapping, Sequence
@@ -21,12 +23,15 @@ from drtui.api.errors import (
     BadResponseError,
     ConnectionFailed,
     DataRobotError,
+    InvalidTokenError,
+    ReadOnlyError,
     RequestTimeout,
     error_from_status,
     parse_retry_after,
 )
 from drtui.api.models import ErrorBody
 from drtui.api.retry import NO_RETRY, RetryPolicy
+from drtui.core.sanitize import clean
 
 T = TypeVar("T")
 RetryHook = Callable[[DataRobotError, float], None]
@@ -35,6 +40,39 @@ Params = Sequence[tuple[str, str]] | None
 
 USER_AGENT = f"drtui/{__version__}"
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PATCH", "DELETE", "PUT"})
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""All a read-only client may send."""
+MAX_TOKEN_LENGTH = 4096
+"""DataRobot tokens are well under 200 characters; anything this long is a pasted file."""
+MIN_SCRUB_LENGTH = 8
+"""A token this long or longer is scrubbed wherever it appears; a shorter one (a test token
+such as ``T``) only where it stands as a word of its own, so its letters survive in words."""
+
+
+def token_problem(token: str) -> str | None:
+    """Why ``token`` cannot be sent as a bearer token, as a sentence; None when it can.
+
+    Checked before any request: a token of several lines or with a non-ASCII character would
+    otherwise fail as "connection closed" after every retry, and never name the real cause.
+    The sentence never contains the token.
+    """
+    if len(token) > MAX_TOKEN_LENGTH:
+        return (
+            f"The API token is {len(token):,} characters long, which is no DataRobot token "
+            "(a whole file pasted?); check where the token comes from."
+        )
+    if "\n" in token or "\r" in token:
+        return "The API token is not a single line; check where the token comes from."
+    if not token.isascii():
+        return (
+            "The API token contains a non-ASCII character (a pasted curly quote or dash?); "
+            "check where the token comes from."
+        )
+    if any(not (" " < ch < "\x7f") for ch in token):
+        return (
+            "The API token contains a space or control character; check where the token comes from."
+        )
+    return None
 
 
 def ssl_verification(verify: bool | str) -> bool | ssl.SSLContext:
@@ -63,13 +101,23 @@ class HttpCore:
         connect_timeout: float = 6.0,
         retry: RetryPolicy | None = None,
         on_retry: RetryHook | None = None,
+        read_only: bool = False,
     ) -> None:
+        problem = token_problem(token)
+        if problem is not None:
+            raise InvalidTokenError(problem)
         self.endpoint = endpoint.rstrip("/")
         self.endpoint_url = httpx.URL(self.endpoint + "/")
         self.host = self.endpoint_url.netloc.decode("ascii")
         self.retry = retry or RetryPolicy()
+        self.read_only = read_only
         self._on_retry = on_retry
         self._token = token
+        self._token_pattern = (
+            re.compile(rf"(?<![\w-]){re.escape(token)}(?![\w-])")
+            if 0 < len(token) < MIN_SCRUB_LENGTH
+            else None
+        )
         self.http = httpx.AsyncClient(
             base_url=self.endpoint_url,
             headers={
@@ -83,6 +131,9 @@ class HttpCore:
             follow_redirects=False,
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
             limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+            # The last line of the read-only defence: whatever path a request takes through
+            # this client, it is refused here before a byte is sent.
+            event_hooks={"request": [self._refuse_writes]},
         )
 
     def __repr__(self) -> str:
@@ -102,6 +153,22 @@ class HttpCore:
     def same_origin(self, url: str) -> bool:
         return origin(self.endpoint_url.join(url)) == origin(self.endpoint_url)
 
+    def check_writable(self, method: str, url: str | httpx.URL) -> None:
+        """Raise ReadOnlyError when this client is read-only and ``method`` could write."""
+        if self.read_only and method.upper() not in _READ_METHODS:
+            try:
+                endpoint = self.endpoint_name(method.upper(), self.endpoint_url.join(url))
+            except httpx.InvalidURL:
+                endpoint = method.upper()
+            raise ReadOnlyError(
+                f"read-only mode: this would send a {endpoint} to {self.host}; nothing was sent.",
+                host=self.host,
+                endpoint=endpoint,
+            )
+
+    async def _refuse_writes(self, request: httpx.Request) -> None:
+        self.check_writable(request.method, request.url)
+
     async def request(
         self,
         method: str,
@@ -116,6 +183,7 @@ class HttpCore:
 
         ``retry`` defaults to True for GET/PATCH/DELETE and False for POST.
         """
+        self.check_writable(method, url)
         retryable = method in _IDEMPOTENT if retry is None else retry
         policy = self.retry if retryable else NO_RETRY
         started = policy.clock()
@@ -133,6 +201,14 @@ class HttpCore:
                 )
             except httpx.TransportError as exc:
                 error = self.transport_error(exc, method, url)
+                if isinstance(error, BadResponseError):
+                    raise error from None
+            except httpx.InvalidURL:
+                raise BadResponseError(
+                    f"{self.host}: the address {clean(url, limit=200)} is not a valid URL; "
+                    "it was not requested.",
+                    host=self.host,
+                ) from None
             else:
                 if response.status_code < 400:
                     return response
@@ -151,12 +227,27 @@ class HttpCore:
 
     def parse(self, response: httpx.Response, adapter: pydantic.TypeAdapter[T]) -> T:
         """Validate a JSON body into a model; a body that cannot be read is a BadResponseError."""
+        endpoint = self.endpoint_name(response.request.method, response.request.url)
+        if 300 <= response.status_code < 400:
+            location = clean(response.headers.get("Location"), limit=200) or "nowhere"
+            raise self.scrub(
+                BadResponseError(
+                    f"{self.host} redirected the API call {endpoint} "
+                    f"({response.status_code}) to {location}; it was not followed.",
+                    status_code=response.status_code,
+                    host=self.host,
+                    endpoint=endpoint,
+                )
+            )
         try:
             return _validate_without_gc(adapter, response.content)
         except pydantic.ValidationError as exc:
             not_json = any(e["type"] == "json_invalid" for e in exc.errors())
+            if not_json:
+                lenient = _validate_deep(adapter, response.content)
+                if lenient is not None:
+                    return lenient
             what = "is not valid JSON" if not_json else "does not have the documented shape"
-            endpoint = self.endpoint_name(response.request.method, response.request.url)
             raise self.scrub(
                 BadResponseError(
                     f"{self.host} sent a response to {endpoint} that {what}.",
@@ -170,7 +261,7 @@ class HttpCore:
         """The error for a 4xx/5xx response whose body has been read."""
         body: dict[str, Any] | None = None
         try:
-            parsed = ErrorBody.model_validate_json(response.content)
+            parsed = ErrorBody.model_validate_json(response.content[:1_000_000])
         except pydantic.ValidationError:
             parsed = None  # an HTML error page from a proxy, say: the status alone must do
         if parsed is not None:
@@ -183,6 +274,7 @@ class HttpCore:
             path=self.endpoint_name(request.method, request.url).split(" ", 1)[1],
             body=body,
             headers=response.headers,
+            redact=self.redact,
         )
         return self.scrub(error)
 
@@ -194,6 +286,15 @@ class HttpCore:
         host = target.netloc.decode("ascii")
         endpoint = self.endpoint_name(method, target)
         facts: dict[str, Any] = {"host": host, "endpoint": endpoint}
+        if isinstance(exc, httpx.RemoteProtocolError) and isinstance(
+            exc.__context__, httpx.InvalidURL
+        ):
+            # httpx reads a redirect's Location even when it will not follow it.
+            return BadResponseError(
+                f"{host} redirected the API call {endpoint} to an address that is not a "
+                "valid URL; it was not followed.",
+                **facts,
+            )
         if isinstance(exc, httpx.TimeoutException):
             phase = "connect" if isinstance(exc, httpx.ConnectTimeout) else "answer"
             return RequestTimeout(f"{host} did not {phase} in time for {endpoint}.", **facts)
@@ -207,20 +308,33 @@ class HttpCore:
             )
         )
 
+    def redact(self, text: str) -> str:
+        """``text`` with the token replaced by ``[token]``, as a token, not as letters.
+
+        A token of ``MIN_SCRUB_LENGTH`` or more is replaced wherever it occurs; a shorter one
+        only where it stands alone, so a token ``T`` does not turn "The job" into "[token]he job".
+        """
+        token = self._token
+        if not token or token not in text:
+            return text
+        if self._token_pattern is not None:
+            return self._token_pattern.sub("[token]", text)
+        return text.replace(token, "[token]")
+
     def scrub(self, error: DataRobotError) -> DataRobotError:
         """Belt and braces: a server that echoes the token must not get it onto the screen."""
-        token = self._token
-        if not token:
+        if not self._token:
             return error
-        if token in error.message:
-            error.message = error.message.replace(token, "[token]")
-            error.args = (error.message,)
+        error.message = self.redact(error.message)
+        error.args = (error.message,)
         if error.server_message:
-            error.server_message = error.server_message.replace(token, "[token]")
+            error.server_message = self.redact(error.server_message)
+        if error.request_id:
+            error.request_id = self.redact(error.request_id)
         field_errors = getattr(error, "field_errors", None)
         if field_errors:
             error.field_errors = {  # type: ignore[attr-defined]
-                k: v.replace(token, "[token]") for k, v in field_errors.items()
+                self.redact(k): self.redact(v) for k, v in field_errors.items()
             }
         return error
 
@@ -241,6 +355,24 @@ def _validate_without_gc(adapter: pydantic.TypeAdapter[T], content: bytes) -> T:
     finally:
         if paused:
             gc.enable()
+
+
+def _validate_deep(adapter: pydantic.TypeAdapter[T], content: bytes) -> T | None:
+    """The lenient second reading of a body the fast JSON parser refused.
+
+    The fast parser stops at a nesting depth of 200 and rejects the whole body; a record with
+    one deeply nested unknown field would sink its page. Python's parser reads deeper (a body
+    nested deeper still, or not JSON at all, stays refused), and the lenient models then drop
+    or ignore what they cannot read, one record at a time.
+    """
+    try:
+        data = json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+    try:
+        return adapter.validate_python(data)
+    except (pydantic.ValidationError, RecursionError):
+        return None
 
 
 def _connect_reason(exc: BaseException) -> str:

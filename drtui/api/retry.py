@@ -36,7 +36,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         backoff *= 1 + self.jitter * self.random()
         if retry_after is not None:
             return max(retry_after, min(backoff, retry_after + self.base_delay))

@@ -46,3 +46,42 @@ def clean(value: object, *, limit: int = 2000) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
+
+
+def clean_lines(value: object, *, limit: int = 1_000_000) -> str:
+    """Multi-line server text (a log) made safe to print: each line as `clean` makes it.
+
+    Line breaks survive as ``\\n``; escape sequences, control and bidi characters do not.
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if text.isprintable():
+        return text
+    lines = (_ESCAPE_SEQUENCE.sub("", line) for line in _LINE_BREAKS_ONE.split(text))
+    return "\n".join(_CONTROL.sub("", line.replace("\t", "    ")).rstrip() for line in lines)
+
+
+_LINE_BREAKS_ONE = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+
+
+_UNSAFE_IN_NAMES = re.compile(r"[^\w.+=@-]", re.ASCII)
+
+
+def safe_filename(value: object, *, default: str) -> str:
+    """A server-supplied file name reduced to a safe base name, or ``default``.
+
+    No directory part (``/`` or ``\\``), no ``..``, no control characters, no leading dot (a
+    hidden file, or a name that means "here" or "up"), nothing but letters, digits and
+    ``._-+=@``, at most 200 characters. The result can only name a file inside the folder it is
+    joined to.
+    """
+    text = clean(value, limit=1000)
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    text = _UNSAFE_IN_NAMES.sub("_", text).lstrip(".-")
+    text = text[:200]
+    if not text or set(text) <= {".", "_"}:
+        return default
+    return text

@@ -27,10 +27,12 @@ async def _raised(make: MakeClient, response: httpx.Response) -> errors.DataRobo
 async def test_401_names_host_and_what_to_check(mock_client: MakeClient) -> None:
     error = await _raised(mock_client, json_response(401, {"message": "Invalid token"}))
     assert isinstance(error, errors.AuthenticationError)
+    # Neutral about where the token came from: a profile, a token command or the environment.
     assert str(error) == (
-        "The API token was rejected by dr.example.test (401). "
-        "Check DATAROBOT_API_TOKEN or your profile."
+        "The API token was rejected by dr.example.test (401): it is wrong, expired or revoked; "
+        "check the token your configuration gives drtui."
     )
+    assert "DATAROBOT_API_TOKEN" not in str(error)
 
 
 async def test_403_names_the_permission(mock_client: MakeClient) -> None:
