@@ -13,7 +13,6 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from drtui.emulator.clock import iso
 from drtui.emulator.fleet import HEALTH_DIMENSIONS, health, health_message
 
 if TYPE_CHECKING:
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 
 STEP_SECONDS = 60
 STEPS_PER_DAY = 24 * 60
-_LIVE = frozenset({"active", "replacingModel", "errored"})
+LIVE_STATUSES = frozenset({"active", "replacingModel", "errored"})
 
 # current status -> (next statuses, cumulative odds); the remainder keeps the status.
 _TRANSITIONS: dict[str, tuple[tuple[str, float], ...]] = {
@@ -60,7 +59,7 @@ def _maybe_change_health(
     state: EmulatorState, deployment_id: str, dimension: str, rng: random.Random, at: datetime
 ) -> None:
     record = state.deployments[deployment_id]
-    if record.doc["status"] not in _LIVE:
+    if record.doc["status"] not in LIVE_STATUSES:
         return
     current = record.doc[dimension]["status"]
     roll = rng.random()
@@ -77,13 +76,11 @@ def _record_traffic(
 ) -> None:
     record = state.deployments[deployment_id]
     doc = record.doc
-    if doc["status"] not in _LIVE:
+    if doc["status"] not in LIVE_STATUSES:
         return
     usage = doc["predictionUsage"]
     rates = usage["dailyRates"]
     typical = max(rates[:-1] or [1]) or 1
     rates[-1] += 1 + int(rng.random() * max(1, typical // 200))
     when = at - timedelta(seconds=rng.uniform(0, STEP_SECONDS))
-    record.last_prediction = when.timestamp()
-    usage["lastTimestamp"] = iso(when)
-    state.touch(deployment_id)
+    state.note_prediction(record, when.timestamp())

@@ -11,13 +11,19 @@ from __future__ import annotations
 import random
 import threading
 from collections import OrderedDict, deque
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from drtui.emulator.catalogue import PpsImage, pps_image, resource_bundles
 from drtui.emulator.clock import Clock, iso
 from drtui.emulator.config import ChaosSettings, EmulatorConfig
-from drtui.emulator.evolve import STEP_SECONDS, STEPS_PER_DAY, evolve_step, roll_over_day
+from drtui.emulator.evolve import (
+    LIVE_STATUSES,
+    STEP_SECONDS,
+    STEPS_PER_DAY,
+    evolve_step,
+    roll_over_day,
+)
 from drtui.emulator.filters import DeploymentQuery, sort_records
 from drtui.emulator.fleet import (
     EXTRA_HEALTH_DIMENSIONS,
@@ -31,6 +37,7 @@ from drtui.emulator.fleet import (
 from drtui.emulator.jobs import Job, JobBook, JobEffect
 from drtui.emulator.livelog import LogBook
 from drtui.emulator.mutations import new_deployment
+from drtui.emulator.predictions import Streams, stream_for
 from drtui.emulator.responses import dumps
 from drtui.emulator.users import ADMIN_USER, NORMAL_USER, OWNER, ROLE_PERMISSIONS, Account
 
@@ -74,6 +81,14 @@ class EmulatorState:
         self.bundles = resource_bundles()
         self.steps_done = 0
         self.first_alert_id: str | None = None
+        self.streams = Streams(self.config.seed)
+        for record in fleet.deployments:
+            if record.doc.get("status", "active") in LIVE_STATUSES:
+                stream = stream_for(
+                    self.config.seed, record.id, record.doc["predictionUsage"]["dailyRates"]
+                )
+                if stream is not None:
+                    self.streams.add(stream)
         self.version = 0
         self._rendered: dict[tuple[str, str], bytes] = {}
         self._orders: dict[str, tuple[int, list[str]]] = {}
@@ -88,18 +103,43 @@ class EmulatorState:
             target = int(self.clock.elapsed() // STEP_SECONDS)
             if self.clock.mode == "wall" and target - self.steps_done > WALL_BACKLOG_STEPS:
                 resume = target - WALL_BACKLOG_STEPS
+                self._predict(resume * STEP_SECONDS, count=False)
                 days = resume // STEPS_PER_DAY - self.steps_done // STEPS_PER_DAY
                 for _ in range(min(7, days)):
                     roll_over_day(self)
                 self.steps_done = resume
             while self.steps_done < target:
-                self._first_alert((self.steps_done + 1) * STEP_SECONDS)
+                step_end = (self.steps_done + 1) * STEP_SECONDS
+                self._first_alert(step_end)
+                if (self.steps_done + 1) % STEPS_PER_DAY == 0:
+                    self._predict(step_end)  # the day's last predictions before it rolls over
                 self.steps_done += 1
                 evolve_step(self, self.steps_done)
-            self._first_alert(self.clock.elapsed())
+            elapsed = self.clock.elapsed()
+            self._first_alert(elapsed)
+            self._predict(elapsed)
             now = self.clock.now()
             self.jobs.complete_due(now)
             return now
+
+    def _predict(self, until: float, count: bool = True) -> None:
+        """Busy deployments' predictions up to `until` elapsed seconds (see predictions.py)."""
+        origin = self.clock.start.timestamp()
+        for stream, events, last in self.streams.due(until):
+            record = self.deployments.get(stream.deployment_id)
+            if record is None:
+                self.streams.drop(stream.deployment_id)
+                continue
+            if count:
+                record.doc["predictionUsage"]["dailyRates"][-1] += events
+            self.note_prediction(record, origin + stream.at(self.streams.seed, last))
+
+    def note_prediction(self, record: DeploymentRecord, when: float) -> None:
+        """A prediction at `when` (a POSIX timestamp); the last prediction only moves forward."""
+        if record.last_prediction is None or when > record.last_prediction:
+            record.last_prediction = when
+            record.doc["predictionUsage"]["lastTimestamp"] = iso(datetime.fromtimestamp(when, UTC))
+        self.touch(record.id)
 
     def _first_alert(self, until: float) -> None:
         """The demo's opening act: at `first_alert_seconds`, one important, healthy, active
