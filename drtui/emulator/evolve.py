@@ -13,7 +13,7 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from drtui.emulator.fleet import HEALTH_DIMENSIONS, health, health_message
+from drtui.emulator.fleet import HEALTH_DIMENSIONS, health, health_message, move_windows
 
 if TYPE_CHECKING:
     from drtui.emulator.state import EmulatorState
@@ -43,6 +43,12 @@ def evolve_step(state: EmulatorState, step: int) -> None:
         _maybe_change_health(state, rng.choice(ids), rng.choice(HEALTH_DIMENSIONS), rng, at)
     for _ in range(max(3, len(ids) // 40)):
         _record_traffic(state, rng.choice(ids), rng, at)
+    if step % 60 == 0:
+        for deployment_id in ids:
+            record = state.deployments[deployment_id]
+            if not record.dormant:
+                move_windows(record.doc, at)
+                state.touch(deployment_id)
     if step % STEPS_PER_DAY == 0:
         roll_over_day(state)
 
@@ -59,7 +65,7 @@ def _maybe_change_health(
     state: EmulatorState, deployment_id: str, dimension: str, rng: random.Random, at: datetime
 ) -> None:
     record = state.deployments[deployment_id]
-    if record.doc["status"] not in LIVE_STATUSES:
+    if record.dormant or record.doc.get("status", "active") not in LIVE_STATUSES:
         return
     current = record.doc[dimension]["status"]
     roll = rng.random()
@@ -76,7 +82,7 @@ def _record_traffic(
 ) -> None:
     record = state.deployments[deployment_id]
     doc = record.doc
-    if doc["status"] not in LIVE_STATUSES:
+    if record.dormant or doc.get("status", "active") not in LIVE_STATUSES:
         return
     usage = doc["predictionUsage"]
     rates = usage["dailyRates"]

@@ -75,7 +75,7 @@ SORT_KEYS: dict[str, Callable[[DeploymentRecord], Any]] = {
     "recentPredictions": lambda r: sum(r.doc["predictionUsage"]["dailyRates"]),
     "lastPredictionTimestamp": lambda r: r.last_prediction or float("-inf"),
     "currentModelDeployedTimestamp": lambda r: r.doc["model"].get("deployedAt") or "",
-    "createdAtTimestamp": lambda r: r.doc["createdAt"],
+    "createdAtTimestamp": lambda r: r.doc.get("createdAt") or "",
     "importance": lambda r: IMPORTANCE_RANK.get(str(r.doc.get("importance")), len(IMPORTANCE_RANK)),
     **{field: _health_key(field) for field in _HEALTH_ORDER_FIELDS},
 }
@@ -226,7 +226,7 @@ class DeploymentQuery:
                 return False
         if self.role is not None and role != self.role:
             return False
-        if self.status is not None and doc["status"] not in self.status:
+        if self.status is not None and doc.get("status") not in self.status:
             return False
         if self.importance is not None and doc.get("importance") not in self.importance:
             return False
@@ -244,7 +244,7 @@ class DeploymentQuery:
             record.creator_email,
         ):
             return False
-        return self._matches_tags(doc["tags"])
+        return self._matches_tags(doc.get("tags") or [])
 
     def _matches_usage(self, record: DeploymentRecord) -> bool:
         last = record.last_prediction

@@ -76,6 +76,10 @@ class DeploymentRecord:
     champion_execution_type: str
     last_prediction: float | None
     custom: dict[str, Any] | None
+    sparse: bool = False
+    """Sent like an older installation's record (see SPARSE_FIELDS)."""
+    dormant: bool = False
+    """A 2020 leftover: all health unknown, no traffic, left alone by evolution."""
 
     @property
     def id(self) -> str:
@@ -104,8 +108,68 @@ def object_id(rng: random.Random) -> str:
     return f"{rng.getrandbits(96):024x}"
 
 
-def health(status: str, message: str, since: datetime) -> dict[str, Any]:
-    return {"status": status, "message": message, "startDate": iso(since), "endDate": None}
+HEALTH_WINDOW = timedelta(days=7)
+"""Health is judged over the last seven days, in whole hours, as real records report it."""
+
+
+def window_end(at: datetime) -> datetime:
+    return at.replace(minute=0, second=0, microsecond=0)
+
+
+def health(status: str, message: str, at: datetime) -> dict[str, Any]:
+    """A health summary as of `at`: the monitoring window ends at the hour (none if not started)."""
+    if status == "notStarted":
+        return {"status": status, "message": message, "startDate": None, "endDate": None}
+    end = window_end(at)
+    return {
+        "status": status,
+        "message": message,
+        "startDate": iso(end - HEALTH_WINDOW),
+        "endDate": iso(end),
+    }
+
+
+def move_windows(doc: dict[str, Any], at: datetime) -> None:
+    """Slide every health window of a deployment to end at `at`'s hour."""
+    end, start = iso(window_end(at)), iso(window_end(at) - HEALTH_WINDOW)
+    for dimension in HEALTH_DIMENSIONS + EXTRA_HEALTH_DIMENSIONS:
+        summary = doc.get(dimension)
+        if summary is not None and summary.get("endDate") is not None:
+            summary["startDate"], summary["endDate"] = start, end
+
+
+SPARSE_SHARE = 0.05
+"""Records as older installations send them: no status, importance, tags, governance, owners,
+createdAt. Chosen per deployment by a hash of (seed, id), apart from the fleet's generator, so
+the other records stay what the seed always gave."""
+DORMANT_SHARE = 0.02
+"""Deployments left over from 2020: every health unknown, no recent traffic, never evolving."""
+SPARSE_FIELDS = ("status", "importance", "tags", "governance", "owners", "createdAt")
+
+
+def _age(record: DeploymentRecord, seed: int, now: datetime) -> None:
+    """Make some records sparse and some 2020-era dormant (see SPARSE_SHARE, DORMANT_SHARE)."""
+    rng = random.Random(f"era:{seed}:{record.id}")
+    roll = rng.random()
+    doc = record.doc
+    if roll < SPARSE_SHARE:
+        record.sparse = True
+        for name in SPARSE_FIELDS:
+            doc.pop(name, None)
+    elif roll < SPARSE_SHARE + DORMANT_SHARE:
+        record.dormant = True
+        created = datetime(2020, 1, 6, tzinfo=now.tzinfo) + timedelta(days=rng.uniform(0, 300))
+        judged = created + timedelta(days=rng.uniform(20, 60))
+        doc["createdAt"] = iso(created)
+        doc["model"]["deployedAt"] = iso(created)
+        last = created + timedelta(days=rng.uniform(1, 19)) if rng.random() < 0.7 else None
+        doc["predictionUsage"] = {
+            "dailyRates": [0] * 7,
+            "lastTimestamp": iso(last) if last else None,
+        }
+        record.last_prediction = last.timestamp() if last else None
+        for dimension in HEALTH_DIMENSIONS + EXTRA_HEALTH_DIMENSIONS:
+            doc[dimension] = health("unknown", "", judged)
 
 
 def health_message(rng: random.Random, dimension: str, status: str) -> str:
@@ -143,6 +207,8 @@ def generate_fleet(seed: int, count: int, now: datetime) -> Fleet:
     ]
     catalog = Catalog(people, environments, servers, execution_envs)
     deployments = [make_deployment(rng, now, catalog) for _ in range(count)]
+    for record in deployments:
+        _age(record, seed, now)
     deleted = [
         {
             "id": object_id(rng),
@@ -221,11 +287,12 @@ def make_deployment(rng: random.Random, now: datetime, catalog: Catalog) -> Depl
     healths = {}
     for dimension in HEALTH_DIMENSIONS:
         value = pick(rng, _HEALTH_MIX[dimension]) if live else rng.choice(("unknown", "notStarted"))
-        since = now - timedelta(minutes=rng.uniform(5, 20000))
-        healths[dimension] = health(value, health_message(rng, dimension, value), since)
+        rng.uniform(5, 20000)  # was the start of the status; kept so the seed's fleet holds
+        healths[dimension] = health(value, health_message(rng, dimension, value), now)
     for dimension in EXTRA_HEALTH_DIMENSIONS:
         value = pick(rng, _EXTRA_HEALTH_MIX)
-        healths[dimension] = health(value, "", now - timedelta(minutes=rng.uniform(5, 20000)))
+        rng.uniform(5, 20000)
+        healths[dimension] = health(value, "", now)
     approval = "PENDING" if rng.random() < 0.08 else "APPROVED"
     change_requests = [object_id(rng)] if rng.random() < 0.05 else []
     model: dict[str, Any] = {

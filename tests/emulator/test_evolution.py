@@ -64,7 +64,7 @@ async def test_evolution_depends_only_on_seed_and_elapsed_time(config: EmulatorC
 
 
 async def test_daily_rates_roll_over_each_simulated_day(state: EmulatorState) -> None:
-    record = next(r for r in state.deployments.values() if r.doc["status"] == "active")
+    record = next(r for r in state.deployments.values() if r.doc.get("status") == "active")
     rates = list(record.doc["predictionUsage"]["dailyRates"])
     state.advance(24 * 3600)
     rolled = record.doc["predictionUsage"]["dailyRates"]
@@ -85,7 +85,8 @@ async def test_set_health_is_visible_to_filters(
     assert len(failing) == failing_before["totalCount"] + 1
     entry = next(d for d in failing if d["id"] == target)
     assert entry["serviceHealth"]["message"]
-    assert entry["serviceHealth"]["startDate"] == "2026-03-02T09:00:00.000000Z"
+    assert entry["serviceHealth"]["startDate"] == "2026-02-23T09:00:00.000000Z"
+    assert entry["serviceHealth"]["endDate"] == "2026-03-02T09:00:00.000000Z"
 
 
 async def test_same_seed_same_fleet_other_seed_other_fleet(config: EmulatorConfig) -> None:
@@ -119,8 +120,9 @@ def test_large_fleet_has_unique_ids_and_varied_labels() -> None:
     assert len(state.deployments) == 10_000
     labels = {r.doc["label"] for r in state.deployments.values()}
     assert len(labels) > 2_000
-    statuses = [r.doc["status"] for r in state.deployments.values()]
+    statuses = [r.doc.get("status") for r in state.deployments.values()]
     assert statuses.count("active") > 7_000
+    assert 400 < statuses.count(None) < 600  # sparse records, as older installations send
     assert {"inactive", "launching", "errored"} <= set(statuses)
 
 
@@ -132,7 +134,7 @@ def test_wall_clock_after_a_long_sleep_skips_ahead_but_rolls_the_days(
     assert state.steps_done == int(state.clock.elapsed() // 60)
     for record in state.deployments.values():
         assert record.doc["predictionUsage"]["dailyRates"][:5] == [0] * 5
-    live = [r for r in state.deployments.values() if r.doc["status"] == "active"]
+    live = [r for r in state.deployments.values() if r.doc.get("status") == "active"]
     assert any(sum(r.doc["predictionUsage"]["dailyRates"][5:]) > 0 for r in live)
 
 

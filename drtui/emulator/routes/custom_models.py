@@ -32,8 +32,8 @@ def custom_model_deployment(record: DeploymentRecord) -> dict[str, Any]:
     return {
         "id": record.id,
         "label": doc["label"],
-        "status": doc["status"],
-        "deployed": doc["createdAt"],
+        "status": doc.get("status") or "active",
+        "deployed": doc.get("createdAt") or doc["model"]["deployedAt"],
         "deployedBy": extra.get("deployedBy", ""),
         "customModel": {"id": image["customModelId"], "name": image["customModelName"]},
         "customModelVersion": {
