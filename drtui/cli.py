@@ -210,6 +210,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         "--log-rate", type=float, metavar="LINES_PER_S", help="custom model log lines per second"
     )
     emulator.add_argument("--log-max-bytes", type=int, metavar="BYTES", help="log size cap")
+    emulator.add_argument(
+        "--history", type=float, metavar="HOURS", help="hours of evolution to play at start"
+    )
 
     deployments = add(
         "deployments",

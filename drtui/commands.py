@@ -143,7 +143,11 @@ def _run_ui(settings: AppSettings) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     """The whole product on a loopback emulator, reached over HTTP exactly as in production."""
-    from drtui.emulator.config import DEMO_FIRST_ALERT_SECONDS, EmulatorConfig
+    from drtui.emulator.config import (
+        DEMO_FIRST_ALERT_SECONDS,
+        DEMO_HISTORY_HOURS,
+        EmulatorConfig,
+    )
     from drtui.emulator.server import EmulatorServer
 
     if args.deployments < 1:
@@ -156,6 +160,7 @@ def _demo(args: argparse.Namespace) -> int:
         user_token=token,
         admin_token=secrets.token_urlsafe(24),
         first_alert_seconds=DEMO_FIRST_ALERT_SECONDS,
+        history_hours=DEMO_HISTORY_HOURS,
     )
     with EmulatorServer(emulator, host="127.0.0.1", port=0) as server:
         config = ResolvedConfig(

@@ -20,15 +20,22 @@ MANUAL_EPOCH = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 class Clock:
     """Simulated time: a start instant plus elapsed seconds (real ones in wall mode) plus advances."""
 
-    def __init__(self, mode: ClockMode = "wall", start: datetime | None = None) -> None:
+    def __init__(
+        self, mode: ClockMode = "wall", start: datetime | None = None, history: float = 0.0
+    ) -> None:
+        """`history` seconds are already behind the clock: it starts that much before the usual
+        instant (MANUAL_EPOCH, or now) and is advanced by as much, so `now()` is the usual one."""
         if mode not in ("wall", "manual"):
             raise ValueError(f"unknown clock mode {mode!r}")
+        if history < 0:
+            raise ValueError("history must not be negative")
         self.mode: ClockMode = mode
         if start is None:
             start = MANUAL_EPOCH if mode == "manual" else datetime.now(UTC).replace(microsecond=0)
+            start -= timedelta(seconds=history)
         self.start = start
         self._origin = time.monotonic()
-        self._advanced = 0.0
+        self._advanced = float(history)
         self._lock = threading.Lock()
 
     def elapsed(self) -> float:

@@ -41,6 +41,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="size in bytes of the emulated PPS image",
     )
     add_log_arguments(parser)
+    parser.add_argument(
+        "--history",
+        type=float,
+        default=None,
+        metavar="HOURS",
+        help="play this many hours of evolution at start (health transitions recorded)",
+    )
 
 
 def add_log_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,6 +70,7 @@ def add_log_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 MIN_LOG_BYTES = 1024
+MAX_HISTORY_HOURS = 24 * 7
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
@@ -81,7 +89,11 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
     log_max_bytes = getattr(args, "log_max_bytes", None) or _DEFAULTS.log_max_bytes
     if log_max_bytes < MIN_LOG_BYTES:
         raise ValueError(f"--log-max-bytes must be at least {MIN_LOG_BYTES}")
+    history = getattr(args, "history", None) or 0.0
+    if not 0 <= history <= MAX_HISTORY_HOURS:
+        raise ValueError(f"--history must be between 0 and {MAX_HISTORY_HOURS} hours")
     return EmulatorConfig(
+        history_hours=history,
         deployments=args.deployments,
         seed=args.seed,
         user_token=args.token,

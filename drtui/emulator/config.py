@@ -120,6 +120,8 @@ def chaos_profile(name: str) -> ChaosSettings:
 
 DEMO_FIRST_ALERT_SECONDS = 12.0
 """`drtui demo` and `drtui emulator`: the first health change comes this soon after starting."""
+DEMO_HISTORY_HOURS = 24.0
+"""`drtui demo`: a day of evolution already behind the screen (strips and replay have data)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +143,13 @@ class EmulatorConfig:
     """Records per second each running custom model deployment adds to its log."""
     log_max_bytes: int = 1_000_000
     """The size cap of a served log; older lines are cut from the head."""
+    history_hours: float = 0.0
+    """Begin the world this many hours early and play them at once (minute by minute, health
+    transitions recorded), so the first screen already has a history to show."""
     first_alert_seconds: float | None = None
     """If set, one deployment's service health degrades this many simulated seconds after the
-    start (so a demo shows an alert at once); the normal minute-by-minute evolution goes on."""
+    start, or after the `history_hours` played at start (so a demo shows an alert at once); the
+    normal minute-by-minute evolution goes on."""
 
     def with_changes(self, **changes: Any) -> EmulatorConfig:
         """A copy with some fields replaced (handy for tests and the command line)."""

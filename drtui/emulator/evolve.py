@@ -13,7 +13,7 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from drtui.emulator.fleet import HEALTH_DIMENSIONS, health, health_message, move_windows
+from drtui.emulator.fleet import HEALTH_DIMENSIONS, health_message, move_windows, window_bounds
 
 if TYPE_CHECKING:
     from drtui.emulator.state import EmulatorState
@@ -44,10 +44,11 @@ def evolve_step(state: EmulatorState, step: int) -> None:
     for _ in range(max(3, len(ids) // 40)):
         _record_traffic(state, rng.choice(ids), rng, at)
     if step % 60 == 0:
+        bounds = window_bounds(at)
         for deployment_id in ids:
             record = state.deployments[deployment_id]
             if not record.dormant:
-                move_windows(record.doc, at)
+                move_windows(record.doc, bounds)
                 state.touch(deployment_id)
     if step % STEPS_PER_DAY == 0:
         roll_over_day(state)
@@ -72,8 +73,7 @@ def _maybe_change_health(
     for new_status, odds in _TRANSITIONS.get(current, ()):
         if roll < odds:
             message = health_message(rng, dimension, new_status)
-            record.doc[dimension] = health(new_status, message, at)
-            state.touch(deployment_id)
+            state.change_health(deployment_id, dimension, new_status, message, at)
             return
 
 

@@ -129,9 +129,15 @@ def health(status: str, message: str, at: datetime) -> dict[str, Any]:
     }
 
 
-def move_windows(doc: dict[str, Any], at: datetime) -> None:
-    """Slide every health window of a deployment to end at `at`'s hour."""
-    end, start = iso(window_end(at)), iso(window_end(at) - HEALTH_WINDOW)
+def window_bounds(at: datetime) -> tuple[str, str]:
+    """(startDate, endDate) of the health window as of `at`."""
+    end = window_end(at)
+    return iso(end - HEALTH_WINDOW), iso(end)
+
+
+def move_windows(doc: dict[str, Any], bounds: tuple[str, str]) -> None:
+    """Slide every health window of a deployment to `bounds` (see window_bounds)."""
+    start, end = bounds
     for dimension in HEALTH_DIMENSIONS + EXTRA_HEALTH_DIMENSIONS:
         summary = doc.get(dimension)
         if summary is not None and summary.get("endDate") is not None:

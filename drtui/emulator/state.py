@@ -45,6 +45,7 @@ WALL_BACKLOG_STEPS = 180
 """A wall clock more than this many simulated minutes behind (a laptop that slept) skips ahead
 rather than replaying every minute; manual clocks always replay for determinism."""
 TRAFFIC_LOG_SIZE = 1000
+TRANSITIONS_KEPT = 20_000
 _RESULT_CACHE_SIZE = 64
 
 
@@ -61,8 +62,14 @@ class EmulatorState:
             config.user_token: NORMAL_USER,
             config.admin_token: ADMIN_USER,
         }
-        self._build(clock or Clock(config.clock))
+        self.transitions: deque[dict[str, Any]] = deque(maxlen=TRANSITIONS_KEPT)
+        self._build(clock or self._new_clock())
         self.image: PpsImage = pps_image(config.seed, config.image_size, self.clock.start)
+        if self.history_steps:
+            self.sync()  # play the history now rather than on the first request
+
+    def _new_clock(self) -> Clock:
+        return Clock(self.config.clock, history=self.config.history_hours * 3600)
 
     def _build(self, clock: Clock) -> None:
         self.clock = clock
@@ -80,6 +87,7 @@ class EmulatorState:
         self.jobs = JobBook(self.config.seed)
         self.bundles = resource_bundles()
         self.steps_done = 0
+        self.history_steps = int(self.config.history_hours * 3600 // STEP_SECONDS)
         self.first_alert_id: str | None = None
         self.streams = Streams(self.config.seed)
         for record in fleet.deployments:
@@ -101,6 +109,8 @@ class EmulatorState:
         """Bring the world up to the clock: evolution steps, then jobs that came due."""
         with self.lock:
             target = int(self.clock.elapsed() // STEP_SECONDS)
+            if self.steps_done < self.history_steps:
+                self._run_steps(min(target, self.history_steps))  # history is always played
             if self.clock.mode == "wall" and target - self.steps_done > WALL_BACKLOG_STEPS:
                 resume = target - WALL_BACKLOG_STEPS
                 self._predict(resume * STEP_SECONDS, count=False)
@@ -108,19 +118,22 @@ class EmulatorState:
                 for _ in range(min(7, days)):
                     roll_over_day(self)
                 self.steps_done = resume
-            while self.steps_done < target:
-                step_end = (self.steps_done + 1) * STEP_SECONDS
-                self._first_alert(step_end)
-                if (self.steps_done + 1) % STEPS_PER_DAY == 0:
-                    self._predict(step_end)  # the day's last predictions before it rolls over
-                self.steps_done += 1
-                evolve_step(self, self.steps_done)
+            self._run_steps(target)
             elapsed = self.clock.elapsed()
             self._first_alert(elapsed)
             self._predict(elapsed)
             now = self.clock.now()
             self.jobs.complete_due(now)
             return now
+
+    def _run_steps(self, target: int) -> None:
+        while self.steps_done < target:
+            step_end = (self.steps_done + 1) * STEP_SECONDS
+            self._first_alert(step_end)
+            if (self.steps_done + 1) % STEPS_PER_DAY == 0:
+                self._predict(step_end)  # the day's last predictions before it rolls over
+            self.steps_done += 1
+            evolve_step(self, self.steps_done)
 
     def _predict(self, until: float, count: bool = True) -> None:
         """Busy deployments' predictions up to `until` elapsed seconds (see predictions.py)."""
@@ -145,7 +158,10 @@ class EmulatorState:
         """The demo's opening act: at `first_alert_seconds`, one important, healthy, active
         deployment (chosen by the seed) starts failing service health."""
         due = self.config.first_alert_seconds
-        if due is None or self.first_alert_id is not None or until < due:
+        if due is None or self.first_alert_id is not None:
+            return
+        due += self.config.history_hours * 3600
+        if until < due:
             return
         candidates = sorted(
             record.id
@@ -160,9 +176,8 @@ class EmulatorState:
         target = random.Random(f"first-alert:{self.config.seed}").choice(candidates)
         at = self.clock.start + timedelta(seconds=due)
         message = "Server error rate above 5% in the last hour."
-        self.deployments[target].doc["serviceHealth"] = health("failing", message, at)
+        self.change_health(target, "serviceHealth", "failing", message, at)
         self.first_alert_id = target
-        self.touch(target)
 
     def advance(self, seconds: float) -> datetime:
         with self.lock:
@@ -171,9 +186,12 @@ class EmulatorState:
 
     def reset(self) -> None:
         with self.lock:
-            self._build(Clock(self.config.clock))
+            self.transitions.clear()
+            self._build(self._new_clock())
             self.requests.clear()
             self.downloads.clear()
+            if self.history_steps:
+                self.sync()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -237,6 +255,25 @@ class EmulatorState:
             self._rendered.pop((deployment_id, role), None)
         self.version += 1
 
+    def change_health(
+        self, deployment_id: str, dimension: str, status: str, message: str, at: datetime
+    ) -> None:
+        """Set one health summary and, if its status changed, note the transition."""
+        doc = self.deployments[deployment_id].doc
+        before = (doc.get(dimension) or {}).get("status")
+        doc[dimension] = health(status, message, at)
+        if before != status:
+            self.transitions.append(
+                {
+                    "deploymentId": deployment_id,
+                    "dimension": dimension,
+                    "from": before,
+                    "to": status,
+                    "at": iso(at),
+                }
+            )
+        self.touch(deployment_id)
+
     def set_health(
         self, deployment_id: str, dimension: str, status: str, message: str | None = None
     ) -> None:
@@ -244,11 +281,11 @@ class EmulatorState:
         if dimension not in HEALTH_DIMENSIONS + EXTRA_HEALTH_DIMENSIONS:
             raise ValueError(f"unknown health dimension {dimension!r}")
         with self.lock:
-            record = self.deployments[deployment_id]
+            if deployment_id not in self.deployments:
+                raise KeyError(deployment_id)
             if message is None:
                 message = health_message(random.Random(status), dimension, status)
-            record.doc[dimension] = health(status, message, self.clock.now())
-            self.touch(deployment_id)
+            self.change_health(deployment_id, dimension, status, message, self.clock.now())
 
     def update_deployment(self, deployment_id: str, changes: dict[str, Any]) -> None:
         with self.lock:

@@ -132,3 +132,10 @@ def test_listening_beyond_loopback_warns_that_the_tokens_are_public(
     assert err[1].startswith("emulator: cannot listen on 192.0.2.1:0:")
     assert serve(EmulatorConfig(deployments=1), "127.0.0.1", 99999) == 1
     assert "warning" not in capsys.readouterr().err
+
+
+def test_history_flag() -> None:
+    assert config_from_args(_parse("--history", "24")).history_hours == 24.0
+    assert config_from_args(_parse()).history_hours == 0.0
+    with pytest.raises(ValueError, match="--history"):
+        config_from_args(_parse("--history", "-2"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -78,6 +80,22 @@ async def clear_traffic(request: Request, state: EmulatorState, account: Account
 
 
 @endpoint
+async def transitions(request: Request, state: EmulatorState, account: Account) -> Response:
+    """Health transitions so far, oldest first: {deploymentId, dimension, from, to, at}; with
+    `?since=<ISO instant>`, only those at or after it (the history played at start included)."""
+    since = request.query_params.get("since")
+    if since:
+        try:
+            moment = datetime.fromisoformat(since.replace("Z", "+00:00").replace(" ", "+"))
+        except ValueError:
+            raise validation_error("since", f"invalid date-time {since!r}") from None
+        since = iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    with state.lock:
+        entries = [t for t in state.transitions if not since or t["at"] >= since]
+    return json_response({"data": entries})
+
+
+@endpoint
 async def downloads(request: Request, state: EmulatorState, account: Account) -> Response:
     return json_response({"data": list(state.downloads)})
 
@@ -91,4 +109,5 @@ routes = [
     Route("/_emulator/requests", traffic, methods=["GET"]),
     Route("/_emulator/requests", clear_traffic, methods=["DELETE"]),
     Route("/_emulator/downloads", downloads, methods=["GET"]),
+    Route("/_emulator/transitions", transitions, methods=["GET"]),
 ]
