@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from drtui.api.query import LIST_FILTERS, SCALAR_FILTERS, DeploymentQuery
 from drtui.core.health import is_passing
 from drtui.core.rows import Row
 
@@ -38,3 +39,22 @@ def visible_rows(rows: Iterable[Row], *, attention: bool, search: str) -> list[R
     """The table's content for the current view and search text."""
     base = attention_order(rows) if attention else list(rows)
     return narrow(base, search)
+
+
+def chips(query: DeploymentQuery) -> list[str]:
+    """`name: values` for every filter set in the query (orderBy shown as `sort`)."""
+    out: list[str] = []
+    for name, attribute in LIST_FILTERS.items():
+        values = getattr(query, attribute)
+        if values:
+            out.append(f"{name}: {','.join(values)}")
+    for name, attribute in SCALAR_FILTERS.items():
+        value = getattr(query, attribute)
+        if value is None or name in ("orderBy", "search"):
+            continue
+        out.append(f"{name}: {value}")
+    if query.search:
+        out.append(f'search: "{query.search}"')
+    if query.order_by:
+        out.append(f"sort: {query.order_by}")
+    return out

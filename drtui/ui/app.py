@@ -10,21 +10,26 @@ from typing import Any, ClassVar
 
 from textual import events
 from textual.app import SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from drtui.api.client import DataRobotClient
 from drtui.core.events import EventLog
 from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe
+from drtui.settings_file import keymap_warnings
 from drtui.ui.heap import COLLECTOR
-from drtui.ui.keymap import APP_BINDINGS, write_actions, write_bindings
+from drtui.ui.keymap import ALL_BINDINGS, APP_BINDINGS
+from drtui.ui.screens.base import REFUSAL
 from drtui.ui.screens.command_line import CommandLine
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.settings import AppSettings
+from drtui.ui.sources import Sources
 from drtui.ui.styles import css_paths
 from drtui.ui.views import COMMANDS, DEFAULT_MODE, VIEWS
 
+POLL_DEADLINE = 120.0
+"""One whole listing (every page and retry) ends by then: a trickling server goes STALE."""
 GC_CHECK_SECONDS = 30.0
 """How often the app asks whether a deferred full garbage collection is due (see ui/heap.py)."""
 
@@ -33,23 +38,12 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-REFUSAL = "refuse_write"
-"""The app-level twin of every write binding: reached only when the view refused the write."""
-
 HISTORY_LIMIT = 20
 
 
 class DrtuiApp(CrashSafeApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = [*css_paths()]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *APP_BINDINGS,
-        # Same ids as the write bindings (a keymap override moves both), never shown: in
-        # read-only mode the view's own binding is disabled and the key falls through to here.
-        *(
-            Binding(b.key, f"{REFUSAL}({b.description!r})", b.description, show=False, id=b.id)
-            for b in write_bindings()
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     TITLE = "drtui"
     DEFAULT_MODE: ClassVar[str] = DEFAULT_MODE
 
@@ -65,11 +59,16 @@ class DrtuiApp(CrashSafeApp):
         self.crash_secrets = (settings.token,)
         self._owns_client = client is None
         self.client = client or DataRobotClient(
-            settings.endpoint, settings.token, verify=settings.verify
+            settings.endpoint,
+            settings.token,
+            verify=settings.verify,
+            read_only=settings.read_only,  # no screen can forget: the client refuses writes
+            deadline=POLL_DEADLINE,
         )
         self.now = now or _utc_now
         # Textual cannot switch back to its built-in "_default" mode: name the default one.
         self.add_mode(DEFAULT_MODE, self.get_default_screen)
+        self.sources = Sources(self.client)
         self.events = EventLog()
         """Health changes (and, with write actions, the audit of this session), app-wide."""
         self._history: list[str] = []
@@ -86,8 +85,13 @@ class DrtuiApp(CrashSafeApp):
         for view in VIEWS.values():
             if view.factory is not None:
                 self.add_mode(view.name, lambda view=view: view.factory(self))  # type: ignore[misc]
-        self.push_screen(DeploymentsScreen(self.settings, self.client, self.now, self.events))
-        for warning in self.settings.startup_warnings:
+        self.push_screen(DeploymentsScreen(self.settings, self.sources, self.now, self.events))
+        source = self.settings.keymap_source or "the configuration file"
+        known = {b.id for b in ALL_BINDINGS if b.id}
+        for warning in (
+            *self.settings.startup_warnings,
+            *keymap_warnings(self.settings.keymap, known, source),
+        ):
             self.notify(
                 warning, title="Configuration", severity="warning", markup=False, timeout=20
             )
@@ -143,25 +147,6 @@ class DrtuiApp(CrashSafeApp):
     def _command_chosen(self, name: str | None) -> None:
         if name is not None:
             self.switch_view(name)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == REFUSAL:
-            # Only for a write the current view has and refused (read-only mode).
-            return self.settings.read_only and bool(
-                {b.binding.action for b in self.screen.active_bindings.values()} & write_actions()
-                or any(b.action in write_actions() for _, b in self.screen._bindings)
-            )
-        return True
-
-    def action_refuse_write(self, what: str) -> None:
-        self.notify(
-            f"Read-only mode: {what.lower()} is disabled (started with --read-only or "
-            "read_only = true).",
-            title="Read-only",
-            severity="warning",
-            timeout=5,
-            markup=False,
-        )
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

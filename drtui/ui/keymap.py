@@ -7,7 +7,12 @@ terminals swallow (ctrl+s, ctrl+j, ctrl+o, ctrl+enter, F1 alone).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 APP_BINDINGS: list[Binding] = [
     Binding("q", "quit", "Quit", id="app.quit"),
@@ -90,10 +95,13 @@ ALL_BINDINGS: list[Binding] = (
 )
 
 
-def write_actions() -> frozenset[str]:
-    """Action names of the bindings that write (by binding id)."""
-    return frozenset(b.action for b in ALL_BINDINGS if b.id in WRITE_IDS)
-
-
-def write_bindings() -> list[Binding]:
-    return [b for b in ALL_BINDINGS if b.id in WRITE_IDS]
+def write_actions(node: DOMNode | None = None) -> frozenset[str]:
+    """Action names of the bindings that write (by binding id): of `node`'s own bindings (as
+    merged by Textual, keymap overrides included) or of every known binding."""
+    if node is None:
+        return frozenset(b.action for b in ALL_BINDINGS if b.id in WRITE_IDS)
+    return frozenset(
+        b.action
+        for _, b in node._bindings  # Textual's merged bindings of the node
+        if b.id in WRITE_IDS
+    )

@@ -223,7 +223,7 @@ class Poller(Widget, Generic[RawT, ValueT]):
                 )
             )
         except Exception as error:  # a bug must not stop monitoring; the log keeps the traceback
-            log.exception("poll failed unexpectedly")
+            log.exception("refresh failed unexpectedly")
             reason = f"unexpected error ({type(error).__name__}); details in the log file"
             self.post_message(self.LoadFailed(reason, 0.0, generation, time.monotonic() - started))
 

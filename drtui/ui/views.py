@@ -45,7 +45,7 @@ def _events(app: DrtuiApp) -> Screen[None]:
 def _bundles(app: DrtuiApp) -> Screen[None]:
     from drtui.ui.screens.bundles import BundlesScreen
 
-    return BundlesScreen(app.settings, app.client, app.now)
+    return BundlesScreen(app.settings, app.sources, app.now)
 
 
 VIEWS: dict[str, View] = {

@@ -1,9 +1,8 @@
-"""Every example JSON in the API reference parses, into declared fields (nothing left over)."""
+"""Every example JSON of the API reference (a fixture) parses into declared fields, nothing left."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -12,45 +11,14 @@ from pydantic import BaseModel, TypeAdapter
 
 from drtui.api import models as m
 
-
-def _reference_dir() -> Path:
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "api-reference"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("shared/api-reference not found beside the repository")
-
-
-REFERENCE = _reference_dir()
-_ENDPOINT = re.compile(r"^(GET|POST|PATCH|DELETE) (/api/v2/\S+)")
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "api_reference_examples.json"
+"""Every JSON example of shared/api-reference, extracted by tests/fixtures/extract_reference.py:
+kept in the repository so the suite runs on a clone with nothing beside it."""
 
 
 def reference_examples() -> list[tuple[str, str, Any]]:
     """(file, heading, example) for every JSON block; heading is the schema or endpoint."""
-    found: list[tuple[str, str, Any]] = []
-    for path in sorted(REFERENCE.glob("*.txt")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        endpoint = ""
-        i = 0
-        while i < len(lines):
-            if match := _ENDPOINT.match(lines[i].strip()):
-                endpoint = f"{match.group(1)} {match.group(2)}"
-            if lines[i].strip() != "{":
-                i += 1
-                continue
-            depth, j = 0, i
-            while True:
-                depth += sum(lines[j].count(c) for c in "{[") - sum(lines[j].count(c) for c in "}]")
-                if depth == 0:
-                    break
-                j += 1
-            context = [x.strip() for x in lines[:i] if x.strip()][-1]
-            heading = endpoint if context in ("200 Response", "Body parameter") else context
-            if context == "Body parameter":
-                heading = f"body of {endpoint}"
-            found.append((path.name, heading, json.loads("\n".join(lines[i : j + 1]))))
-            i = j + 1
-    return found
+    return [(e["file"], e["heading"], e["example"]) for e in json.loads(FIXTURE.read_text())]
 
 
 RESPONSES: dict[str, Any] = {

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.binding import Binding
 from textual.screen import Screen
 
-from drtui.ui.keymap import write_actions
+from drtui.ui.keymap import WRITE_IDS, write_actions
 from drtui.ui.polling import Freshness
 from drtui.ui.settings import AppSettings
 from drtui.ui.widgets.view_header import Part, ViewHeader
@@ -27,8 +28,25 @@ AGE_TICK = 5.0
 """Coarse clock for 'updated Ns ago' and the retry countdown; lines redraw only if text changed."""
 
 
+REFUSAL = "refuse_write"
+
+
 class ViewScreen(Screen[None]):
     VIEW_TITLE: ClassVar[str] = "View"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every write binding gets a hidden twin on the same key and id (a keymap override
+        # moves both): in read-only mode the write is disabled, the key falls through to the
+        # twin, and the user reads "read-only mode" instead of nothing happening.
+        own = cls.__dict__.get("BINDINGS")
+        if own is not None:
+            twins = [
+                Binding(b.key, f"{REFUSAL}({b.description!r})", b.description, show=False, id=b.id)
+                for b in own
+                if isinstance(b, Binding) and b.id in WRITE_IDS
+            ]
+            cls.BINDINGS = [*own, *twins]
+        super().__init_subclass__(**kwargs)
 
     def __init__(self, settings: AppSettings, now: Callable[[], datetime]) -> None:
         super().__init__()
@@ -49,7 +67,7 @@ class ViewScreen(Screen[None]):
 
     def make_header(self, **kwargs: Any) -> ViewHeader:
         s = self._settings
-        warnings = [w for w in (s.ssl_warning, *getattr(s, "header_warnings", ())) if w]
+        warnings = [w for w in (s.ssl_warning, s.cleartext_warning) if w]
         kwargs.setdefault("view", self.VIEW_TITLE)
         kwargs.setdefault("id", "view-header")
         return ViewHeader(
@@ -79,9 +97,20 @@ class ViewScreen(Screen[None]):
             header.show(self.current_freshness(), self._now(), self.header_summary())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A write in read-only mode: absent from footer, help and palette; the app's twin
-        # binding answers its key with "read-only mode".
-        return not (self._settings.read_only and action in write_actions())
+        if action == REFUSAL:
+            return self._settings.read_only
+        # A write in read-only mode: absent from footer, help and palette.
+        return not (self._settings.read_only and action in write_actions(self))
+
+    def action_refuse_write(self, what: str) -> None:
+        self.notify(
+            f"Read-only mode: {what.lower()} is disabled (started with --read-only or "
+            "read_only = true).",
+            title="Read-only",
+            severity="warning",
+            timeout=5,
+            markup=False,
+        )
 
     def action_back(self) -> None:
         self.drtui.go_back()

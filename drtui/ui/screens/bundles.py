@@ -18,7 +18,6 @@ from textual.containers import Container
 from textual.events import Resize
 from textual.widgets import Footer, Input
 
-from drtui.api.client import DataRobotClient
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
 from drtui.api.models import ResourceBundle
 from drtui.core.bundles import (
@@ -34,6 +33,7 @@ from drtui.ui.polling import Freshness, Poller
 from drtui.ui.screens.base import ViewScreen
 from drtui.ui.screens.choices import ChooseMany, ChooseOne
 from drtui.ui.settings import AppSettings
+from drtui.ui.sources import Sources
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.line_table import Column, LineTable, sort_rows
 from drtui.ui.widgets.view_header import Part
@@ -104,10 +104,10 @@ class BundlesScreen(ViewScreen):
     VIEW_TITLE = "Compute bundles"
 
     def __init__(
-        self, settings: AppSettings, client: DataRobotClient, now: Callable[[], datetime]
+        self, settings: AppSettings, sources: Sources, now: Callable[[], datetime]
     ) -> None:
         super().__init__(settings, now)
-        self._client = client
+        self._sources = sources
         self.bundles: list[BundleRow] = []
         self.search_text = ""
         self.use_cases: frozenset[str] = frozenset()
@@ -116,7 +116,7 @@ class BundlesScreen(ViewScreen):
         self.descending = False
         self._opened: dict[str, ResourceBundle] = {}
         self.poller: Poller[list[ResourceBundle], list[BundleRow]] = Poller(
-            fetch=client.list_all_bundles,
+            fetch=sources.bundles,
             build=bundle_rows,
             apply=self._apply,
             on_state=self._poll_state,
@@ -301,7 +301,7 @@ class BundlesScreen(ViewScreen):
     @work(group="bundle-detail", exclusive=True, exit_on_error=False)
     async def _open(self, bundle_id: str) -> None:
         try:
-            bundle = await self._client.get_bundle(bundle_id)
+            bundle = await self._sources.bundle(bundle_id)
         except DataRobotError as error:
             self.notify(
                 f"Could not load the bundle: {error}", severity="error", timeout=8, markup=False

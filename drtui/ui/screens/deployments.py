@@ -21,13 +21,12 @@ from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from drtui.api.client import DataRobotClient
 from drtui.api.query import DeploymentQuery
 from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, HealthCounts, HealthTransition, summary
 from drtui.core.health import look
-from drtui.core.views import visible_rows
+from drtui.core.views import chips, visible_rows
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS
 from drtui.ui.polling import Freshness, Poller
@@ -36,6 +35,7 @@ from drtui.ui.screens.base import ViewScreen
 from drtui.ui.screens.filter_builder import FilterBuilder
 from drtui.ui.screens.sort_chooser import DEFAULT_ORDER, SortChooser
 from drtui.ui.settings import AppSettings
+from drtui.ui.sources import Sources
 from drtui.ui.widgets.deployment_table import DeploymentTable
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.filter_bar import FilterBar
@@ -59,12 +59,12 @@ class DeploymentsScreen(ViewScreen):
     def __init__(
         self,
         settings: AppSettings,
-        client: DataRobotClient,
+        sources: Sources,
         now: Callable[[], datetime],
         events: EventLog | None = None,
     ) -> None:
         super().__init__(settings, now)
-        self._client = client
+        self._sources = sources
         self.query_state: DeploymentQuery = settings.query
         self.attention = settings.attention_first
         self.search_text = settings.query.search or ""
@@ -93,7 +93,7 @@ class DeploymentsScreen(ViewScreen):
             profile=s.profile_name,
             endpoint=s.endpoint,
             read_only=s.read_only,
-            warnings=[w for w in (s.ssl_warning, *getattr(s, "header_warnings", ())) if w],
+            warnings=[w for w in (s.ssl_warning, s.cleartext_warning) if w],
             id="fleet-header",
         )
         yield self.poller
@@ -148,7 +148,7 @@ class DeploymentsScreen(ViewScreen):
         self.poller.poll_now()
 
     async def _fetch(self) -> object:
-        return await self._client.list_all_deployments(self.query_state)
+        return await self._sources.deployments(self.query_state)
 
     def _build(self, deployments: object) -> FleetUpdate:
         return build_fleet(self.fleet, deployments)  # type: ignore[arg-type]
@@ -238,7 +238,7 @@ class DeploymentsScreen(ViewScreen):
 
     def _show_filters(self) -> None:
         self.query_one(FilterBar).show(
-            self.query_state,
+            chips(self.query_state),
             attention=self.attention,
             shown=len(self.table.rows),
             total=len(self.fleet),
