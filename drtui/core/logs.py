@@ -239,8 +239,11 @@ class LineParser:
         self._level = 0
         self._stamp: float | None = None
 
-    def restart(self) -> None:
-        self._record = 0
+    def copy(self) -> LineParser:
+        """The same state, to parse ahead in a thread and commit only if the result is used."""
+        clone = LineParser(self.source)
+        clone._record, clone._level, clone._stamp = self._record, self._level, self._stamp
+        return clone
 
     def marker(self, text: str) -> LogLine:
         return LogLine(

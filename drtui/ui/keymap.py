@@ -67,6 +67,49 @@ BUNDLE_BINDINGS: list[Binding] = [
     Binding("escape", "back", "Back", show=False, id="bundles.back"),
 ]
 
+CUSTOM_BINDINGS: list[Binding] = [
+    Binding("l,enter", "logs", "Logs", id="custom.logs"),
+    Binding("slash", "search", "Search", id="custom.search"),
+    Binding("m", "models", "Models", id="custom.models"),
+    Binding("v", "environments", "Environments", id="custom.environments"),
+    Binding("s", "sort", "Sort", id="custom.sort"),
+    Binding("S", "reverse_sort", "Reverse sort", show=False, id="custom.reverse_sort"),
+    Binding("r", "refresh", "Refresh", id="custom.refresh"),
+    Binding("p", "pause", "Pause", show=False, id="custom.pause"),
+    Binding("escape", "back", "Back", show=False, id="custom.back"),
+]
+"""The custom model deployments view (`:custom`); `space`/`*` select several to tail at once."""
+
+LOG_BINDINGS: list[Binding] = [
+    Binding("F", "toggle_follow", "Follow", id="logs.follow"),
+    Binding("slash", "search", "Search", id="logs.search"),
+    Binding("n", "next_match", "Next", show=False, id="logs.next"),
+    Binding("N", "previous_match", "Previous", show=False, id="logs.previous"),
+    Binding("vertical_line", "filter", "Filter", id="logs.filter"),
+    Binding("C", "cycle_context", "Context", show=False, id="logs.context"),
+    Binding("L", "cycle_level", "Level", id="logs.level"),
+    Binding("enter", "show_line", "Whole line", show=False, id="logs.line"),
+    Binding("w", "toggle_wrap", "Wrap", show=False, id="logs.wrap"),
+    Binding("t", "toggle_timestamps", "Times", show=False, id="logs.timestamps"),
+    Binding("R", "runtime_log", "Runtime log", id="logs.runtime"),
+    Binding("ctrl+w", "save", "Save", id="logs.save"),
+    Binding("r", "refresh", "Refresh", show=False, id="logs.refresh"),
+    Binding("escape", "back", "Back", show=False, id="logs.back"),
+]
+"""The log viewer (`l` on custom model deployments)."""
+
+LOG_VIEW_BINDINGS: list[Binding] = [
+    Binding("down,j", "line_down", "Down", show=False, id="log.down"),
+    Binding("up,k", "line_up", "Up", show=False, id="log.up"),
+    Binding("pagedown", "page_down", "Page down", show=False, id="log.page_down"),
+    Binding("pageup", "page_up", "Page up", show=False, id="log.page_up"),
+    Binding("g,home", "top", "Top", show=False, id="log.top"),
+    Binding("G,end", "bottom", "Bottom (follow)", show=False, id="log.bottom"),
+    Binding("left,h", "scroll_left", "Left", show=False, id="log.left"),
+    Binding("right", "scroll_right", "Right", show=False, id="log.right"),
+]
+"""The log widget's own movement keys; `G`/`end` resumes following."""
+
 CLOSE_BINDINGS: list[Binding] = [
     Binding("escape,q", "close", "Close", id="modal.close"),
 ]
@@ -91,6 +134,9 @@ ALL_BINDINGS: list[Binding] = (
     + TABLE_BINDINGS
     + VIEW_BINDINGS
     + BUNDLE_BINDINGS
+    + CUSTOM_BINDINGS
+    + LOG_BINDINGS
+    + LOG_VIEW_BINDINGS
     + CLOSE_BINDINGS
 )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import drtui
 
-STYLE_FILES = ("app.tcss", "deployments.tcss", "modals.tcss")
+STYLE_FILES = ("app.tcss", "deployments.tcss", "modals.tcss", "logs.tcss")
 
 
 def styles_dir() -> Path:

@@ -48,6 +48,12 @@ def _bundles(app: DrtuiApp) -> Screen[None]:
     return BundlesScreen(app.settings, app.sources, app.now)
 
 
+def _custom(app: DrtuiApp) -> Screen[None]:
+    from drtui.ui.screens.custom import CustomScreen
+
+    return CustomScreen(app.settings, app.sources, app.now)
+
+
 VIEWS: dict[str, View] = {
     view.name: view
     for view in (
@@ -57,6 +63,13 @@ VIEWS: dict[str, View] = {
             "every deployment's health, worst first",
             None,
             ("dep", "deploy", "d"),
+        ),
+        View(
+            "custom",
+            "Custom model deployments",
+            "custom models' deployments and their live logs",
+            _custom,
+            ("cmd", "logs"),
         ),
         View("bundles", "Compute bundles", "resource bundles for custom models", _bundles),
         View("events", "Events", "health changes and actions of this session", _events, ("ev",)),

@@ -15,5 +15,5 @@ def test_the_token_stays_out_of_the_settings_repr() -> None:
 
 def test_every_shipped_stylesheet_is_found() -> None:
     paths = css_paths()
-    assert [p.name for p in paths] == ["app.tcss", "deployments.tcss", "modals.tcss"]
+    assert [p.name for p in paths] == ["app.tcss", "deployments.tcss", "modals.tcss", "logs.tcss"]
     assert all(p.is_file() for p in paths)

@@ -1,0 +1,389 @@
+"""`:custom` — custom model deployments: every page, filtered by model and environment, searched.
+
+Polls GET /customModelDeployments/ (all pages, `customModelIds`/`environmentIds` picked from the
+values present) through the shared poller and table. `l` (or `enter`) opens the log viewer on
+the deployment under the cursor, or one merged log of every selected deployment (`space`, `*`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Container
+from textual.widgets import Footer, Input
+
+from drtui.api.errors import PermissionDeniedError
+from drtui.api.models import CustomModelDeployment
+from drtui.core.custom import CustomRow, custom_rows, narrow, present
+from drtui.core.formatting import age
+from drtui.core.logs import DEFAULT_CAPACITY
+from drtui.core.sanitize import clean
+from drtui.ui.keymap import CUSTOM_BINDINGS
+from drtui.ui.polling import Freshness, Poller
+from drtui.ui.screens.base import ViewScreen
+from drtui.ui.screens.choices import ChooseMany, ChooseOne
+from drtui.ui.screens.logs import LogScreen, LogTarget
+from drtui.ui.settings import AppSettings
+from drtui.ui.sources import Sources
+from drtui.ui.widgets.line_table import Column, LineTable, sort_rows
+from drtui.ui.widgets.view_header import Part
+
+MAX_MERGED = 8
+"""Logs tailed at once in one merged view (each is a poll)."""
+
+
+def _status_tone(row: CustomRow) -> str:
+    status = row.status.lower()
+    if status == "errored":
+        return "bad"
+    if status in ("launching", "replacingmodel", "stopping"):
+        return "warn"
+    return "good" if status == "active" else "muted"
+
+
+def _testing_tone(row: CustomRow) -> str:
+    testing = row.testing.lower()
+    if testing in ("failed", "error", "errored"):
+        return "bad"
+    if testing in ("warnings", "warning"):
+        return "warn"
+    return "good" if testing in ("succeeded", "passed") else "muted"
+
+
+COLUMNS: tuple[Column[CustomRow], ...] = (
+    Column(
+        "label",
+        "LABEL",
+        18,
+        0,
+        lambda r, _: (r.label, ""),
+        sort_key=lambda r: r.label.lower(),
+        flex=True,
+        comfort=26,
+        max_width=44,
+    ),
+    Column(
+        "status",
+        "STATUS",
+        9,
+        0,
+        lambda r, _: (r.status, _status_tone(r)),
+        sort_key=lambda r: r.status,
+    ),
+    Column(
+        "model",
+        "CUSTOM MODEL",
+        20,
+        1,
+        lambda r, _: (r.model, ""),
+        sort_key=lambda r: r.model.lower(),
+    ),
+    Column(
+        "version", "VERSION", 8, 2, lambda r, _: (r.version, "muted"), sort_key=lambda r: r.version
+    ),
+    Column(
+        "deployed",
+        "DEPLOYED",
+        10,
+        1,
+        lambda r, now: (age(r.deployed, now) if r.deployed else "", "muted"),
+        sort_key=lambda r: r.deployed,
+        clock=True,
+    ),
+    Column(
+        "environment",
+        "ENVIRONMENT",
+        24,
+        3,
+        lambda r, _: (r.environment_text, ""),
+        sort_key=lambda r: r.environment_text.lower(),
+    ),
+    Column(
+        "testing",
+        "TESTING",
+        11,
+        4,
+        lambda r, _: (r.testing, _testing_tone(r)),
+        sort_key=lambda r: r.testing,
+    ),
+    Column(
+        "image",
+        "IMAGE TYPE",
+        16,
+        5,
+        lambda r, _: (r.image_type, "muted"),
+        sort_key=lambda r: r.image_type,
+    ),
+    Column(
+        "deployed_by",
+        "DEPLOYED BY",
+        16,
+        5,
+        lambda r, _: (r.deployed_by, "muted"),
+        sort_key=lambda r: r.deployed_by.lower(),
+    ),
+)
+
+
+def log_capacity() -> int:
+    """Lines a log view keeps: DRTUI_LOG_LINES, else 100,000 (bounded 1,000..5,000,000)."""
+    try:
+        value = int(os.environ.get("DRTUI_LOG_LINES", DEFAULT_CAPACITY))
+    except ValueError:
+        return DEFAULT_CAPACITY
+    return max(1_000, min(5_000_000, value))
+
+
+class CustomTable(LineTable[CustomRow]):
+    def __init__(self, *, now: Callable[[], datetime], **kwargs: object) -> None:
+        super().__init__(
+            COLUMNS,
+            now=now,
+            selectable=True,
+            dim=lambda r: r.inactive,
+            empty_message="Loading custom model deployments…",
+            **kwargs,
+        )
+
+
+class CustomScreen(ViewScreen):
+    BINDINGS: ClassVar[list[BindingType]] = list(CUSTOM_BINDINGS)
+    VIEW_TITLE = "Custom model deployments"
+
+    def __init__(
+        self, settings: AppSettings, sources: Sources, now: Callable[[], datetime]
+    ) -> None:
+        super().__init__(settings, now)
+        self._sources = sources
+        self.items: list[CustomRow] = []
+        self.search_text = ""
+        self.model_ids: frozenset[str] = frozenset()
+        self.environment_ids: frozenset[str] = frozenset()
+        self.sort_key = "deployed"
+        self.descending = True
+        self._known_models: dict[str, str] = {}
+        self._known_environments: dict[str, str] = {}
+        self._wanted: str | None = None
+        self.poller: Poller[list[CustomModelDeployment], list[CustomRow]] = Poller(
+            fetch=self._fetch,
+            build=custom_rows,
+            apply=self._apply,
+            on_state=self._poll_state,
+            interval=settings.refresh_interval,
+            now=now,
+            stop_on=(PermissionDeniedError,),
+            id="custom-poller",
+        )
+
+    def compose(self) -> ComposeResult:
+        yield self.make_header()
+        yield self.poller
+        search = Input(placeholder="search label, model, environment", id="search", compact=True)
+        search.cursor_blink = False
+        search.display = False
+        yield search
+        with Container(id="body"):
+            yield CustomTable(now=self._now, id="table")
+        yield Footer()
+
+    @property
+    def table(self) -> CustomTable:
+        return self.query_one(CustomTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.table.set_order(f"-{self.sort_key}" if self.descending else self.sort_key)
+        self.start_ticking()
+        self.poller.poll_now()
+
+    def tick(self) -> None:
+        super().tick()
+        if self.is_mounted:
+            self.table.tick(self._now())
+
+    # ----- data ----------------------------------------------------------------------------------
+
+    async def _fetch(self) -> list[CustomModelDeployment]:
+        return await self._sources.custom_deployments(
+            sorted(self.model_ids), sorted(self.environment_ids)
+        )
+
+    def current_freshness(self) -> Freshness:
+        return self.poller.freshness
+
+    def header_summary(self) -> list[Part]:
+        shown = len(self.table.rows) if self.is_mounted else 0
+        parts: list[Part] = [f"{shown} shown of {len(self.items)}"]
+        selected = len(self.table.selected) if self.is_mounted else 0
+        if selected:
+            parts.append((f" · {selected} selected (l tails them merged)", "bold"))
+        if self.model_ids:
+            names = [self._known_models.get(i, i) for i in sorted(self.model_ids)]
+            parts.append(" · models: " + clean(", ".join(names), limit=60))
+        if self.environment_ids:
+            names = [self._known_environments.get(i, i) for i in sorted(self.environment_ids)]
+            parts.append(" · environments: " + clean(", ".join(names), limit=60))
+        if self.search_text:
+            parts.append(f' · search: "{clean(self.search_text, limit=40)}"')
+        return parts
+
+    def _apply(self, rows: list[CustomRow], fetched_at: datetime) -> None:
+        self.items = rows
+        self._known_models.update(present(rows, "model"))
+        self._known_environments.update(present(rows, "environment"))
+        self._show()
+        if self._wanted is not None and self.table.move_cursor_to_id(self._wanted):
+            self._wanted = None
+
+    def _poll_state(self, freshness: Freshness) -> None:
+        if freshness.stopped and not self.items:
+            self.table.empty_message = (
+                "This account may not list custom model deployments (403): "
+                + clean(freshness.reason, limit=120)
+            )
+        elif not self.items and freshness.stale_since is not None:
+            self.table.empty_message = (
+                f"Cannot load custom model deployments: {clean(freshness.reason, limit=160)}"
+            )
+        elif freshness.fetched_at is not None and not self.items:
+            self.table.empty_message = "No custom model deployments."
+        self.show_header()
+
+    def _show(self) -> None:
+        rows = narrow(self.items, self.search_text)
+        column = next((c for c in COLUMNS if c.key == self.sort_key), None)
+        rows = sort_rows(rows, column, descending=self.descending)
+        if self.items and not rows:
+            self.table.empty_message = "No custom model deployment matches."
+        self.table.set_rows(rows, clock=self._now())
+        self.show_header()
+
+    def select_deployment(self, deployment_id: str) -> None:
+        """Put the cursor on a deployment (from the deployments view), now or once loaded."""
+        if self.search_text or self.model_ids or self.environment_ids:
+            self.search_text = ""
+            self.model_ids = self.environment_ids = frozenset()
+            search = self.query_one("#search", Input)
+            search.value = ""
+            search.display = False
+            self.poller.invalidate()
+        if not self.table.move_cursor_to_id(deployment_id):
+            self._wanted = deployment_id
+
+    def on_line_table_selection_changed(self, _: LineTable.SelectionChanged) -> None:
+        self.show_header()
+
+    def on_line_table_header_clicked(self, message: LineTable.HeaderClicked) -> None:
+        key = message.column.key
+        self.descending = not self.descending if key == self.sort_key else False
+        self.sort_key = key
+        self._sorted()
+
+    def _sorted(self) -> None:
+        self.table.set_order(f"-{self.sort_key}" if self.descending else self.sort_key)
+        self._show()
+
+    # ----- actions -------------------------------------------------------------------------------
+
+    def action_logs(self) -> None:
+        table = self.table
+        chosen = [r for r in table.rows if r.id in table.selected]
+        if not chosen:
+            row = table.cursor_row
+            if row is None:
+                return
+            chosen = [row]
+        if len(chosen) > MAX_MERGED:
+            self.notify(
+                f"At most {MAX_MERGED} logs can be tailed at once; {len(chosen)} are selected.",
+                severity="warning",
+                timeout=6,
+            )
+            return
+        targets = [LogTarget(r.id, r.label, r.status) for r in chosen]
+        self.app.push_screen(
+            LogScreen(self._settings, self._sources, self._now, targets, capacity=log_capacity())
+        )
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search_text = event.value
+        self._show()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+
+    def action_back(self) -> None:
+        """esc: clear the search, then the selection, then go back."""
+        search = self.query_one("#search", Input)
+        if search.display or self.search_text:
+            search.value = ""
+            search.display = False
+            self.search_text = ""
+            self.table.focus()
+            self._show()
+        elif self.table.selected:
+            self.table.clear_selection()
+        else:
+            super().action_back()
+
+    def action_models(self) -> None:
+        self._choose("Custom models (any of)", self._known_models, self.model_ids, "model_ids")
+
+    def action_environments(self) -> None:
+        self._choose(
+            "Execution environments (any of)",
+            self._known_environments,
+            self.environment_ids,
+            "environment_ids",
+        )
+
+    def _choose(
+        self, title: str, known: dict[str, str], chosen: frozenset[str], attribute: str
+    ) -> None:
+        options = sorted(known.items(), key=lambda kv: (kv[1].lower(), kv[0]))
+        if not options:
+            self.notify("Nothing loaded yet to filter by.", timeout=4)
+            return
+
+        def done(picked: frozenset[str] | None) -> None:
+            if picked is not None and picked != getattr(self, attribute):
+                setattr(self, attribute, picked)
+                self.show_header()
+                self.poller.invalidate()  # a server-side filter: ask again now
+
+        self.app.push_screen(ChooseMany(title, options, chosen), done)
+
+    def action_sort(self) -> None:
+        options: Sequence[tuple[str, str]] = [
+            (c.key, c.title.title()) for c in COLUMNS if c.sort_key is not None
+        ]
+        self.app.push_screen(ChooseOne("Sort by", options, self.sort_key), self._sort_chosen)
+
+    def _sort_chosen(self, key: str | None) -> None:
+        if key is not None:
+            self.sort_key, self.descending = key, key == "deployed"
+            self._sorted()
+
+    def action_reverse_sort(self) -> None:
+        self.descending = not self.descending
+        self._sorted()
+
+    def action_refresh(self) -> None:
+        if not self.poller.poll_now():
+            self.notify("A refresh is already running.", timeout=3)
+
+    def action_pause(self) -> None:
+        self.poller.toggle_pause()
