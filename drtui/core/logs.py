@@ -503,7 +503,10 @@ class FilteredView:
         """Lines from absolute `start` on are new (or replaced): test them (with the record
         open before them) and redo the rows."""
         start = max(buffer.dropped, min(start, self._tested_to))
-        while start > buffer.dropped and buffer.at(start - 1).record == buffer.at(start).record:
+        while (
+            buffer.dropped < start < buffer.end
+            and buffer.at(start - 1).record == buffer.at(start).record
+        ):
             start -= 1
         cut = _bisect_left(self.matches, start)
         del self.matches[cut:]

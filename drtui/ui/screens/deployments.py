@@ -373,6 +373,23 @@ class DeploymentsScreen(ViewScreen):
     def action_events(self) -> None:
         self.drtui.switch_view("events")
 
+    def action_custom_model(self) -> None:
+        """`c`: the deployment under the cursor in `:custom` (when it runs a custom model)."""
+        row = self.table.cursor_row
+        if row is None:
+            return
+        model = row.source.model if row.source is not None else None
+        if model is None or model.custom_model_image is None:
+            self.notify(f"{row.label} does not run a custom model.", timeout=4, markup=False)
+            return
+        self.drtui.switch_view("custom")
+        self.app.call_after_refresh(self._select_custom, row.id)
+
+    def _select_custom(self, deployment_id: str) -> None:
+        select = getattr(self.app.screen, "select_deployment", None)
+        if select is not None:
+            select(deployment_id)
+
     def on_unmount(self) -> None:
         for timer in (self._search_timer, self._degraded_timer):
             if timer is not None:

@@ -1,0 +1,277 @@
+"""Issue 16: the log viewer against the emulator's growing logs (manual clock).
+
+Every check compares what the viewer holds with what the server serves, line for line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from drtui.api.client import DataRobotClient
+from drtui.api.retry import NO_RETRY
+from drtui.core.logs import SEPARATOR
+from drtui.emulator.app import create_app
+from drtui.emulator.config import EmulatorConfig
+from drtui.ui.app import DrtuiApp
+from drtui.ui.screens.logs import LogScreen, LogTarget, SaveDialog
+from drtui.ui.settings import AppSettings
+from tests.ui.harness import ENDPOINT, FIXED_NOW, Harness
+from tests.ui.waiting import until
+
+
+@asynccontextmanager
+async def log_harness(**emulator: Any) -> AsyncIterator[Harness]:
+    """The usual harness, with the emulator's log rate and size cap chosen by the test."""
+    emulator.setdefault("log_rate", 1.0)
+    emulator.setdefault("log_max_bytes", 5_000_000)
+    config = EmulatorConfig(deployments=60, seed=7, clock="manual", **emulator)
+    server = create_app(config)
+    client = DataRobotClient(
+        ENDPOINT, config.user_token, retry=NO_RETRY, transport=httpx.ASGITransport(app=server)
+    )
+    app = DrtuiApp(
+        AppSettings(
+            endpoint=ENDPOINT, token=config.user_token, profile_name="test", refresh_interval=30
+        ),
+        client=client,
+        now=lambda: FIXED_NOW,
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=server),
+        base_url="http://emulator.test",
+        headers={"Authorization": f"Bearer {config.user_token}"},
+    ) as control:
+        yield Harness(app, config, control, server.state.emulator)
+
+
+def ids_with(h: Harness, *statuses: str) -> list[str]:
+    state = h.state
+    return [
+        i
+        for i in state.custom_ids
+        if state.deployments[i].doc.get("status", "active") in statuses
+        and state.custom_log(i) is not None
+    ]
+
+
+def with_tracebacks(h: Harness) -> str:
+    """A deployment whose log holds plain-text tracebacks (errors with their stack)."""
+    return next(
+        i
+        for i in ids_with(h, "active", "errored")
+        if "\nTraceback (most" in (h.state.custom_log(i) or "")
+    )
+
+
+async def served(h: Harness, deployment_id: str) -> list[str]:
+    response = await h.control.get(f"/api/v2/customModelDeployments/{deployment_id}/logs/")
+    response.raise_for_status()
+    return response.text.splitlines()
+
+
+async def open_log(h: Harness, pilot: Any, *ids: str, **options: Any) -> LogScreen:
+    targets = [LogTarget(i, h.state.deployments[i].doc["label"], "active") for i in ids]
+    screen = LogScreen(h.app.settings, h.app.sources, h.app.now, targets, **options)
+    await h.app.push_screen(screen)
+    await until(pilot, lambda: all(f.loaded for f in screen.followers), what="log loaded")
+    return screen
+
+
+def originals(screen: LogScreen) -> list[str]:
+    return [line.original for line in screen.buffer.lines if not line.marker]
+
+
+def status(screen: LogScreen) -> str:
+    return str(screen.query_one("#log-status").content)
+
+
+async def poll(h: Harness, pilot: Any, screen: LogScreen, seconds: float) -> None:
+    before = [p.polls for p in screen.pollers]
+    await h.advance(seconds)
+    await pilot.press("r")
+    await until(
+        pilot,
+        lambda: all(p.polls > b for p, b in zip(screen.pollers, before, strict=True)),
+        what="polled",
+    )
+
+
+async def test_follow_appends_exactly_the_new_lines() -> None:
+    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+        target = ids_with(h, "active")[0]
+        screen = await open_log(h, pilot, target)
+        assert originals(screen) == await served(h, target)
+        first = len(screen.buffer)
+        for _ in range(3):
+            await poll(h, pilot, screen, 7)
+            assert originals(screen) == await served(h, target), "nothing lost or repeated"
+        assert len(screen.buffer) >= first + 21
+        assert screen.view.following and "FOLLOWING" in status(screen)
+        assert screen.view.cursor_line == screen.buffer.end - 1
+
+
+async def test_a_head_cut_by_the_size_cap_neither_repeats_nor_loses_lines() -> None:
+    async with (
+        log_harness(log_max_bytes=6_000, log_rate=2.0) as h,
+        h.app.run_test(size=(120, 30)) as pilot,
+    ):
+        target = ids_with(h, "active")[0]
+        screen = await open_log(h, pilot, target)
+        for _ in range(4):
+            before = originals(screen)
+            await poll(h, pilot, screen, 5)
+            now = await served(h, target)
+            kept = originals(screen)
+            assert kept[: len(before)] == before
+            assert kept[-len(now) :] == now, "the new snapshot is the tail of what is shown"
+            assert kept[len(before) :] == now[len(now) - (len(kept) - len(before)) :]
+        stamps = [line for line in kept if line[:4] == "2026" or line.startswith("{")]
+        assert len(stamps) == len(set(stamps)), "no record twice"
+
+
+async def test_scrolling_up_pauses_and_counts_new_lines_end_resumes() -> None:
+    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+        target = ids_with(h, "active")[0]
+        screen = await open_log(h, pilot, target)
+        view = screen.view
+        await pilot.press("k", "k")
+        assert not view.following and "PAUSED" in status(screen)
+        top, cursor = view.scroll_y, view.cursor_line
+        count = len(screen.buffer)
+        await poll(h, pilot, screen, 10)
+        added = len(screen.buffer) - count
+        assert added >= 10
+        assert view.scroll_y == top and view.cursor_line == cursor, "the view stays put"
+        assert f"{added:,} new lines ↓" in status(screen)
+        await pilot.press("end")
+        assert view.following and "new lines" not in status(screen)
+        assert view.cursor_line == screen.buffer.end - 1
+        await pilot.press("k", "F")
+        assert view.following
+
+
+async def test_search_highlights_jumps_and_says_an_invalid_expression() -> None:
+    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+        target = with_tracebacks(h)
+        screen = await open_log(h, pilot, target)
+        await pilot.press("slash", *"(", "enter")
+        assert "Invalid regular expression" in status(screen)
+        await pilot.press("slash", "backspace", *"ERROR", "enter")
+        line = screen.view.cursor_log_line
+        assert line is not None and "ERROR" in screen.view.text_of(line)
+        first = screen.view.cursor_line
+        await pilot.press("n")
+        assert screen.view.cursor_line != first
+        await pilot.press("N")
+        assert screen.view.cursor_line == first
+        assert not screen.view.following
+
+
+async def test_filter_with_context_and_level_keeps_tracebacks_with_their_error() -> None:
+    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+        target = with_tracebacks(h)
+        screen = await open_log(h, pilot, target)
+        view = screen.view
+        await pilot.press("vertical_line", *"Traceback", "enter")
+        assert view.filtered is not None
+        shown = [view.line_at(r) for r in range(view.row_count)]
+        assert shown and all(line is not None for line in shown)
+        records = {line.record for line in shown if line is not None}
+        assert all(
+            line.record in records for line in screen.buffer.lines if "Traceback" in line.text
+        )
+        assert any(
+            line is not None and line.text[line.stamp_len :].startswith("ERROR") for line in shown
+        ), "the error line that owns the traceback is shown too"
+        await pilot.press("C")
+        rows = view.filtered.rows  # type: ignore[union-attr]
+        matched = [n for n in rows if n != SEPARATOR]
+        assert screen.context == 2 and matched[0] - 2 >= screen.buffer.dropped
+        first_match = view.filtered.matches[0]  # type: ignore[union-attr]
+        assert first_match - 2 in rows and first_match - 1 in rows, "two lines of context"
+        assert view.row_count > len(shown)
+        await pilot.press("escape")  # clears the filter
+        await pilot.press("C", "C")  # context back to 0
+        assert screen.context == 0
+        await pilot.press("L", "L")  # ERROR only
+        assert all((view.line_at(r) or shown[0]).level >= 40 for r in range(view.row_count))
+        await pilot.press("escape", "vertical_line", *"!INFO", "enter")
+        assert all("INFO" not in (view.line_at(r) or shown[0]).text for r in range(view.row_count))
+        count = view.row_count
+        await poll(h, pilot, screen, 30)  # the filter follows appended lines
+        fresh = view.filtered
+        assert fresh is not None and view.row_count >= count
+        assert all("INFO" not in (view.line_at(r) or shown[0]).text for r in range(view.row_count))
+
+
+async def test_save_writes_the_log_and_never_overwrites_without_asking(tmp_path: Path) -> None:
+    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+        target = ids_with(h, "active")[0]
+        screen = await open_log(h, pilot, target)
+        destination = tmp_path / "saved.log"
+        for attempt in range(2):
+            await pilot.press("ctrl+w")
+            await until(pilot, lambda: isinstance(h.app.screen, SaveDialog), what="dialog")
+            dialog = h.app.screen
+            field = dialog.query_one("#save-path")
+            assert field.value.endswith(f"deployment-{target}.log")  # type: ignore[attr-defined]
+            field.value = str(destination)  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            if attempt == 1:
+                assert "exists" in str(dialog.query_one("#save-note").content)
+                assert isinstance(h.app.screen, SaveDialog), "asked, not overwritten"
+                await pilot.press("enter")
+            await until(pilot, lambda: h.app.screen is screen, what="dialog closed")
+            await until(pilot, lambda: destination.exists(), what="file written")
+        text = destination.read_text()
+        assert text.splitlines() == originals(screen)
+        assert h.config.user_token not in text and "\x1b" not in text
+        await until(
+            pilot,
+            lambda: any(str(destination) in str(n.message) for n in h.app._notifications),
+            what="says the path",
+        )
+
+
+async def test_runtime_logs_follow_the_202_job_and_the_header_says_so() -> None:
+    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+        target = ids_with(h, "active")[0]
+        screen = await open_log(h, pilot, target)
+        assert "deployment log" in str(screen.query_one("#view-header").content)
+        await pilot.press("R")
+        progress: set[str] = set()
+        for _ in range(60):  # the job ends on the emulator's clock: move it while it is followed
+            progress.add(status(screen))
+            if screen.runtime_at is not None:
+                break
+            await h.advance(1)
+            await pilot.pause(0.2)
+        assert screen.runtime_at is not None, progress
+        assert any("Requesting runtime logs" in p and "job" in p for p in progress), progress
+        header = str(screen.query_one("#view-header").content)
+        assert "runtime log requested at" in header
+        assert screen.pollers[0].freshness.paused
+        posted = await h.requests(f"/api/v2/customModelDeployments/{target}/logs/")
+        assert any(r["method"] == "POST" for r in posted)
+        assert len(screen.buffer) > 0
+        await pilot.press("F")
+        await until(
+            pilot, lambda: screen.followers[0].loaded and screen.runtime_at is None, what="back"
+        )
+        assert "deployment log" in str(screen.query_one("#view-header").content)
+
+
+async def test_a_deployment_without_logs_is_explained() -> None:
+    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+        state = h.state
+        missing = next(i for i in state.custom_ids if state.custom_log(i) is None)
+        targets = [LogTarget(missing, "Silent", "active")]
+        screen = LogScreen(h.app.settings, h.app.sources, h.app.now, targets)
+        await h.app.push_screen(screen)
+        await until(pilot, lambda: bool(screen.followers[0].problem), what="problem")
+        assert "No logs found for Silent" in screen.view.empty_message
