@@ -353,7 +353,8 @@ class LogScreen(ViewScreen):
             self.filter_text = event.value
             self._refilter()
         elif self.view.search is not None:
-            self.action_next_match()
+            # Following, the newest match is the one wanted: search back from the end.
+            self.action_next_match(backwards=self.view.following)
 
     def _refilter(self) -> None:
         flt, error = LineFilter.parse(self.filter_text, min_level=self.level, context=self.context)
