@@ -73,6 +73,32 @@ async def _events(pilot: Pilot[Any], world: Any) -> None:
     await pilot.press("E")
 
 
+async def _custom_view(pilot: Pilot[Any], world: Any) -> None:
+    from drtui.ui.screens.custom import CustomScreen
+
+    await pilot.press("colon", *"custom", "enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CustomScreen), what=":custom")
+    screen = pilot.app.screen
+    assert isinstance(screen, CustomScreen)
+    await until(pilot, lambda: screen.poller.polls >= 1, what="custom listed")
+    state = world[0].state.emulator
+    for row in [r for r in screen.table.rows if state.custom_log(r.id) is not None][1:4]:
+        screen.table.move_cursor_to_id(row.id)
+        await pilot.press("space")
+
+
+async def _log_view(pilot: Pilot[Any], world: Any) -> None:
+    from drtui.ui.screens.logs import LogScreen
+
+    await _custom_view(pilot, world)
+    await pilot.press("l")
+    await until(pilot, lambda: isinstance(pilot.app.screen, LogScreen), what="merged log")
+    screen = pilot.app.screen
+    assert isinstance(screen, LogScreen)
+    await until(pilot, lambda: all(f.loaded for f in screen.followers), what="logs loaded")
+    await pilot.press("slash", *"ERROR|Traceback", "enter")
+
+
 @dataclass
 class Shot:
     name: str
@@ -88,6 +114,8 @@ SHOTS = [
     Shot("help", (120, 40), _help),
     Shot("stale", (120, 32), _stale),
     Shot("events", (120, 32), _events),
+    Shot("custom", (160, 40), _custom_view),
+    Shot("logs", (160, 40), _log_view),
 ]
 
 
