@@ -21,22 +21,36 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Fleet:
-    """One refresh's rows keyed by id, in the server's order (the requested sort)."""
+    """One refresh's rows keyed by id, in the fetch order (stable; views sort locally).
+
+    `missing` holds ids the last poll did not return but the one before did: they are kept one
+    poll longer (a deployment that moved between two page requests, or a page lost to a
+    hiccup, is not "removed" then "re-added" with its health change unseen in between).
+    """
 
     rows: dict[str, Row] = field(default_factory=dict)
+    missing: frozenset[str] = frozenset()
 
     @classmethod
-    def from_deployments(cls, deployments: Iterable[Deployment]) -> Fleet:
-        """Rows in server order; a duplicate id (paging over a changing list) keeps the first."""
+    def from_deployments(
+        cls, deployments: Iterable[Deployment], previous: Fleet | None = None
+    ) -> Fleet:
+        """Rows in fetch order; a duplicate id (paging over a changing list) keeps the first.
+
+        With `previous`, a deployment it had that this poll lacks is carried over once (marked
+        missing); missing twice in a row, it is gone.
+        """
         rows: dict[str, Row] = {}
         for deployment in deployments:
             row = row_from_deployment(deployment)
             rows.setdefault(row.id, row)
-        return cls(rows)
-
-    @property
-    def order(self) -> list[str]:
-        return list(self.rows)
+        missing: set[str] = set()
+        if previous is not None:
+            for key, row in previous.rows.items():
+                if key not in rows and key not in previous.missing:
+                    rows[key] = row
+                    missing.add(key)
+        return cls(rows, frozenset(missing))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -50,11 +64,11 @@ class FleetDiff:
     changed: frozenset[str]
     added: frozenset[str]
     removed: frozenset[str]
-    reordered: bool
+    """Gone for two polls in a row (a single missing poll is carried over, see Fleet)."""
 
     @property
     def is_empty(self) -> bool:
-        return not (self.changed or self.added or self.removed or self.reordered)
+        return not (self.changed or self.added or self.removed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +106,7 @@ def diff(old: Fleet, new: Fleet) -> FleetDiff:
         if (before := old_rows.get(key)) is not None
         and (before != row or before.source != row.source)
     )
-    common_old = [k for k in old_rows if k in new_rows]
-    common_new = [k for k in new_rows if k in old_rows]
-    return FleetDiff(new, changed, added, removed, reordered=common_old != common_new)
+    return FleetDiff(new, changed, added, removed)
 
 
 def transitions(old: Fleet, new: Fleet, ids: Iterable[str]) -> list[HealthTransition]:

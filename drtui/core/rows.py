@@ -38,6 +38,8 @@ class Row:
     """Service, model, accuracy status strings (sanitised, verbatim if unknown)."""
     daily_rates: tuple[int, ...]
     last_prediction: datetime | None
+    created_at: datetime | None
+    deployed_at: datetime | None
     haystack: str
     """Lowercase label and description, for client-side narrowing."""
     source: Deployment = field(compare=False, repr=False)
@@ -108,6 +110,8 @@ def row_from_deployment(deployment: Deployment) -> Row:
         health=health,
         daily_rates=tuple(max(0, int(r)) for r in (usage.daily_rates if usage else [])),
         last_prediction=as_utc(usage.last_timestamp) if usage else None,
+        created_at=as_utc(deployment.created_at),
+        deployed_at=as_utc(model.deployed_at) if model else None,
         haystack=haystack,
         source=deployment,
     )

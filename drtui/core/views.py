@@ -1,30 +1,98 @@
-"""Which rows the table shows, in which order: the attention view and client-side narrowing.
+"""Which rows the table shows, in which order: the attention view, local sorting, narrowing.
 
-The server sorts (orderBy); the attention view re-ranks the loaded rows worst first. Narrowing is
-a substring test over each row's precomputed haystack, so 10,000 rows refilter per keystroke in a
+The fleet is fetched in an order that cannot move between two page requests (so offset paging
+cannot drop or repeat a deployment that receives predictions meanwhile) and sorted here, by any
+orderBy the API knows. The attention view re-ranks the rows worst first. Narrowing is a
+substring test over each row's precomputed haystack, so 10,000 rows refilter per keystroke in a
 few milliseconds. It matches what the API's `search` does (case-insensitive, label and
 description), so the instant preview and the debounced server answer agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
 
 from drtui.api.query import LIST_FILTERS, SCALAR_FILTERS, DeploymentQuery
-from drtui.core.health import is_passing
+from drtui.core.health import is_problem, normalise, severity
 from drtui.core.rows import Row
 
+FETCH_ORDER = "label"
+"""What the fleet is fetched by: it does not move with traffic (ties are broken by id)."""
+DEFAULT_ORDER = "-lastPredictionTimestamp"
+"""What the API sorts by when no orderBy is sent, and what the table shows by default."""
 
-def needs_attention(row: Row) -> bool:
-    """Any health dimension not passing."""
-    return not all(is_passing(status) for status in row.health)
+
+def _time(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else float("-inf")
 
 
-def attention_order(rows: Iterable[Row]) -> list[Row]:
-    """Rows needing attention, worst health first, then most important; server order breaks ties."""
-    chosen = [row for row in rows if needs_attention(row)]
-    chosen.sort(key=lambda row: (row.worst, row.importance_rank))  # stable: keeps server order
+SORT_KEYS: dict[str, Callable[[Row], Any]] = {
+    "label": lambda r: r.label.lower(),
+    "serviceHealth": lambda r: severity(r.health[0]),
+    "modelHealth": lambda r: severity(r.health[1]),
+    "accuracyHealth": lambda r: severity(r.health[2]),
+    "recentPredictions": lambda r: sum(r.daily_rates),
+    "lastPredictionTimestamp": lambda r: _time(r.last_prediction),
+    "createdAtTimestamp": lambda r: _time(r.created_at),
+    "currentModelDeployedTimestamp": lambda r: _time(r.deployed_at),
+    "importance": lambda r: r.importance_rank,
+}
+"""Local sort keys for every orderBy the table offers (the rest keep fetch order)."""
+
+SORT_TITLES: dict[str, str] = {
+    "label": "Label",
+    "serviceHealth": "Service health",
+    "modelHealth": "Model health",
+    "accuracyHealth": "Accuracy health",
+    "recentPredictions": "Predictions, last 7 days",
+    "lastPredictionTimestamp": "Last prediction",
+    "createdAtTimestamp": "Created",
+    "currentModelDeployedTimestamp": "Current model deployed",
+    "importance": "Importance",
+}
+
+
+def sort_rows(rows: Iterable[Row], order_by: str | None) -> list[Row]:
+    """Rows in `order_by` (a `-` prefix descends); ties keep fetch order (stable)."""
+    order = order_by or DEFAULT_ORDER
+    key = SORT_KEYS.get(order.lstrip("-"))
+    out = list(rows)
+    if key is not None:
+        out.sort(key=key, reverse=order.startswith("-"))
+    return out
+
+
+def is_unknown(status: str) -> bool:
+    """Unknown, N/A, not started: no verdict (a new or idle deployment), not a problem."""
+    return not is_problem(status) and normalise(status) != "passing"
+
+
+def needs_attention(row: Row, *, include_unknown: bool = False) -> bool:
+    """Failing or warning in any dimension; with `include_unknown`, also no verdict at all."""
+    if any(is_problem(status) for status in row.health):
+        return True
+    return include_unknown and any(is_unknown(status) for status in row.health)
+
+
+def attention_order(rows: Iterable[Row], *, include_unknown: bool = False) -> list[Row]:
+    """Rows needing attention, worst health first, then most important; the given order (the
+    chosen sort) breaks ties."""
+    chosen = [row for row in rows if needs_attention(row, include_unknown=include_unknown)]
+    chosen.sort(key=lambda row: (row.worst, row.importance_rank))  # stable
     return chosen
+
+
+def attention_counts(rows: Iterable[Row]) -> tuple[int, int]:
+    """(with a problem, with no verdict only): what the attention view shows and hides."""
+    problems = unknown = 0
+    for row in rows:
+        if any(is_problem(status) for status in row.health):
+            problems += 1
+        elif any(is_unknown(status) for status in row.health):
+            unknown += 1
+    return problems, unknown
 
 
 def narrow(rows: Sequence[Row], text: str) -> list[Row]:
@@ -35,9 +103,17 @@ def narrow(rows: Sequence[Row], text: str) -> list[Row]:
     return [row for row in rows if needle in row.haystack]
 
 
-def visible_rows(rows: Iterable[Row], *, attention: bool, search: str) -> list[Row]:
-    """The table's content for the current view and search text."""
-    base = attention_order(rows) if attention else list(rows)
+def visible_rows(
+    rows: Iterable[Row],
+    *,
+    attention: bool,
+    search: str,
+    order_by: str | None = None,
+    include_unknown: bool = False,
+) -> list[Row]:
+    """The table's content for the current view, sort and search text."""
+    ordered = sort_rows(rows, order_by)
+    base = attention_order(ordered, include_unknown=include_unknown) if attention else ordered
     return narrow(base, search)
 
 

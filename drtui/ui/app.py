@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from textual import events
@@ -14,8 +14,10 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from drtui.api.client import DataRobotClient
+from drtui.core.alerts import AlertRules
 from drtui.core.events import EventLog
-from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe
+from drtui.core.sanitize import safe_filename
+from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe, state_dir
 from drtui.settings_file import keymap_warnings
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import ALL_BINDINGS, APP_BINDINGS
@@ -53,7 +55,9 @@ class DrtuiApp(CrashSafeApp):
         *,
         client: DataRobotClient | None = None,
         now: Callable[[], datetime] | None = None,
+        state: Path | None = None,
     ) -> None:
+        """`state`: where mutes and acknowledgements persist (None: this session only)."""
         super().__init__()
         self.settings = settings
         self.crash_secrets = (settings.token,)
@@ -69,6 +73,11 @@ class DrtuiApp(CrashSafeApp):
         # Textual cannot switch back to its built-in "_default" mode: name the default one.
         self.add_mode(DEFAULT_MODE, self.get_default_screen)
         self.sources = Sources(self.client)
+        self.alerts = AlertRules(
+            state / f"alerts-{safe_filename(settings.profile_name, default='default')}.json"
+            if state is not None
+            else None
+        )
         self.events = EventLog()
         """Health changes (and, with write actions, the audit of this session), app-wide."""
         self._history: list[str] = []
@@ -81,11 +90,15 @@ class DrtuiApp(CrashSafeApp):
 
     def on_mount(self) -> None:
         self.set_keymap(self.settings.keymap)
-        self.set_interval(GC_CHECK_SECONDS, COLLECTOR.collect_if_idle)
+        self.set_interval(GC_CHECK_SECONDS, COLLECTOR.collect_if_due)
         for view in VIEWS.values():
             if view.factory is not None:
                 self.add_mode(view.name, lambda view=view: view.factory(self))  # type: ignore[misc]
-        self.push_screen(DeploymentsScreen(self.settings, self.sources, self.now, self.events))
+        self.push_screen(
+            DeploymentsScreen(self.settings, self.sources, self.now, self.events, self.alerts)
+        )
+        if self.alerts.load_error:
+            self.notify(self.alerts.load_error, severity="warning", markup=False, timeout=20)
         source = self.settings.keymap_source or "the configuration file"
         known = {b.id for b in ALL_BINDINGS if b.id}
         for warning in (
@@ -202,4 +215,4 @@ def run_app(settings: AppSettings) -> int:
     """Run the dashboard until the user quits; the exit code for the CLI."""
     with contextlib.suppress(OSError):  # a read-only home must not stop the dashboard
         install_log_file([settings.token])
-    return run_crash_safe(DrtuiApp(settings))
+    return run_crash_safe(DrtuiApp(settings, state=state_dir()))

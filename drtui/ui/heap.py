@@ -6,8 +6,10 @@ the event loop for half a second or more: a keystroke typed then waits for it. T
 no reference cycles (pydantic models, frozen rows), so reference counting frees the old one
 without the collector's help. Hence: while a refresh builds a new fleet the collector is
 paused, and what is alive at the end is frozen out of future scans (`gc.freeze`). Cyclic
-garbage frozen along with it (a dismissed toast, a closed dialog) is reclaimed by a full
-collection run only once the user has been idle for a while, at most every few minutes.
+garbage frozen along with it (a dismissed toast, a closed dialog, a finished worker) is
+reclaimed by a full collection, preferably once the user has been idle for a while. Memory must
+stay flat for someone who never stops typing too, so a collection that is overdue runs anyway:
+after a short grace when collections are cheap (a small fleet), a longer one when they are not.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-FULL_COLLECTION_EVERY = 300.0
+FULL_COLLECTION_EVERY = 120.0
 """Seconds between the full collections that reclaim frozen cyclic garbage."""
 IDLE_BEFORE_COLLECTING = 10.0
-"""A full collection waits until no key or click came for this long."""
+"""A due full collection waits until no key or click came for this long..."""
+OVERDUE_CHEAP, OVERDUE_COSTLY = 30.0, 300.0
+"""...but no longer than this past due: a short wait when the last one was cheap..."""
+COSTLY = 0.1
+"""...(under this many seconds), a long one when it was not."""
 
 
 class QuietCollector:
@@ -39,6 +45,8 @@ class QuietCollector:
         self._last_input = clock()
         self._last_full = clock()
         self.full_collections = 0
+        self.last_cost = 0.0
+        """Seconds the last full collection took (measured, not assumed)."""
 
     @contextmanager
     def building(self) -> Iterator[None]:
@@ -59,19 +67,27 @@ class QuietCollector:
     def user_active(self) -> None:
         self._last_input = self._clock()
 
-    def collect_if_idle(self) -> bool:
-        """Run the deferred full collection when it is due and nobody is typing."""
+    def collect_if_due(self) -> bool:
+        """Run the deferred full collection when it is due and nobody is typing, or when it is
+        overdue whatever the user does (memory stays flat for a typist too)."""
         now = self._clock()
-        due = now - self._last_full >= self._full_every
+        waited = now - self._last_full
+        due = waited >= self._full_every
         idle = now - self._last_input >= self._idle_after
-        if not (due and idle) or self._depth:
+        patience = OVERDUE_COSTLY if self.last_cost >= COSTLY else OVERDUE_CHEAP
+        overdue = waited >= self._full_every + patience
+        if not (due and (idle or overdue)) or self._depth:
             return False
+        started = time.perf_counter()
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        self.last_cost = time.perf_counter() - started
         self._last_full = now
         self.full_collections += 1
         return True
+
+    collect_if_idle = collect_if_due
 
 
 COLLECTOR = QuietCollector()

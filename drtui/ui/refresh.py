@@ -2,6 +2,10 @@
 
 Run by the shared poller in a thread (ui/polling.py), so building 10,000 rows never blocks keys
 and repaints. Pure data in, pure data out; it never touches a widget.
+
+The whole fleet is always fetched (alerts and header counts are about the fleet, whatever the
+table shows); when the view narrows on the server (filters, search), that query is fetched too
+and its rows are what the table shows.
 """
 
 from __future__ import annotations
@@ -11,15 +15,28 @@ from dataclasses import dataclass
 
 from drtui.api.models import Deployment
 from drtui.core.fleet import Fleet, FleetDiff, HealthTransition, diff, transitions
+from drtui.core.rows import Row
 
 
 @dataclass(frozen=True, slots=True)
 class FleetUpdate:
     diff: FleetDiff
     transitions: list[HealthTransition]
+    view: dict[str, Row] | None = None
+    """The server-narrowed view's rows (filters, search), or None when the view is the fleet."""
 
 
-def build_fleet(base: Fleet, deployments: Sequence[Deployment]) -> FleetUpdate:
-    fleet = Fleet.from_deployments(deployments)
+def build_fleet(
+    base: Fleet,
+    deployments: Sequence[Deployment],
+    view: Sequence[Deployment] | None = None,
+) -> FleetUpdate:
+    fleet = Fleet.from_deployments(deployments, previous=base)
     changes = diff(base, fleet)
-    return FleetUpdate(changes, transitions(base, fleet, changes.changed))
+    view_rows = None
+    if view is not None:
+        view_rows = {}
+        for row in Fleet.from_deployments(view).rows.values():
+            # The fleet's row where it has one: the same object, so both agree and share memory.
+            view_rows[row.id] = fleet.rows.get(row.id, row)
+    return FleetUpdate(changes, transitions(base, fleet, changes.changed), view_rows)

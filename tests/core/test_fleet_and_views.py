@@ -2,9 +2,17 @@ from datetime import UTC, datetime
 
 import pytest
 
+from drtui.api.query import ORDER_BY_FIELDS
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, diff, summary, transitions
-from drtui.core.views import attention_order, narrow, visible_rows
+from drtui.core.views import (
+    SORT_KEYS,
+    attention_counts,
+    attention_order,
+    narrow,
+    sort_rows,
+    visible_rows,
+)
 from tests.core.factory import deployment
 
 
@@ -17,7 +25,7 @@ def test_diff_names_changed_added_removed_and_keeps_server_order() -> None:
     new = fleet(deployment("a"), deployment("c", label="renamed"), deployment("d"))
     d = diff(old, new)
     assert d.changed == {"c"} and d.added == {"d"} and d.removed == {"b"}
-    assert d.fleet.order == ["a", "c", "d"]
+    assert list(d.fleet.rows) == ["a", "c", "d"]
     assert diff(
         new, fleet(deployment("a"), deployment("c", label="renamed"), deployment("d"))
     ).is_empty
@@ -44,7 +52,48 @@ def test_attention_view_is_worst_first_then_importance() -> None:
         deployment("warn-crit", service="warning", importance="CRITICAL"),
         deployment("unknown", accuracy="unknown"),
     ).rows.values()
-    assert [r.id for r in attention_order(rows)] == ["fail-low", "warn-crit", "warn-low", "unknown"]
+    # Failing or warning by default (unknown is a new or idle deployment, not a problem)...
+    assert [r.id for r in attention_order(rows)] == ["fail-low", "warn-crit", "warn-low"]
+    # ...and behind the toggle, after the problems.
+    assert [r.id for r in attention_order(rows, include_unknown=True)] == [
+        "fail-low",
+        "warn-crit",
+        "warn-low",
+        "unknown",
+    ]
+    assert attention_counts(rows) == (3, 1)
+
+
+def test_one_missing_poll_is_not_a_removal() -> None:
+    first = fleet(deployment("a"), deployment("b", service="passing"))
+    # b moved between two page requests and was missed: kept one poll, marked missing.
+    second = Fleet.from_deployments([deployment("a")], previous=first)
+    assert set(second.rows) == {"a", "b"} and second.missing == {"b"}
+    assert diff(first, second).removed == frozenset()
+    # Back with a worse health: a transition, not a "first sighting".
+    third = Fleet.from_deployments(
+        [deployment("a"), deployment("b", service="failing")], previous=second
+    )
+    moves = transitions(second, third, diff(second, third).changed)
+    assert [(m.deployment_id, m.new, m.worse) for m in moves] == [("b", "failing", True)]
+    # Missing twice in a row: gone.
+    gone = Fleet.from_deployments([deployment("a")], previous=second)
+    assert set(gone.rows) == {"a"} and diff(second, gone).removed == {"b"}
+
+
+def test_rows_are_sorted_locally_by_any_offered_order() -> None:
+    rows = list(
+        fleet(
+            deployment("b", label="beta", importance="LOW", service="warning"),
+            deployment("a", label="Alpha", importance="CRITICAL", service="failing"),
+            deployment("c", label="gamma", importance="HIGH", service="passing"),
+        ).rows.values()
+    )
+    assert [r.id for r in sort_rows(rows, "label")] == ["a", "b", "c"]
+    assert [r.id for r in sort_rows(rows, "-label")] == ["c", "b", "a"]
+    assert [r.id for r in sort_rows(rows, "importance")] == ["a", "c", "b"]
+    assert [r.id for r in sort_rows(rows, "serviceHealth")] == ["a", "b", "c"]
+    assert set(SORT_KEYS) <= set(ORDER_BY_FIELDS)
 
 
 def test_narrowing_matches_label_or_description_like_the_api_search() -> None:

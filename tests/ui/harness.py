@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -54,19 +55,34 @@ class Harness:
 
 
 def build_app(
-    deployments: int = 60, seed: int = 7, **settings: Any
+    deployments: int = 60,
+    seed: int = 7,
+    *,
+    state: Path | None = None,
+    token: str | None = None,
+    emulator: Any = None,
+    **settings: Any,
 ) -> tuple[DrtuiApp, Any, EmulatorConfig]:
-    """An app wired to a fresh emulator (not started: snapshot tests run it themselves)."""
-    config = EmulatorConfig(deployments=deployments, seed=seed, clock="manual")
-    emulator = create_app(config)
+    """An app wired to a fresh emulator (not started: snapshot tests run it themselves).
+
+    `state`: where mutes and acknowledgements persist; `token`: another token than the user's
+    (a wrong one, say); `emulator`: an existing emulator app to wire to (a "restart")."""
+    if emulator is None:
+        config = EmulatorConfig(deployments=deployments, seed=seed, clock="manual")
+        emulator = create_app(config)
+    config = emulator.state.emulator.config
     client = DataRobotClient(
-        ENDPOINT, config.user_token, retry=NO_RETRY, transport=httpx.ASGITransport(app=emulator)
+        ENDPOINT,
+        token or config.user_token,
+        retry=NO_RETRY,
+        transport=httpx.ASGITransport(app=emulator),
     )
     settings.setdefault("refresh_interval", 30.0)
     app = DrtuiApp(
         AppSettings(endpoint=ENDPOINT, token=config.user_token, profile_name="test", **settings),
         client=client,
         now=lambda: FIXED_NOW,
+        state=state,
     )
     return app, emulator, config
 

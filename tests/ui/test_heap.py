@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from drtui.ui.heap import QuietCollector
+from drtui.ui.heap import COSTLY, OVERDUE_CHEAP, OVERDUE_COSTLY, QuietCollector
 
 
 class FakeClock:
@@ -35,7 +35,7 @@ def test_full_collection_waits_until_due_and_the_user_is_idle() -> None:
     collector = QuietCollector(full_every=300, idle_after=10, clock=clock)
     clock.now += 100
     assert not collector.collect_if_idle(), "not due yet"
-    clock.now += 250
+    clock.now += 200
     collector.user_active()
     clock.now += 5
     assert not collector.collect_if_idle(), "the user typed 5 s ago"
@@ -43,6 +43,26 @@ def test_full_collection_waits_until_due_and_the_user_is_idle() -> None:
     assert collector.collect_if_idle()
     assert collector.full_collections == 1
     assert not collector.collect_if_idle(), "just ran"
+    gc.unfreeze()
+
+
+def test_an_overdue_collection_runs_even_while_the_user_keeps_typing() -> None:
+    clock = FakeClock()
+    collector = QuietCollector(full_every=120, idle_after=10, clock=clock)
+    for _ in range(int((120 + OVERDUE_CHEAP) / 4) - 1):  # a key every 4 s
+        clock.now += 4
+        collector.user_active()
+        assert not collector.collect_if_due()
+    clock.now += 8
+    collector.user_active()
+    assert collector.collect_if_due(), "overdue: runs although the user never paused"
+    # A costly collection (a big fleet) earns a longer patience with a typist.
+    collector.last_cost = COSTLY
+    clock.now += 120 + OVERDUE_CHEAP
+    collector.user_active()
+    assert not collector.collect_if_due()
+    clock.now += OVERDUE_COSTLY - OVERDUE_CHEAP
+    assert collector.collect_if_due()
     gc.unfreeze()
 
 

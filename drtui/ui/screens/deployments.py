@@ -7,6 +7,7 @@ calls `_apply` with each new fleet built off the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 from collections.abc import Callable
@@ -21,19 +22,24 @@ from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from drtui.api.errors import AuthenticationError
+from drtui.api.models import Deployment
 from drtui.api.query import DeploymentQuery
+from drtui.core.alerts import MUTE_CHOICES, AlertRules
 from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, HealthCounts, HealthTransition, summary
 from drtui.core.health import look
-from drtui.core.views import chips, visible_rows
+from drtui.core.rows import Row
+from drtui.core.views import DEFAULT_ORDER, FETCH_ORDER, attention_counts, chips, visible_rows
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS
 from drtui.ui.polling import Freshness, Poller
 from drtui.ui.refresh import FleetUpdate, build_fleet
 from drtui.ui.screens.base import ViewScreen
+from drtui.ui.screens.choices import ChooseOne
 from drtui.ui.screens.filter_builder import FilterBuilder
-from drtui.ui.screens.sort_chooser import DEFAULT_ORDER, SortChooser
+from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.widgets.deployment_table import DeploymentTable
@@ -52,6 +58,15 @@ MIN_TIMER_DELAY = 0.01
 MAX_TOASTED = 4
 
 
+Fetched = tuple[list[Deployment], list[Deployment] | None]
+"""The whole fleet, and the server-narrowed view when the query filters or searches."""
+
+
+def narrows(query: DeploymentQuery) -> bool:
+    """Whether the query filters or searches on the server (anything but the sort)."""
+    return dataclasses.replace(query, order_by=None) != DeploymentQuery()
+
+
 class DeploymentsScreen(ViewScreen):
     BINDINGS: ClassVar[list[BindingType]] = list(SCREEN_BINDINGS)
     VIEW_TITLE = "Deployments"
@@ -62,9 +77,14 @@ class DeploymentsScreen(ViewScreen):
         sources: Sources,
         now: Callable[[], datetime],
         events: EventLog | None = None,
+        alerts: AlertRules | None = None,
     ) -> None:
         super().__init__(settings, now)
         self._sources = sources
+        self.alerts = alerts if alerts is not None else AlertRules()
+        self.include_unknown = False
+        """The attention view shows failing and warning; `u` adds unknown / N/A."""
+        self._view_rows: dict[str, Row] | None = None
         self.query_state: DeploymentQuery = settings.query
         self.attention = settings.attention_first
         self.search_text = settings.query.search or ""
@@ -74,7 +94,7 @@ class DeploymentsScreen(ViewScreen):
         self._search_timer: Timer | None = None
         self._degraded_timer: Timer | None = None
         self._degraded_until: dict[str, float] = {}
-        self.poller: Poller[object, FleetUpdate] = Poller(
+        self.poller: Poller[Fetched, FleetUpdate] = Poller(
             fetch=self._fetch,
             build=self._build,
             apply=self._apply,
@@ -82,6 +102,7 @@ class DeploymentsScreen(ViewScreen):
             interval=settings.refresh_interval,
             now=now,
             wrap=COLLECTOR.building,
+            stop_on=(AuthenticationError,),  # a rejected token is not retried forever
             id="fleet-poller",
         )
 
@@ -147,24 +168,41 @@ class DeploymentsScreen(ViewScreen):
         """Start a poll unless one is in flight (the running one re-arms the timer)."""
         self.poller.poll_now()
 
-    async def _fetch(self) -> object:
-        return await self._sources.deployments(self.query_state)
+    async def _fetch(self) -> Fetched:
+        """The whole fleet, in an order traffic cannot move (alerts and counts are about all of
+        it), and the narrowed view when the query filters or searches on the server."""
+        query = self.query_state
+        whole = self._sources.deployments(DeploymentQuery(order_by=FETCH_ORDER))
+        if not narrows(query):
+            return await whole, None
+        view = self._sources.deployments(dataclasses.replace(query, order_by=FETCH_ORDER))
+        everything, narrowed = await asyncio.gather(whole, view)
+        return everything, narrowed
 
-    def _build(self, deployments: object) -> FleetUpdate:
-        return build_fleet(self.fleet, deployments)  # type: ignore[arg-type]
+    def _build(self, fetched: Fetched) -> FleetUpdate:
+        return build_fleet(self.fleet, *fetched)
 
     def _requery(self, query: DeploymentQuery) -> None:
-        """The query changed: drop the answer in flight, ask again now."""
+        """The query changed: a new sort is applied here and now (rows are sorted locally);
+        new filters or search drop the answer in flight and ask the server again."""
         if query == self.query_state:
             return
+        refetch = dataclasses.replace(query, order_by=None) != dataclasses.replace(
+            self.query_state, order_by=None
+        )
         self.query_state = query
-        self._show_filters()
-        self.table.set_order(query.order_by or DEFAULT_ORDER)
-        self.poller.invalidate()
+        if refetch:
+            if not narrows(query):
+                self._view_rows = None
+            self._show_filters()
+            self.poller.invalidate()
+        self._show_view()
 
     def _apply(self, update: FleetUpdate, fetched_at: datetime) -> None:
         self.fleet = update.diff.fleet
+        self._view_rows = update.view
         self._counts = summary(self.fleet.rows.values())
+        self.alerts.observe(update.transitions, fetched_at)
         if update.transitions:
             self._alert(update.transitions, fetched_at)
         self._show_view()
@@ -181,8 +219,11 @@ class DeploymentsScreen(ViewScreen):
     # ----- alerts -------------------------------------------------------------------------------
 
     def _alert(self, moves: list[HealthTransition], at: datetime) -> None:
+        """Every move goes to the events log; toasts, bell and the ▲ mark only for degradations
+        that are neither muted nor acknowledged. Computed on the whole fleet, whatever the
+        table shows (a filtered-out deployment that degrades still alerts)."""
         self.events.extend(at, moves)
-        worse = [m for m in moves if m.worse]
+        worse = [m for m in moves if self.alerts.wanted(m, at)]
         if not worse:
             return
         until = time.monotonic() + DEGRADED_SECONDS
@@ -219,29 +260,57 @@ class DeploymentsScreen(ViewScreen):
 
     # ----- view ---------------------------------------------------------------------------------
 
+    @property
+    def shown_rows(self) -> dict[str, Row]:
+        """What the view is drawn from: the server-narrowed rows, or the whole fleet."""
+        return self._view_rows if self._view_rows is not None else self.fleet.rows
+
     def _show_view(self) -> None:
         rows = visible_rows(
-            self.fleet.rows.values(), attention=self.attention, search=self.search_text
+            self.shown_rows.values(),
+            attention=self.attention,
+            search=self.search_text,
+            order_by=self.query_state.order_by,
+            include_unknown=self.include_unknown,
         )
         table = self.table
         if not rows and self.freshness.fetched_at is not None:
             table.empty_message = (
                 "No deployment needs attention. Press a to show all."
-                if self.attention and not self.search_text and self.fleet.rows
+                if self.attention and not self.search_text and self.shown_rows
                 else "No deployments match."
             )
         table.set_order(self.query_state.order_by or DEFAULT_ORDER)
+        table.set_marks(self._marks())
         table.set_rows(rows, clock=self._now())
         self._show_filters()
         self._show_header()
         self._show_detail()
 
+    def _marks(self) -> dict[str, str]:
+        """Gutter marks: ◦ muted, ✓ degradation acknowledged."""
+        now = self._now()
+        marks = {key: "✓" for key in self.alerts.acknowledged_ids()}
+        marks.update({key: "◦" for key in self.alerts.mutes if self.alerts.muted_until(key, now)})
+        return marks
+
     def _show_filters(self) -> None:
+        shown = self.shown_rows
+        notes: list[str] = []
+        if self.attention:
+            _, unknown = attention_counts(shown.values())
+            if unknown:
+                notes.append(
+                    f"{unknown} with no verdict {'shown' if self.include_unknown else 'hidden'} (u)"
+                )
+        if self._view_rows is not None:
+            notes.append(f"fleet {len(self.fleet)}")
         self.query_one(FilterBar).show(
             chips(self.query_state),
             attention=self.attention,
             shown=len(self.table.rows),
-            total=len(self.fleet),
+            total=len(shown),
+            notes=notes,
         )
 
     def _show_header(self) -> None:
@@ -337,6 +406,77 @@ class DeploymentsScreen(ViewScreen):
     def action_toggle_attention(self) -> None:
         self.attention = not self.attention
         self._show_view()
+
+    def action_toggle_unknown(self) -> None:
+        """In the attention view: also show deployments with no verdict (unknown, N/A)."""
+        self.include_unknown = not self.include_unknown
+        self._show_view()
+
+    def action_mute(self) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            return
+        options = [(label, label) for label, _ in MUTE_CHOICES]
+        if self.alerts.muted_until(row.id, self._now()) is not None:
+            options.insert(0, ("unmute", "Unmute now"))
+        self.app.push_screen(
+            ChooseOne(f"Mute alerts of {row.label[:40]} for", options, None),
+            lambda choice, row_id=row.id, label=row.label: self._muted(row_id, label, choice),
+        )
+
+    def _muted(self, row_id: str, label: str, choice: str | None) -> None:
+        if choice is None:
+            return
+        if choice == "unmute":
+            self.alerts.unmute(row_id)
+            self.notify(f"Alerts of {label} unmuted.", timeout=4, markup=False)
+        else:
+            span = dict(MUTE_CHOICES)[choice]
+            until = self._now() + span
+            self.alerts.mute(row_id, until)
+            self._degraded_until.pop(row_id, None)
+            self._schedule_degraded_expiry()
+            self.notify(
+                f"Alerts of {label} muted for {choice} (until {until:%H:%M %Z}); "
+                "changes are still logged in the events view.",
+                timeout=6,
+                markup=False,
+            )
+        self._show_view()
+
+    def action_acknowledge(self) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            return
+        if self.alerts.unacknowledge(row.id):
+            self.notify(f"{row.label}: acknowledgement withdrawn.", timeout=4, markup=False)
+        else:
+            done = self.alerts.acknowledge(row)
+            if not done:
+                self.notify(f"{row.label} has no degradation to acknowledge.", timeout=4)
+                return
+            self._degraded_until.pop(row.id, None)
+            self._schedule_degraded_expiry()
+            self.notify(
+                f"{row.label}: {', '.join(done)} acknowledged; no alert until it changes again.",
+                timeout=5,
+                markup=False,
+            )
+        self._show_view()
+
+    def select_deployment(self, deployment_id: str) -> bool:
+        """Put the cursor on a deployment (showing all rows if the current view hides it)."""
+        if self.table.move_cursor_to_id(deployment_id):
+            return True
+        if deployment_id not in self.fleet.rows:
+            return False
+        self.attention = False
+        if self.search_text or self._view_rows is not None:
+            self.search_text = ""
+            self.query_one("#search", Input).value = ""
+            self._requery(DeploymentQuery(order_by=self.query_state.order_by))
+        self._show_view()
+        return self.table.move_cursor_to_id(deployment_id)
 
     def action_refresh(self) -> None:
         if self.refreshing:

@@ -1,4 +1,4 @@
-"""`s`: choose the server-side sort among every orderBy the API accepts."""
+"""`s`: choose the table's sort (rows are sorted locally; the fleet is fetched in a stable order)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from drtui.api.query import ORDER_BY_FIELDS
+from drtui.core.views import DEFAULT_ORDER, SORT_TITLES
 from drtui.ui.keymap import CLOSE_BINDINGS
 from drtui.ui.screens.closing import close_once
-
-DEFAULT_ORDER = "-lastPredictionTimestamp"
-"""What the API sorts by when no orderBy is sent."""
 
 
 class SortChooser(ModalScreen[str | None]):
@@ -28,12 +25,12 @@ class SortChooser(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = []
-        for name in ORDER_BY_FIELDS:
+        for name, title in SORT_TITLES.items():
             for value in (name, f"-{name}"):
                 arrow = "▼ descending" if value.startswith("-") else "▲ ascending"
-                options.append(Option(f"{name}  {arrow}", id=value))
+                options.append(Option(f"{title}  {arrow}", id=value))
         with Vertical(id="sort-dialog", classes="dialog"):
-            yield Label("Sort by (server-side); S reverses the current sort", classes="title")
+            yield Label("Sort by (S reverses the current sort)", classes="title")
             yield OptionList(*options, id="sort-options")
 
     def on_mount(self) -> None:

@@ -205,6 +205,7 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         self.selected: frozenset[str] = frozenset()
         self._dim = dim
         self._highlighted: frozenset[str] = frozenset()
+        self._marks: dict[str, str] = {}
         self._order_by: str | None = None
         self._columns: list[Column[R]] = []
         self._widths: dict[str, int] = {}
@@ -272,6 +273,12 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         """Rows marked ▲ (e.g. recently degraded) until the view clears them."""
         self._highlighted = ids
         self._repaint_changed()
+
+    def set_marks(self, marks: dict[str, str]) -> None:
+        """One-character gutter marks by row id (e.g. muted, acknowledged)."""
+        if marks != self._marks:
+            self._marks = marks
+            self._repaint_changed()
 
     def set_order(self, order_by: str | None) -> None:
         """The sort shown in the header: a column key or orderBy field, `-` for descending."""
@@ -432,7 +439,7 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
             clock_text,
             row_id == self.cursor_id,
             row_id in self._highlighted,
-            row_id in self.selected,
+            (row_id in self.selected, self._marks.get(row_id, "")),
             self._layout_width,
         )
 
@@ -509,7 +516,10 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         if key[0] == "blank":
             return Strip.blank(width, base)
         row: Any = key[0]
-        _, _, is_cursor, highlighted, selected, _ = key
+        is_cursor, highlighted = key[2], key[3]
+        selection: Any = key[4]
+        selected: bool = selection[0]
+        mark: str = selection[1]
         dim = self._dim is not None and self._dim(row)
         line_style = base
         if dim:
@@ -520,7 +530,7 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
             line_style += self._style("selected")
         if is_cursor:
             line_style += self._style("cursor")
-        marker = "● " if selected else "▲ " if highlighted else "  "
+        marker = "● " if selected else "▲ " if highlighted else f"{mark[:1] or ' '} "
         segments = [Segment(marker, line_style)]
         for column in self._columns:
             text, tone = column.cell(row, self._clock)

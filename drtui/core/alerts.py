@@ -1,0 +1,156 @@
+"""Which health changes deserve an alert: mutes and acknowledgements, kept across restarts.
+
+An on-call engineer mutes one deployment for a while (a known incident, a maintenance window):
+its changes are still logged in the events view, but raise no toast, no bell, no highlight, and
+the mute expires by itself. Acknowledging a degradation says "I have seen it": the same status
+in the same dimension raises nothing again until the health moves to another verdict (passing,
+or a different problem). Both are stored as JSON in the user state directory, one file per
+profile, written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from drtui.core.fleet import HealthTransition
+from drtui.core.health import DIMENSIONS, is_problem, normalise
+from drtui.core.rows import Row
+
+log = logging.getLogger(__name__)
+
+MUTE_CHOICES: tuple[tuple[str, timedelta], ...] = (
+    ("15 minutes", timedelta(minutes=15)),
+    ("1 hour", timedelta(hours=1)),
+    ("4 hours", timedelta(hours=4)),
+    ("24 hours", timedelta(hours=24)),
+    ("7 days", timedelta(days=7)),
+)
+MAX_ENTRIES = 10_000
+"""A bound on what the file keeps (oldest mutes and acknowledgements go first)."""
+
+
+class AlertRules:
+    """Mutes (deployment id → until) and acknowledgements ((id, dimension) → status)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.mutes: dict[str, datetime] = {}
+        self.acks: dict[tuple[str, str], str] = {}
+        self.load_error: str | None = None
+        if path is not None:
+            self._load(path)
+
+    # ----- questions ----------------------------------------------------------------------------
+
+    def muted_until(self, deployment_id: str, now: datetime) -> datetime | None:
+        until = self.mutes.get(deployment_id)
+        return until if until is not None and until > now else None
+
+    def is_acknowledged(self, deployment_id: str, dimension: str, status: str) -> bool:
+        return self.acks.get((deployment_id, dimension)) == normalise(status)
+
+    def wanted(self, move: HealthTransition, now: datetime) -> bool:
+        """Alert on this degradation? (It is logged as an event either way.)"""
+        if not move.worse or self.muted_until(move.deployment_id, now) is not None:
+            return False
+        return not self.is_acknowledged(move.deployment_id, move.dimension, move.new)
+
+    def acknowledged_ids(self) -> frozenset[str]:
+        return frozenset(key for key, _ in self.acks)
+
+    # ----- changes ------------------------------------------------------------------------------
+
+    def mute(self, deployment_id: str, until: datetime) -> None:
+        self.mutes[deployment_id] = until
+        self._save()
+
+    def unmute(self, deployment_id: str) -> bool:
+        if self.mutes.pop(deployment_id, None) is None:
+            return False
+        self._save()
+        return True
+
+    def acknowledge(self, row: Row) -> list[str]:
+        """Acknowledge every problem the row shows now; the dimensions acknowledged."""
+        done = []
+        for dimension, status in zip(DIMENSIONS, row.health, strict=True):
+            if is_problem(status):
+                self.acks[(row.id, dimension)] = normalise(status)
+                done.append(dimension)
+        if done:
+            self._save()
+        return done
+
+    def unacknowledge(self, deployment_id: str) -> bool:
+        keys = [key for key in self.acks if key[0] == deployment_id]
+        for key in keys:
+            del self.acks[key]
+        if keys:
+            self._save()
+        return bool(keys)
+
+    def observe(self, moves: Iterable[HealthTransition], now: datetime) -> None:
+        """Forget what no longer holds: acknowledgements whose status moved to another verdict
+        (passing, or another problem; a spell of unknown keeps them), and expired mutes."""
+        changed = False
+        for move in moves:
+            key = (move.deployment_id, move.dimension)
+            acked = self.acks.get(key)
+            new = normalise(move.new)
+            if acked is not None and new != acked and (is_problem(new) or new == "passing"):
+                del self.acks[key]
+                changed = True
+        expired = [mute for mute, until in self.mutes.items() if until <= now]
+        for mute in expired:
+            del self.mutes[mute]
+        if changed or expired:
+            self._save()
+
+    # ----- file ---------------------------------------------------------------------------------
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:
+            self.load_error = f"Mutes and acknowledgements could not be read ({path}): {error}"
+            return
+        if not isinstance(data, dict):
+            self.load_error = f"Mutes and acknowledgements file {path} is not an object."
+            return
+        mutes = data.get("mutes")
+        for key, value in mutes.items() if isinstance(mutes, dict) else ():
+            with contextlib.suppress(TypeError, ValueError):
+                until = datetime.fromisoformat(str(value))
+                self.mutes[str(key)] = until if until.tzinfo else until.replace(tzinfo=UTC)
+        acks = data.get("acks")
+        for item in acks if isinstance(acks, list) else ():
+            if isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item):
+                self.acks[(item[0], item[1])] = item[2]
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        mutes = dict(sorted(self.mutes.items(), key=lambda kv: kv[1])[-MAX_ENTRIES:])
+        acks = list(self.acks.items())[-MAX_ENTRIES:]
+        payload = {
+            "mutes": {key: until.isoformat() for key, until in mutes.items()},
+            "acks": [[key[0], key[1], status] for key, status in acks],
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".alerts-")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(payload, out)
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.path)
+        except OSError as error:  # a read-only state dir must not stop monitoring
+            log.warning("could not save mutes and acknowledgements: %s", error)
