@@ -64,6 +64,21 @@ async def _stale(pilot: Pilot[Any], world: Any) -> None:
     await until(pilot, lambda: screen.freshness.stale_since is not None, what="stale")
 
 
+async def _edit(pilot: Pilot[Any], world: Any) -> None:
+    await pilot.press("e")
+
+
+async def _deleted(pilot: Pilot[Any], world: Any) -> None:
+    from drtui.ui.screens.deleted import DeletedScreen
+
+    await pilot.press("colon", *"deleted", "enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, DeletedScreen), what=":deleted")
+    screen = pilot.app.screen
+    assert isinstance(screen, DeletedScreen)
+    await until(pilot, lambda: screen.poller.polls >= 1, what="deleted listed")
+    await pilot.press("space", "down", "space", "down")
+
+
 async def _events(pilot: Pilot[Any], world: Any) -> None:
     screen = _deployments(pilot)
     before = screen.refreshes
@@ -105,6 +120,8 @@ class Shot:
     size: tuple[int, int]
     steps: Steps = _nothing
     settings: dict[str, Any] = field(default_factory=dict)
+    admin: bool = False
+    """Use the emulator's admin token (the deleted-deployments endpoints need it)."""
 
 
 SHOTS = [
@@ -116,11 +133,23 @@ SHOTS = [
     Shot("events", (120, 32), _events),
     Shot("custom", (160, 40), _custom_view),
     Shot("logs", (160, 40), _log_view),
+    Shot("edit", (120, 32), _edit),
+    Shot("deleted", (120, 32), _deleted, admin=True),
 ]
 
 
 async def render(shot: Shot, out: Path) -> Path:
-    app, emulator, config = build_app(deployments=300, seed=7, **shot.settings)
+    if shot.admin:
+        import tempfile
+
+        from tests.ui.write_harness import build_write_app
+
+        built = build_write_app(
+            Path(tempfile.mkdtemp()), deployments=300, seed=7, admin=True, **shot.settings
+        )
+        app, emulator, config = built.app, built.emulator, built.config
+    else:
+        app, emulator, config = build_app(deployments=300, seed=7, **shot.settings)
     async with app.run_test(size=shot.size) as pilot:
         await until(
             pilot, lambda: _deployments(pilot).refreshes >= 1, timeout=20, what="first refresh"
@@ -134,7 +163,8 @@ async def render(shot: Shot, out: Path) -> Path:
 
 async def main() -> int:
     out = REPO / "screenshots"
-    for shot in SHOTS:
+    wanted = set(sys.argv[1:])  # names to render only some (default: all)
+    for shot in [s for s in SHOTS if not wanted or s.name in wanted]:
         print(await render(shot, out))
     return 0
 

@@ -43,6 +43,25 @@ SCREEN_BINDINGS: list[Binding] = [
     Binding("escape", "clear", "Clear", show=False, id="deployments.clear"),
 ]
 
+WRITE_BINDINGS: list[Binding] = [
+    Binding("e", "edit", "Edit", id="deployments.edit"),
+    Binding("d", "delete", "Delete", id="deployments.delete"),
+    Binding("n", "create", "New", id="deployments.create"),
+    Binding("N", "redeploy", "Redeploy model", show=False, id="deployments.redeploy"),
+]
+"""The deployments view's writes (hidden and refused in read-only mode)."""
+
+DELETED_BINDINGS: list[Binding] = [
+    Binding("x", "erase", "Erase selected", id="deleted.erase"),
+    Binding("r", "refresh", "Refresh", id="deleted.refresh"),
+    Binding("escape", "back", "Back", show=False, id="deleted.back"),
+]
+
+ACTION_BINDINGS: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="action.cancel"),
+]
+"""Write dialogs: esc cancels (while a request is in flight, a second esc stops waiting)."""
+
 TABLE_BINDINGS: list[Binding] = [
     Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
     Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
@@ -70,6 +89,14 @@ BUNDLE_BINDINGS: list[Binding] = [
     Binding("p", "pause", "Pause", show=False, id="bundles.pause"),
     Binding("escape", "back", "Back", show=False, id="bundles.back"),
 ]
+
+PPS_BINDINGS: list[Binding] = [
+    Binding("D", "download", "Download", id="pps.download"),
+    Binding("r", "refresh", "Refresh", id="pps.refresh"),
+    Binding("escape", "back", "Cancel/back", show=False, id="pps.back"),
+]
+"""The PPS image view (`:pps`): `D` downloads (resumable, verified); esc cancels a download
+(the .part file is kept), then goes back."""
 
 CUSTOM_BINDINGS: list[Binding] = [
     Binding("l,enter", "logs", "Logs", id="custom.logs"),
@@ -138,10 +165,14 @@ ALL_BINDINGS: list[Binding] = (
     + TABLE_BINDINGS
     + VIEW_BINDINGS
     + BUNDLE_BINDINGS
+    + PPS_BINDINGS
     + CUSTOM_BINDINGS
     + LOG_BINDINGS
     + LOG_VIEW_BINDINGS
     + CLOSE_BINDINGS
+    + WRITE_BINDINGS
+    + DELETED_BINDINGS
+    + ACTION_BINDINGS
 )
 
 

@@ -7,13 +7,30 @@ its workers. A view that needs a new call adds a method here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from drtui.api.client import DataRobotClient
 from drtui.api.client import LogText as LogText
+from drtui.api.download import already_verified
 from drtui.api.errors import DataRobotError
-from drtui.api.models import CustomModelDeployment, Deployment, JobStatus, ResourceBundle
+from drtui.api.models import (
+    CustomModelDeployment,
+    DeletedDeployment,
+    Deployment,
+    JobStatus,
+    PPSImageMetadata,
+    ResourceBundle,
+)
 from drtui.api.query import DeploymentQuery
+from drtui.core.audit import AuditEntry, AuditLog, Outcome
+from drtui.core.changes import NewDeployment
+from drtui.core.deleted import batches
 
 
 class Sources:
@@ -40,6 +57,24 @@ class Sources:
     async def bundle(self, bundle_id: str) -> ResourceBundle:
         return await self._client.get_bundle(bundle_id)
 
+    # ----- the Portable Prediction Server image (issue 17) -----------------------------------
+
+    async def pps_metadata(self) -> PPSImageMetadata:
+        return await self._client.get_pps_image_metadata()
+
+    async def pps_already_verified(self, path: Path, metadata: PPSImageMetadata) -> bool:
+        """True when ``path`` already holds this image, verified (so nothing is downloaded)."""
+        return await already_verified(path, metadata)
+
+    async def download_pps(
+        self,
+        path: Path,
+        metadata: PPSImageMetadata,
+        progress: Callable[[int, int | None, float], None] | None = None,
+    ) -> Path:
+        """Resume ``<path>.part`` or start it, free space checked first, SHA256 verified."""
+        return await self._client.download_pps_image(path, metadata=metadata, progress=progress)
+
     # ----- custom model deployments and their logs (issue 16) --------------------------------
 
     async def custom_deployments(
@@ -64,3 +99,144 @@ class Sources:
         if not log_id:
             raise DataRobotError("The log request finished without naming the log it made.")
         return await self._client.get_custom_model_deployment_prediction_log(deployment_id, log_id)
+
+    # ----- writes (issue 18): every attempt is audited ----------------------------------------
+    # Each write records what was asked, which ids, when, the outcome and the server's sentence
+    # in the audit log (core/audit.py) whether it succeeds, fails or is abandoned.
+
+    _audit: AuditLog | None = None
+
+    @property
+    def audit(self) -> AuditLog:
+        """The audit trail (the user state directory unless a test or the app sets one)."""
+        if self._audit is None:
+            self._audit = AuditLog()
+        return self._audit
+
+    @audit.setter
+    def audit(self, log: AuditLog) -> None:
+        self._audit = log
+
+    @asynccontextmanager
+    async def _audited(
+        self, action: str, ids: Iterable[str], details: Mapping[str, Any]
+    ) -> AsyncIterator[Attempt]:
+        attempt = Attempt(list(ids), dict(details))
+        outcome: Outcome = "ok"
+        message = ""
+        try:
+            yield attempt
+        except DataRobotError as error:
+            outcome, message = "failed", str(error)
+            raise
+        except asyncio.CancelledError:
+            outcome = "abandoned"
+            message = "Stopped waiting for the answer; the server may have done it."
+            raise
+        except Exception as error:
+            outcome, message = "failed", f"unexpected error ({type(error).__name__})"
+            raise
+        finally:
+            self.audit.record(
+                AuditEntry(
+                    datetime.now(UTC),
+                    action,
+                    tuple(attempt.ids),
+                    outcome,
+                    message,
+                    attempt.details,
+                    self.endpoint,
+                )
+            )
+
+    async def update_deployment(
+        self, deployment_id: str, changes: Mapping[str, str | None]
+    ) -> None:
+        """PATCH only `changes` (label, description, importance; description None clears it)."""
+        async with self._audited("edit", [deployment_id], changes):
+            await self._client.update_deployment(deployment_id, **changes)  # type: ignore[arg-type]
+
+    async def delete_deployment(
+        self, deployment_id: str, *, label: str, ignore_management_agent: bool
+    ) -> None:
+        details = {"label": label, "ignoreManagementAgent": ignore_management_agent}
+        async with self._audited("delete", [deployment_id], details):
+            await self._client.delete_deployment(
+                deployment_id, ignore_management_agent=ignore_management_agent
+            )
+
+    async def create_deployment(
+        self, new: NewDeployment, progress: Callable[[str], None] | None = None
+    ) -> Deployment:
+        """POST (never retried), follow the job, then read the new deployment."""
+        async with self._audited("create", [], new.audit_details()) as attempt:
+            result = await self._client.create_deployment_from_learning_model(
+                new.model_id,
+                new.label,
+                description=new.description,
+                default_prediction_server_id=new.default_prediction_server_id,
+                importance=new.importance,
+                status=new.status,
+                prediction_threshold=new.prediction_threshold,
+                grant_initial_deployment_roles_from_project=new.grant_roles_from_project,
+                progress=(lambda s: progress(s.status or "RUNNING")) if progress else None,
+            )
+            new_id = result.resource_id or _last_segment(result.resource_url)
+            if new_id:
+                attempt.ids.append(new_id)
+        if not new_id:
+            raise DataRobotError("The deployment was created but the server did not say its id.")
+        return await self._client.get_deployment(new_id)
+
+    async def deleted_deployments(self) -> list[DeletedDeployment]:
+        return await self._client.list_all_deleted_deployments()
+
+    async def erase_deleted(
+        self, ids: Iterable[str], progress: Callable[[int, int, str], None] | None = None
+    ) -> int:
+        """Permanently erase in batches of at most 100, one job each, one after the other.
+
+        `progress(batch, batches, state)`. A failed batch stops the rest; the error says how
+        many were erased before it. Returns how many ids were erased.
+        """
+        groups = batches(list(ids))
+        done = 0
+        for number, batch in enumerate(groups, 1):
+
+            def report(state: str, number: int = number) -> None:
+                if progress is not None:
+                    progress(number, len(groups), state)
+
+            def job(status: JobStatus, report: Callable[[str], None] = report) -> None:
+                report(status.status or "RUNNING")
+
+            report("sent")
+            details = {"batch": number, "batches": len(groups)}
+            try:
+                async with self._audited("erase", batch, details):
+                    await self._client.erase_deleted_deployments(batch, progress=job)
+            except DataRobotError as error:
+                if done == 0:
+                    raise
+                raise DataRobotError(
+                    f"{done} erased; batch {number} of {len(groups)} failed: {error}",
+                    status_code=error.status_code,
+                ) from error
+            done += len(batch)
+            report("done")
+        return done
+
+
+@dataclass
+class Attempt:
+    """What one audited write is about, filled in as it goes (a create learns its id)."""
+
+    ids: list[str]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _last_segment(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = [p for p in url.split("?")[0].split("/") if p]
+    return parts[-1] if parts else None

@@ -39,7 +39,7 @@ class View:
 def _events(app: DrtuiApp) -> Screen[None]:
     from drtui.ui.screens.events_log import EventsScreen
 
-    return EventsScreen(app.events)
+    return EventsScreen(app.events, app.sources.audit)
 
 
 def _bundles(app: DrtuiApp) -> Screen[None]:
@@ -48,10 +48,22 @@ def _bundles(app: DrtuiApp) -> Screen[None]:
     return BundlesScreen(app.settings, app.sources, app.now)
 
 
+def _deleted(app: DrtuiApp) -> Screen[None]:
+    from drtui.ui.screens.deleted import DeletedScreen
+
+    return DeletedScreen(app.settings, app.sources, app.now)
+
+
 def _custom(app: DrtuiApp) -> Screen[None]:
     from drtui.ui.screens.custom import CustomScreen
 
     return CustomScreen(app.settings, app.sources, app.now)
+
+
+def _pps(app: DrtuiApp) -> Screen[None]:
+    from drtui.ui.screens.pps import PpsScreen
+
+    return PpsScreen(app.settings, app.sources, app.now)
 
 
 VIEWS: dict[str, View] = {
@@ -72,7 +84,20 @@ VIEWS: dict[str, View] = {
             ("cmd", "logs"),
         ),
         View("bundles", "Compute bundles", "resource bundles for custom models", _bundles),
+        View(
+            "pps",
+            "PPS image",
+            "the Portable Prediction Server image: metadata and a verified download",
+            _pps,
+            ("portable",),
+        ),
         View("events", "Events", "health changes and actions of this session", _events, ("ev",)),
+        View(
+            "deleted",
+            "Deleted deployments",
+            "deleted deployments; permanently erase them (admins of self-managed installations)",
+            _deleted,
+        ),
     )
 }
 """Registered views, in the order the palette and `:` completion list them."""

@@ -26,16 +26,28 @@ from drtui.api.errors import AuthenticationError
 from drtui.api.models import Deployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.alerts import MUTE_CHOICES, AlertRules
+from drtui.core.changes import NewDeployment
 from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, HealthCounts, HealthTransition, summary
+from drtui.core.formatting import age, timestamp
 from drtui.core.health import look
-from drtui.core.rows import Row
+from drtui.core.rows import Row, row_from_deployment
+from drtui.core.sanitize import clean, clean_lines
 from drtui.core.views import DEFAULT_ORDER, FETCH_ORDER, attention_counts, chips, visible_rows
 from drtui.ui.heap import COLLECTOR
-from drtui.ui.keymap import SCREEN_BINDINGS
+from drtui.ui.keymap import SCREEN_BINDINGS, WRITE_BINDINGS
 from drtui.ui.polling import Freshness, Poller
 from drtui.ui.refresh import FleetUpdate, build_fleet
+from drtui.ui.screens.actions import (
+    ConfirmDialog,
+    CreateDefaults,
+    CreateDialog,
+    EditDialog,
+    EditTarget,
+    Option,
+    Progress,
+)
 from drtui.ui.screens.base import ViewScreen
 from drtui.ui.screens.choices import ChooseOne
 from drtui.ui.screens.filter_builder import FilterBuilder
@@ -68,7 +80,7 @@ def narrows(query: DeploymentQuery) -> bool:
 
 
 class DeploymentsScreen(ViewScreen):
-    BINDINGS: ClassVar[list[BindingType]] = list(SCREEN_BINDINGS)
+    BINDINGS: ClassVar[list[BindingType]] = [*SCREEN_BINDINGS, *WRITE_BINDINGS]
     VIEW_TITLE = "Deployments"
 
     def __init__(
@@ -534,3 +546,143 @@ class DeploymentsScreen(ViewScreen):
         for timer in (self._search_timer, self._degraded_timer):
             if timer is not None:
                 timer.stop()
+
+    # ----- writes (edit, delete, create; hidden and refused in read-only mode) --------------------
+
+    def _selected(self) -> Row | None:
+        row = self.table.cursor_row
+        if row is None:
+            self.notify("No deployment selected.", timeout=3)
+        return row
+
+    def _put_rows(self, change: Callable[[dict[str, Row]], object]) -> None:
+        """Apply a write's result at once: any poll in flight is made worthless first (it may
+        have read the server before the write), then a fresh poll is started."""
+        self.poller.bump()
+        rows = dict(self.fleet.rows)
+        change(rows)
+        self.fleet = Fleet(rows, self.fleet.missing & rows.keys())
+        if self._view_rows is not None:  # a server-narrowed view shows its own copy
+            view = dict(self._view_rows)
+            change(view)
+            self._view_rows = view
+        self._counts = summary(self.fleet.rows.values())
+        self._show_view()
+        self.poller.invalidate()
+
+    def action_edit(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        d = row.source
+        target = EditTarget(
+            row.id,
+            clean(d.label, limit=100_000),
+            clean_lines(d.description, limit=100_000) if d.description else None,
+            d.importance,
+        )
+
+        async def submit(changes: dict[str, str | None], _: Progress) -> None:
+            await self._sources.update_deployment(row.id, changes)
+
+        def done(changes: dict[str, str | None] | None) -> None:
+            if changes is None:
+                return
+
+            def change(rows: dict[str, Row]) -> None:
+                current = rows.get(row.id)
+                if current is not None:
+                    rows[row.id] = row_from_deployment(current.source.model_copy(update=changes))
+
+            self._put_rows(change)
+            self.notify(f"Saved {', '.join(changes)} of {row.id}.", timeout=4, markup=False)
+
+        self.app.push_screen(EditDialog(target, submit), done)
+
+    def action_delete(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        now = self._now()
+        last = (
+            f"{age(row.last_prediction, now)} ({timestamp(row.last_prediction)})"
+            if row.last_prediction
+            else "never"
+        )
+        facts = [
+            ("Label", row.label),
+            ("Id", row.id),
+            ("Importance", row.importance or "—"),
+            ("Status", row.status or "—"),
+            ("Last prediction", last),
+            ("Predictions, 7 days", f"{sum(row.daily_rates):,}"),
+        ]
+
+        async def submit(options: dict[str, bool], _: Progress) -> bool:
+            await self._sources.delete_deployment(
+                row.id,
+                label=row.label,
+                ignore_management_agent=options.get("ignore_management_agent", False),
+            )
+            return True
+
+        def done(deleted: bool | None) -> None:
+            if deleted:
+                self._put_rows(lambda rows: rows.pop(row.id, None))
+                self.notify(
+                    f"Deleted {row.label} ({row.id}); it is listed in :deleted.",
+                    timeout=6,
+                    markup=False,
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                title="Delete deployment",
+                facts=facts,
+                prompt="Type the label (or the id) to delete it:",
+                expected=(row.label, row.id),
+                submit=submit,
+                submit_text="Delete",
+                options=[
+                    Option(
+                        "ignore_management_agent",
+                        "Ignore the management agent",
+                        "Delete now instead of waiting for its management agent to delete it first.",
+                    )
+                ],
+            ),
+            done,
+        )
+
+    def action_create(self) -> None:
+        self._open_create(CreateDefaults())
+
+    def action_redeploy(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        model = row.source.model
+        if model is None or not model.id:
+            self.notify("This deployment does not say which model it serves.", timeout=5)
+            return
+        self._open_create(
+            CreateDefaults(model_id=clean(model.id, limit=64), importance=row.importance.upper())
+        )
+
+    def _open_create(self, defaults: CreateDefaults) -> None:
+        async def submit(new: NewDeployment, progress: Progress) -> Deployment:
+            return await self._sources.create_deployment(new, progress)
+
+        self.app.push_screen(CreateDialog(submit, defaults), self._created)
+
+    def _created(self, deployment: Deployment | None) -> None:
+        if deployment is None or not deployment.id:
+            return
+        new = row_from_deployment(deployment)
+        self._put_rows(lambda rows: rows.__setitem__(new.id, new))
+        if not self.table.move_cursor_to_id(new.id) and (self.attention or self.search_text):
+            self.attention = False  # a new deployment may pass every check: show all
+            self._show_view()
+            self.table.move_cursor_to_id(new.id)
+        self._show_detail()
+        self.notify(f"Created {new.label} ({new.id}).", timeout=6, markup=False)

@@ -1,5 +1,6 @@
 """`:events` (or `E`): every health transition of the session, newest first, with what the bound
-dropped. A view of its own: `esc` goes back to the view it was opened from."""
+dropped, and the changes made from this terminal (the audit trail, core/audit.py). A view of its
+own: `esc` goes back to the view it was opened from."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from drtui.core.audit import AuditLog
 from drtui.core.events import EventLog
 from drtui.core.health import look
 from drtui.ui.keymap import VIEW_BINDINGS
@@ -22,9 +24,10 @@ class EventsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(VIEW_BINDINGS)
     VIEW_TITLE = "Events"
 
-    def __init__(self, events: EventLog) -> None:
+    def __init__(self, events: EventLog, audit: AuditLog | None = None) -> None:
         super().__init__()
         self._events = events
+        self._audit = audit
 
     def compose(self) -> ComposeResult:
         settings = getattr(self.app, "settings", None)
@@ -38,6 +41,8 @@ class EventsScreen(Screen[None]):
             )
         yield Label(self._title(), classes="title", id="events-title")
         with VerticalScroll(id="events-scroll"):
+            if self._audit is not None:
+                yield Static(self._changes(), id="events-changes")
             yield Static(self._body(), id="events-body")
         yield Footer()
 
@@ -71,9 +76,28 @@ class EventsScreen(Screen[None]):
             ]
         return Content.assemble(*parts).rstrip() if parts else Content("No health changes yet.")
 
+    def _changes(self) -> Content:
+        """Writes attempted from this terminal, newest first (the audit trail of the session)."""
+        audit = self._audit
+        if audit is None:
+            return Content("")
+        entries = list(audit)
+        parts: list[str | tuple[str, str]] = [
+            (f"Changes made from this terminal: {len(entries)}", "bold"),
+            f"  (audit log: {audit.path})\n",
+        ]
+        if audit.write_error:
+            parts.append((audit.write_error + "\n", "$error"))
+        for entry in reversed(entries):
+            tone = "$success" if entry.outcome == "ok" else "$error"
+            parts += [f"{entry.at:%Y-%m-%d %H:%M:%S}  ", (entry.summary(), tone), "\n"]
+        return Content.assemble(*parts)
+
     def on_screen_resume(self) -> None:
         """Shown again (a view keeps its screen): bring the log up to date."""
         if self.is_mounted:
+            if self._audit is not None:
+                self.query_one("#events-changes", Static).update(self._changes())
             self.query_one("#events-title", Label).update(self._title())
             self.query_one("#events-body", Static).update(self._body())
             self._show_header()
