@@ -142,6 +142,31 @@ class DrtuiApp(CrashSafeApp):
         del self._history[:-HISTORY_LIMIT]
         self.switch_mode(view.mode)
 
+    def show_deployment(self, deployment_id: str, label: str = "") -> None:
+        """Go to the deployments view with this deployment under the cursor (from an event)."""
+        if self.current_view != DEFAULT_MODE:
+            self.switch_view(DEFAULT_MODE)
+        target = next(
+            (s for s in self.get_screen_stack(DEFAULT_MODE) if isinstance(s, DeploymentsScreen)),
+            None,
+        )
+        if target is None or not target.select_deployment(deployment_id):
+            name = label or deployment_id
+            self.notify(
+                f"{name} is not in the fleet any more (deleted, or no longer visible to you).",
+                timeout=6,
+                markup=False,
+            )
+
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        where = str(event.path) if event.path is not None else "your downloads folder"
+        self.notify(f"Saved {where}", timeout=8, markup=False)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        self.notify(
+            f"Could not save the file: {event.exception}", severity="error", timeout=8, markup=False
+        )
+
     def go_back(self) -> None:
         """`esc` on a view with nothing left to clear: the view shown before it."""
         while self._history:

@@ -73,6 +73,13 @@ TABLE_BINDINGS: list[Binding] = [
     Binding("asterisk", "select_all", "Select all", show=False, id="table.select_all"),
 ]
 
+EVENT_BINDINGS: list[Binding] = [
+    Binding("slash", "search", "Filter", id="events.search"),
+    Binding("enter", "open", "Go to deployment", id="events.open"),
+    Binding("x", "export", "Export CSV", id="events.export"),
+    Binding("escape", "back", "Back", show=False, id="events.back"),
+]
+
 VIEW_BINDINGS: list[Binding] = [
     Binding("escape", "back", "Back", show=False, id="view.back"),
 ]
@@ -164,6 +171,7 @@ ALL_BINDINGS: list[Binding] = (
     + SCREEN_BINDINGS
     + TABLE_BINDINGS
     + VIEW_BINDINGS
+    + EVENT_BINDINGS
     + BUNDLE_BINDINGS
     + PPS_BINDINGS
     + CUSTOM_BINDINGS
