@@ -149,6 +149,7 @@ ACCEPTS: dict[str | None, tuple[Option, ...]] = {
     "deployments": CONNECTION + QUERY,
     "check": CONNECTION + QUERY,
     "pps": CONNECTION,
+    "bundles": CONNECTION,
 }
 """Which global options each command takes (``None``: the dashboard itself)."""
 
@@ -276,6 +277,43 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     pps.add_argument("--overwrite", action="store_true", help="replace an existing file")
     pps.add_argument(
         "--no-verify", action="store_true", help="download even when no SHA256 is published"
+    )
+    pps.add_argument("--json", action="store_true", help="print the metadata as one JSON object")
+
+    bundles = add(
+        "bundles",
+        help="print the compute (resource) bundles as JSON lines or CSV, without the UI",
+        description="Print every compute bundle (GET /mlops/compute/bundles/, all pages) as "
+        "JSON lines (default) or CSV. Exit 3 when they could not be listed.",
+    )
+    bundles.add_argument(
+        "--use-case",
+        dest="use_cases",
+        action="append",
+        default=[],
+        metavar="USE_CASE",
+        help="only bundles for this use case (customApplication, customJob, customModel, "
+        "sapAICore); repeatable, any of them matches",
+    )
+    bundles.add_argument(
+        "--deleted", action="store_true", help="include deleted bundles (hidden by default)"
+    )
+    bundle_fmt = bundles.add_mutually_exclusive_group()
+    bundle_fmt.add_argument(
+        "--json",
+        dest="format",
+        action="store_const",
+        const="json",
+        help="one JSON object per line (default)",
+    )
+    bundle_fmt.add_argument(
+        "--csv", dest="format", action="store_const", const="csv", help="CSV with flat columns"
+    )
+    bundles.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="give up (exit 3) when the listing takes longer",
     )
     return parser, subs
 

@@ -34,7 +34,7 @@ def dispatch(args: argparse.Namespace) -> int:
         return _emulator(args)
     if args.command == "demo":
         return _demo(args)
-    query = query_from_args(args) if args.command != "pps" else DeploymentQuery()
+    query = query_from_args(args) if args.command not in ("pps", "bundles") else DeploymentQuery()
     try:
         config = resolve_config(config_overrides(args), screen_keys=SCREEN_KEYS)
         screen = screen_settings_of(
@@ -52,9 +52,23 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "pps":
         from drtui import pps
 
-        return pps.run(config, args.download, verify=not args.no_verify, overwrite=args.overwrite)
+        return pps.run(
+            config,
+            args.download,
+            verify=not args.no_verify,
+            overwrite=args.overwrite,
+            as_json=args.json,
+        )
     from drtui import headless
 
+    if args.command == "bundles":
+        return headless.print_bundles(
+            config,
+            use_cases_from_args(args.use_cases),
+            args.format or "json",
+            include_deleted=args.deleted,
+            timeout=args.timeout,
+        )
     if args.command == "deployments":
         return headless.print_deployments(
             config, query, args.format or "json", timeout=args.timeout
@@ -88,6 +102,22 @@ def query_from_args(args: argparse.Namespace) -> DeploymentQuery:
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     return query
+
+
+def use_cases_from_args(given: list[str]) -> list[str]:
+    """--use-case values as the API spells them; a value it does not name is a usage error."""
+    from drtui.core.bundles import USE_CASES, canonical_use_case
+
+    out: list[str] = []
+    for text in given:
+        for part in (p for p in text.split(",") if p.strip()):
+            use_case = canonical_use_case(part)
+            if use_case is None:
+                raise UsageError(
+                    f"--use-case wants one of {', '.join(USE_CASES)}, not {part.strip()!r}"
+                )
+            out.append(use_case)
+    return list(dict.fromkeys(out))
 
 
 def config_overrides(args: argparse.Namespace) -> ConfigOverrides:

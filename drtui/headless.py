@@ -1,4 +1,4 @@
-"""`drtui deployments` and `drtui check`: the table's data for scripts, cron and monitoring agents.
+"""`drtui deployments`, `drtui check` and `drtui bundles`: the screens' data for scripts and cron.
 
 They read rows through the same core functions as the screen, so a script and the screen cannot
 disagree about a deployment. No Textual here: these must start fast.
@@ -19,8 +19,17 @@ import httpx
 
 from drtui.api.client import DataRobotClient
 from drtui.api.config import ResolvedConfig
-from drtui.api.errors import DataRobotError
+from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
 from drtui.api.query import DeploymentQuery
+from drtui.core.bundles import (
+    BUNDLE_FIELDS,
+    NO_BUNDLES_FEATURE,
+    BundleRow,
+    bundle_record,
+    bundle_rows,
+    flat_bundle_record,
+    narrow,
+)
 from drtui.core.detail import web_url
 from drtui.core.export import neutralise_row
 from drtui.core.health import normalise
@@ -303,3 +312,62 @@ def _check_json(
             {**record(v.row, endpoint), "problems": dict(v.problems)} for v in verdicts if v.code
         ],
     }
+
+
+# ----- `drtui bundles` (issue 17): the compute-bundle browser's rows for scripts -------------
+
+
+async def _fetch_bundles(
+    config: ResolvedConfig, use_cases: Sequence[str], timeout: float | None
+) -> list[BundleRow]:
+    async def fetch() -> list[BundleRow]:
+        async with DataRobotClient.from_config(config) as client:
+            return bundle_rows(await client.list_all_bundles(use_cases=use_cases))
+
+    if timeout is None:
+        return await fetch()
+    return await asyncio.wait_for(fetch(), timeout)
+
+
+def print_bundles(
+    config: ResolvedConfig,
+    use_cases: Sequence[str],
+    fmt: str,
+    *,
+    include_deleted: bool = False,
+    timeout: float | None = None,
+) -> int:
+    """Every compute bundle (all pages) of the use cases asked, as JSON lines or CSV.
+
+    Exit 3 when they could not be listed, including an account without the resource-bundles
+    feature (a preview: the server answers 403/404), said in one sentence.
+    """
+    try:
+        rows = asyncio.run(_fetch_bundles(config, use_cases, timeout))
+    except (NotFoundError, PermissionDeniedError):
+        print(f"drtui: {NO_BUNDLES_FEATURE}", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except DataRobotError as exc:
+        print(f"drtui: {exc}", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except TimeoutError:
+        host = httpx.URL(config.endpoint).host
+        print(
+            f"drtui: {host} did not give the bundles within {timeout:g} seconds (--timeout).",
+            file=sys.stderr,
+        )
+        return EXIT_UNKNOWN
+    shown = narrow(rows, show_deleted=include_deleted)
+    try:
+        if fmt == "csv":
+            writer = csv.DictWriter(sys.stdout, fieldnames=BUNDLE_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            for row in shown:
+                writer.writerow(neutralise_row(flat_bundle_record(row)))
+        else:
+            for row in shown:
+                sys.stdout.write(json.dumps(bundle_record(row), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    return 0

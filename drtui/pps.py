@@ -1,8 +1,9 @@
 """`drtui pps`: the Portable Prediction Server image's metadata, and a verified download.
 
 The image can be many gigabytes: the download resumes a `.part` file, checks free space first,
-shows progress on stderr (only when stderr is a terminal, so cron logs stay clean) and verifies
-the SHA256 the server published before the file takes its final name.
+shows progress on stderr (a bar on a terminal, one plain line per tenth otherwise, so a cron log
+stays short) and verifies the SHA256 the server published before the file takes its final name.
+A file already there whose SHA256 matches is not downloaded again.
 
 The server is not trusted with the file system: its `filename` is reduced to a safe base name
 inside the chosen folder, an existing file is not replaced without `--overwrite`, and an image
@@ -12,61 +13,71 @@ that cannot be verified is not downloaded without `--no-verify` (and then is cal
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-
-import humanize
+from typing import TextIO
 
 from drtui.api.client import DataRobotClient
 from drtui.api.config import ResolvedConfig
-from drtui.api.download import verification_problem
-from drtui.api.errors import DataRobotError, DownloadError
+from drtui.api.download import already_verified, verification_problem
+from drtui.api.errors import DataRobotError, DownloadError, NotFoundError
 from drtui.api.models import PPSImageMetadata
-from drtui.core.sanitize import clean, safe_filename
+from drtui.core.pps import NO_IMAGE, docker_load_line, pps_json, progress_text
+from drtui.core.pps import describe as describe_lines
+from drtui.core.sanitize import safe_filename
 
 EXIT_FAILED = 3
 DEFAULT_NAME = "pps-image.tar.gz"
+BAR_WIDTH = 24
+PLAIN_STEP = 0.1
+"""Without a terminal, one plain line per tenth of the image (a log stays short)."""
 
 
-def describe(meta: PPSImageMetadata) -> list[str]:
-    """The metadata as aligned lines; every server string sanitised."""
-    size = (
-        f"{humanize.naturalsize(meta.image_size, binary=True)} ({meta.image_size:,} bytes)"
-        if meta.image_size is not None
-        else "unknown"
-    )
-    algorithm = clean(meta.hash_algorithm, limit=20).lower() or "hash"
-    image_id = meta.short_docker_image_id or meta.docker_image_id
-    return [
-        f"filename:        {clean(meta.filename, limit=200) or '—'}",
-        f"size:            {size}",
-        f"{algorithm + ':':<16} {clean(meta.hash, limit=200) or '—'}",
-        f"docker image id: {clean(image_id, limit=200) or '—'}",
-        f"created:         {meta.created.isoformat() if meta.created else '—'}",
-    ]
+def describe(meta: PPSImageMetadata, now: datetime | None = None) -> list[str]:
+    """The metadata as aligned lines (core.pps, the same presentation as the `:pps` view)."""
+    return describe_lines(meta, now or datetime.now(UTC))
 
 
-class _Progress:
-    """One status line on stderr, redrawn at most ten times a second."""
+class Progress:
+    """A redrawn bar on a terminal; plain lines, one per tenth, when stderr is not one."""
 
-    def __init__(self) -> None:
+    def __init__(self, out: TextIO | None = None, *, live: bool | None = None) -> None:
+        self._out = out or sys.stderr
+        self._live = self._out.isatty() if live is None else live
         self._last = 0.0
-        self._live = sys.stderr.isatty()
+        self._next_share = PLAIN_STEP
+        self.drawn = False
 
     def __call__(self, done: int, total: int | None, rate: float) -> None:
+        text = progress_text(done, total, rate)
+        if not self._live:
+            if total and done / total >= self._next_share - 1e-9:
+                while self._next_share <= done / total + 1e-9:
+                    self._next_share += PLAIN_STEP
+                self._out.write(f"drtui: downloading {text}\n")
+                self._out.flush()
+            return
         now = time.monotonic()
-        if not self._live or (now - self._last < 0.1 and done != total):
+        if now - self._last < 0.1 and done != total:
             return
         self._last = now
-        share = f"{done / total:6.1%}" if total else ""
-        line = (
-            f"{share} {humanize.naturalsize(done, binary=True)}"
-            f" at {humanize.naturalsize(rate, binary=True)}/s"
-        )
-        sys.stderr.write(f"\r{line:<60}")
-        sys.stderr.flush()
+        share = min(done / total, 1.0) if total else 0.0
+        filled = int(share * BAR_WIDTH)
+        bar = "█" * filled + "░" * (BAR_WIDTH - filled)
+        self._out.write(f"\r{bar} {text:<64}")
+        self._out.flush()
+        self.drawn = True
+
+    def end(self) -> None:
+        if self.drawn:
+            self._out.write("\n")
+            self._out.flush()
+            self.drawn = False
 
 
 def target_path(download: str, meta: PPSImageMetadata) -> Path:
@@ -79,14 +90,32 @@ def target_path(download: str, meta: PPSImageMetadata) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class Saved:
+    path: Path
+    problem: str | None
+    """Why it is not verified (downloaded with --no-verify); None when verified."""
+    already: bool = False
+    """The file was already there and verified: nothing was downloaded."""
+
+
 async def _run(
-    config: ResolvedConfig, download: str | None, verify: bool, overwrite: bool
-) -> tuple[Path, str | None] | PPSImageMetadata:
+    config: ResolvedConfig,
+    download: str | None,
+    verify: bool,
+    overwrite: bool,
+    progress: Progress,
+) -> Saved | PPSImageMetadata:
     async with DataRobotClient.from_config(config) as client:
-        meta = await client.get_pps_image_metadata()
+        try:
+            meta = await client.get_pps_image_metadata()
+        except NotFoundError:
+            raise DataRobotError(NO_IMAGE) from None
         if download is None:
             return meta
         target = target_path(download, meta)
+        if target.exists() and await already_verified(target, meta):
+            return Saved(target, None, already=True)
         if target.exists() and not overwrite:
             raise DownloadError(
                 f"{target} already exists; it was not overwritten (pass --overwrite to replace it)."
@@ -97,38 +126,51 @@ async def _run(
                 f"The image cannot be verified ({problem}), so it was not downloaded; "
                 "pass --no-verify to download it unverified."
             )
-        saved = await client.download_pps_image(
-            target,
-            metadata=meta,
-            progress=_Progress(),
-            overwrite=overwrite,
-            require_verified=False,
-        )
-        return saved, problem
+        try:
+            saved = await client.download_pps_image(
+                target,
+                metadata=meta,
+                progress=progress,
+                overwrite=overwrite,
+                require_verified=False,
+            )
+        except NotFoundError:
+            raise DataRobotError(NO_IMAGE) from None
+        return Saved(saved, problem)
 
 
 def run(
-    config: ResolvedConfig, download: str | None, *, verify: bool = True, overwrite: bool = False
+    config: ResolvedConfig,
+    download: str | None,
+    *,
+    verify: bool = True,
+    overwrite: bool = False,
+    as_json: bool = False,
 ) -> int:
     """`drtui pps`: 0 when shown or downloaded (verified, or unverified by request), else 3."""
+    progress = Progress()
     try:
-        result = asyncio.run(_run(config, download, verify, overwrite))
+        result = asyncio.run(_run(config, download, verify, overwrite, progress))
     except DataRobotError as exc:
-        if sys.stderr.isatty():
-            sys.stderr.write("\n")
+        progress.end()
         print(f"drtui: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as exc:
+        progress.end()
         print(f"drtui: could not save the image: {exc.strerror or exc}.", file=sys.stderr)
         return EXIT_FAILED
+    progress.end()
     if isinstance(result, PPSImageMetadata):
-        print("\n".join(describe(result)))
+        if as_json:
+            print(json.dumps(pps_json(result), ensure_ascii=False))
+        else:
+            print("\n".join(describe(result)))
         return 0
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
-    saved, problem = result
-    if problem is None:
-        print(f"{saved}: downloaded and verified")
+    if result.already:
+        print(f"{result.path}: already downloaded and verified; nothing was downloaded")
+    elif result.problem is None:
+        print(f"{result.path}: downloaded and verified")
     else:
-        print(f"{saved}: downloaded but NOT verified ({problem})")
+        print(f"{result.path}: downloaded but NOT verified ({result.problem})")
+    print(f"drtui: load it with: {docker_load_line(result.path)}", file=sys.stderr)
     return 0

@@ -367,19 +367,32 @@ class DataRobotClient:
     # -- resource bundles --------------------------------------------------------------------
 
     async def list_bundles(
-        self, *, use_case: str | None = None, offset: int = 0, limit: int = PAGE_SIZE
+        self,
+        *,
+        use_case: str | None = None,
+        use_cases: Iterable[str] = (),
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
     ) -> Page[ResourceBundle]:
+        """One page; ``useCases`` repeated for each use case asked (any of them matches)."""
         params = [("offset", str(offset)), ("limit", str(limit))]
-        if use_case:
-            params.append(("useCases", use_case))
+        wanted = dict.fromkeys([*([use_case] if use_case else []), *use_cases])
+        params.extend(("useCases", u) for u in wanted if u)
         return await self._get("mlops/compute/bundles/", _BUNDLES, params)
 
     async def list_all_bundles(
-        self, *, use_case: str | None = None, deadline: float | None = _UNSET
+        self,
+        *,
+        use_case: str | None = None,
+        use_cases: Iterable[str] = (),
+        deadline: float | None = _UNSET,
     ) -> list[ResourceBundle]:
+        wanted = tuple(use_cases)
         return await self._all(
             "mlops/compute/bundles/",
-            lambda offset, limit: self.list_bundles(use_case=use_case, offset=offset, limit=limit),
+            lambda offset, limit: self.list_bundles(
+                use_case=use_case, use_cases=wanted, offset=offset, limit=limit
+            ),
             _BUNDLES,
             deadline=deadline,
         )

@@ -3,12 +3,13 @@
 The image (14 GB and more) is streamed to ``<path>.part`` and only renamed to ``<path>`` once
 its size and SHA256 match the metadata, so a file at ``path`` is always a whole, verified image.
 A cut transfer resumes with ``Range`` from what the part file holds, within this call (bounded
-by the retry policy) or the next. The 302 to a pre-signed URL on another host is followed by
-hand so the Authorization header stays home.
+by the retry policy) or the next. The 302 to a pre-signed URL on another host is followed with
+httpx's own redirect rules, which keep the Authorization header home.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import hashlib
@@ -29,7 +30,7 @@ from drtui.api.errors import (
     RequestTimeout,
     ServerError,
 )
-from drtui.api.http import HttpCore, origin
+from drtui.api.http import HttpCore
 from drtui.api.models import PPSImageMetadata
 from drtui.core.sanitize import clean
 
@@ -56,6 +57,35 @@ def verification_problem(metadata: PPSImageMetadata) -> str | None:
     if not _SHA256_HEX.fullmatch(metadata.hash.strip()):
         return "the published SHA256 is not 64 hexadecimal digits"
     return None
+
+
+def part_path(path: Path) -> Path:
+    """Where the bytes of ``path`` gather until they are verified."""
+    return path.with_name(path.name + ".part")
+
+
+def _file_matches(path: Path, metadata: PPSImageMetadata) -> bool:
+    if metadata.image_size is not None and path.stat().st_size != metadata.image_size:
+        return False
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest() == (metadata.hash or "").strip().lower()
+
+
+async def already_verified(path: Path, metadata: PPSImageMetadata) -> bool:
+    """True when ``path`` is a whole image whose SHA256 matches ``metadata`` (so no download).
+
+    False when it differs, is missing, or the metadata gives nothing verifiable. The file is
+    hashed in a thread: it can be many gigabytes.
+    """
+    if verification_problem(metadata) is not None or not path.is_file():
+        return False
+    try:
+        return await asyncio.to_thread(_file_matches, path, metadata)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -121,7 +151,8 @@ async def download_to_file(
         raise DownloadError(f"{path} already exists; it was not overwritten.")
     with _disk(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        part = _PartFile(path.with_name(path.name + ".part"))
+        # Hashing what a resumed part file holds (gigabytes) must not stall the caller's loop.
+        part = await asyncio.to_thread(_PartFile, path.with_name(path.name + ".part"))
     total = metadata.image_size
     if total is not None and part.size > total:
         with _disk(part.path):
@@ -164,39 +195,41 @@ def _check_space(directory: Path, needed: int) -> None:
 
 
 async def _open(core: HttpCore, url: str, offset: int) -> httpx.Response:
-    """Send the GET, following redirects by hand; Authorization only to the endpoint's origin."""
+    """Send the GET and follow redirects one at a time with httpx's own rules.
+
+    httpx builds each redirect's request (``response.next_request``) and drops Authorization
+    whenever the new address is on another origin (a pre-signed S3/GCS URL); stepping through
+    them here only adds what httpx does not: an https→http downgrade is refused before it is
+    sent, and the hops are bounded.
+    """
     headers = {"Range": f"bytes={offset}-"} if offset else {}
-    target = core.endpoint_url.join(url)
+    request = core.http.build_request("GET", core.endpoint_url.join(url), headers=headers)
     for _ in range(MAX_REDIRECTS + 1):
-        request = core.http.build_request("GET", target, headers=headers)
-        if origin(target) != origin(core.endpoint_url):
-            del request.headers["Authorization"]
         try:
-            response = await core.http.send(request, stream=True)
+            response = await core.http.send(request, stream=True, follow_redirects=False)
+        except httpx.RemoteProtocolError as exc:
+            if str(exc).startswith("Invalid URL in location header"):
+                raise DownloadError(
+                    f"{core.host} redirected the image download to an address that is not a "
+                    "valid URL.",
+                    host=core.host,
+                ) from None
+            raise core.transport_error(exc, "GET", request.url) from None
         except httpx.TransportError as exc:
-            raise core.transport_error(exc, "GET", target) from None
-        if response.status_code not in (301, 302, 303, 307, 308):
+            raise core.transport_error(exc, "GET", request.url) from None
+        following = response.next_request
+        if following is None:
             return response
-        location = response.headers.get("Location")
         await response.aclose()
-        if not location:
-            break
-        try:
-            following = target.join(location)
-        except httpx.InvalidURL:
-            raise DownloadError(
-                f"{core.host} redirected the image download to an address that is not a "
-                f"valid URL ({clean(location, limit=200)}).",
-                host=core.host,
-            ) from None
-        if target.scheme == "https" and following.scheme != "https":
+        if request.url.scheme == "https" and following.url.scheme != "https":
             raise DownloadError(
                 f"{core.host} redirected the image download from https to "
-                f"{clean(following.scheme, limit=20) or 'another scheme'} "
-                f"({clean(str(following), limit=200)}); that downgrade was refused.",
+                f"{clean(following.url.scheme, limit=20) or 'another scheme'} "
+                f"({clean(str(following.url.copy_with(query=None)), limit=200)}); "
+                "that downgrade was refused.",
                 host=core.host,
             )
-        target = following
+        request = following
     raise DataRobotError(
         f"{core.host} did not lead to the image within {MAX_REDIRECTS} redirects.", host=core.host
     )

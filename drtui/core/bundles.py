@@ -16,6 +16,12 @@ if TYPE_CHECKING:
 USE_CASES: tuple[str, ...] = ("customApplication", "customJob", "customModel", "sapAICore")
 """The use cases the reference names; a server may send others, shown verbatim."""
 
+NO_BUNDLES_FEATURE = (
+    "This account does not have the resource-bundles feature (a preview on most "
+    "installations): there are no compute bundles to show."
+)
+"""What a 403/404 on GET /mlops/compute/bundles/ means: not an error, a feature not enabled."""
+
 Field = tuple[str, str]
 Section = tuple[str, list[Field]]
 
@@ -158,3 +164,55 @@ def bundle_sections(bundle: ResourceBundle) -> list[Section]:
             ],
         ),
     ]
+
+
+BUNDLE_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "cpuCount",
+    "memoryBytes",
+    "memory",
+    "gpu",
+    "gpuCount",
+    "gpuMaker",
+    "gpuMemoryBytes",
+    "isDefault",
+    "isDeleted",
+    "useCases",
+)
+"""`drtui bundles --csv` columns: one flat value each."""
+
+
+def bundle_record(row: BundleRow) -> dict[str, object]:
+    """One bundle for `drtui bundles --json`: the reference's names, sanitised, plus the
+    humanized memory and GPU the table shows."""
+    source = row.source
+    maker = clean(source.gpu_maker, limit=20) if source is not None else ""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "description": row.description or None,
+        "cpuCount": row.cpu_count,
+        "memoryBytes": row.memory_bytes,
+        "memory": row.memory_text or None,
+        "gpu": row.gpu or None,
+        "gpuCount": row.gpu_count,
+        "gpuMaker": maker or None,
+        "gpuMemoryBytes": source.gpu_memory_bytes if source is not None else None,
+        "isDefault": row.is_default,
+        "isDeleted": row.is_deleted,
+        "useCases": list(row.use_cases),
+    }
+
+
+def flat_bundle_record(row: BundleRow) -> dict[str, object]:
+    record = bundle_record(row)
+    record["useCases"] = " ".join(row.use_cases)
+    return record
+
+
+def canonical_use_case(text: str) -> str | None:
+    """A use case as the API spells it (case-insensitive match); None when not one."""
+    wanted = text.strip().lower()
+    return next((u for u in USE_CASES if u.lower() == wanted), None)

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
 from drtui.api.models import ResourceBundle
 from drtui.core.bundles import (
+    NO_BUNDLES_FEATURE,
     USE_CASES,
     BundleRow,
     bundle_rows,
@@ -39,10 +40,7 @@ from drtui.ui.widgets.line_table import Column, LineTable, sort_rows
 from drtui.ui.widgets.view_header import Part
 
 WIDE = 120
-NO_FEATURE = (
-    "This account does not have the resource-bundles feature (a preview on most "
-    "installations): there are no compute bundles to show."
-)
+NO_FEATURE = NO_BUNDLES_FEATURE
 
 COLUMNS: tuple[Column[BundleRow], ...] = (
     Column(
@@ -56,7 +54,14 @@ COLUMNS: tuple[Column[BundleRow], ...] = (
         comfort=24,
         max_width=40,
     ),
-    Column("default", "DEF", 3, 0, lambda r, _: ("★" if r.is_default else "", "good")),
+    Column(
+        "default",
+        "DEF",
+        3,
+        0,
+        lambda r, _: ("★" if r.is_default else "", "good"),
+        sort_key=lambda r: not r.is_default,
+    ),
     Column(
         "cpu", "CPU", 5, 0, lambda r, _: (r.cpu_text.rjust(5), ""), sort_key=lambda r: r.cpu_count
     ),
@@ -68,7 +73,7 @@ COLUMNS: tuple[Column[BundleRow], ...] = (
         lambda r, _: (r.memory_text.rjust(10), ""),
         sort_key=lambda r: r.memory_bytes,
     ),
-    Column("gpu", "GPU", 18, 1, lambda r, _: (r.gpu, ""), sort_key=lambda r: r.gpu_count),
+    Column("gpu", "GPU", 20, 1, lambda r, _: (r.gpu, ""), sort_key=lambda r: r.gpu_count),
     Column(
         "use_cases",
         "USE CASES",
@@ -154,10 +159,20 @@ class BundlesScreen(ViewScreen):
 
     # ----- data ----------------------------------------------------------------------------------
 
+    @property
+    def no_feature(self) -> bool:
+        """The account lacks the (preview) resource-bundles feature: a 403/404 stopped polling."""
+        return self.poller.freshness.stopped and not self.bundles
+
     def current_freshness(self) -> Freshness:
-        return self.poller.freshness
+        freshness = self.poller.freshness
+        if self.no_feature:  # an answer, not a failure: the header does not say STALE
+            return Freshness(fetched_at=freshness.stale_since)
+        return freshness
 
     def header_summary(self) -> list[Part]:
+        if self.no_feature:
+            return ["resource-bundles feature not enabled for this account"]
         total = sum(1 for b in self.bundles if not b.is_deleted)
         deleted = len(self.bundles) - total
         parts: list[Part] = [f"{len(self.table.rows) if self.is_mounted else 0} shown of {total}"]
@@ -179,6 +194,7 @@ class BundlesScreen(ViewScreen):
     def _poll_state(self, freshness: Freshness) -> None:
         if freshness.stopped and not self.bundles:
             self.table.empty_message = NO_FEATURE
+            self.query_one(DetailPane).show(None, None, empty=NO_FEATURE)
         elif not self.bundles and freshness.stale_since is not None:
             self.table.empty_message = f"Cannot load compute bundles: {freshness.reason}"
         elif freshness.fetched_at is not None and not self.bundles:
