@@ -46,6 +46,8 @@ WALL_BACKLOG_STEPS = 180
 rather than replaying every minute; manual clocks always replay for determinism."""
 TRAFFIC_LOG_SIZE = 1000
 TRANSITIONS_KEPT = 20_000
+TRAFFIC_ORDERS = frozenset({"lastPredictionTimestamp", "recentPredictions"})
+"""Orders that move with predictions (everything else is cached across traffic)."""
 _RESULT_CACHE_SIZE = 64
 
 
@@ -98,6 +100,10 @@ class EmulatorState:
                 if stream is not None:
                     self.streams.add(stream)
         self.version = 0
+        """Bumped by every change but traffic (health, labels, status, windows...)."""
+        self.traffic_version = 0
+        """Bumped by predictions arriving: only the traffic orders depend on it, so a page
+        ordered by label is served from cache while prediction times move continuously."""
         self._rendered: dict[tuple[str, str], bytes] = {}
         self._orders: dict[str, tuple[int, list[str]]] = {}
         self._results: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
@@ -152,7 +158,7 @@ class EmulatorState:
         if record.last_prediction is None or when > record.last_prediction:
             record.last_prediction = when
             record.doc["predictionUsage"]["lastTimestamp"] = iso(datetime.fromtimestamp(when, UTC))
-        self.touch(record.id)
+        self.touch(record.id, traffic=True)
 
     def _first_alert(self, until: float) -> None:
         """The demo's opening act: at `first_alert_seconds`, one important, healthy, active
@@ -211,7 +217,7 @@ class EmulatorState:
     def select(self, query: DeploymentQuery, order: str, account: Account) -> list[str]:
         """Ids of the deployments `account` sees that match `query`, in `order` (cached)."""
         with self.lock:
-            key = (self.version, account.id, query, order)
+            key = (self._version_for(order), account.id, query, order)
             hit = self._results.get(key)
             if hit is not None:
                 self._results.move_to_end(key)
@@ -229,12 +235,17 @@ class EmulatorState:
                 self._results.popitem(last=False)
             return ids
 
+    def _version_for(self, order: str) -> tuple[int, int]:
+        traffic = order.lstrip("-") in TRAFFIC_ORDERS
+        return (self.version, self.traffic_version if traffic else 0)
+
     def _ordered(self, order: str) -> list[str]:
+        version = self._version_for(order)
         cached = self._orders.get(order)
-        if cached is not None and cached[0] == self.version:
+        if cached is not None and cached[0] == version:
             return cached[1]
         ids = sort_records(list(self.deployments.values()), order)
-        self._orders[order] = (self.version, ids)
+        self._orders[order] = (version, ids)
         return ids
 
     def custom_log(self, deployment_id: str, elapsed: float | None = None) -> str | None:
@@ -249,11 +260,15 @@ class EmulatorState:
 
     # -- changing ----------------------------------------------------------------------------
 
-    def touch(self, deployment_id: str) -> None:
-        """Forget what was rendered or sorted for this deployment after it changed."""
+    def touch(self, deployment_id: str, *, traffic: bool = False) -> None:
+        """Forget what was rendered or sorted for this deployment after it changed (`traffic`:
+        only its prediction counts or times moved)."""
         for role in ROLE_PERMISSIONS:
             self._rendered.pop((deployment_id, role), None)
-        self.version += 1
+        if traffic:
+            self.traffic_version += 1
+        else:
+            self.version += 1
 
     def change_health(
         self, deployment_id: str, dimension: str, status: str, message: str, at: datetime
