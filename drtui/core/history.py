@@ -1,0 +1,631 @@
+"""The flight recorder: every poll's health states in SQLite, so any past moment can be rebuilt.
+
+One file per installation and profile in the user state directory (stdlib `sqlite3`, WAL).
+What is kept, per deployment, is a `State`: label, importance, the three health statuses and
+whether its predictions went silent (core/silence.py). The tables:
+
+- `deployments` and `states` intern ids and whole state tuples as small integers, so one change
+  costs three integers on disk;
+- `current` is the fleet as last recorded (what the next poll is compared with);
+- `changes` (t, deployment, state; state 0 = gone) holds every transition;
+- `snapshots` hold the whole fleet (zlib-packed integer pairs) every `snapshot_every`, so a
+  seek reads one snapshot and at most an interval of changes;
+- `spans` say which time the recording covers (a gap longer than `max_gap` between two polls
+  starts a new span: nothing is claimed about a time nobody watched).
+
+Bounded by retention (default 30 days) and by size (default 100 MB): the oldest snapshot
+intervals are dropped whole, so the oldest kept instant still replays exactly; freed pages go
+back to the file system (incremental vacuum). Two processes may record the same file: each write
+is one `BEGIN IMMEDIATE` transaction, and a recorder that sees another's commit re-reads
+`current` before comparing. A damaged file is moved aside (`<name>.damaged-<stamp>`) with a
+message, and recording goes on in a fresh one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import sqlite3
+import threading
+import zlib
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from drtui.core.fleet import Fleet
+from drtui.core.sanitize import safe_filename
+from drtui.core.silence import DEFAULT_POLICY, SilencePolicy, is_silent
+
+log = logging.getLogger(__name__)
+
+STATE_DIR_ENV = "DRTUI_STATE_DIR"
+"""The same override as drtui.crash.state_dir (a test keeps them equal); repeated here so that
+the headless commands need not import Textual."""
+SCHEMA_VERSION = 1
+MB = 1024 * 1024
+DEFAULT_RETENTION = timedelta(days=30)
+DEFAULT_MAX_BYTES = 100 * MB
+DEFAULT_SNAPSHOT_EVERY = timedelta(hours=1)
+DEFAULT_MAX_GAP = timedelta(minutes=15)
+"""Two polls further apart than this leave a gap the recording does not cover."""
+SIZE_CHECK_EVERY = 20
+"""Polls between two size checks (a check is a couple of PRAGMAs)."""
+BUSY_TIMEOUT_MS = 10_000
+
+
+class State(NamedTuple):
+    """One deployment as recorded: what replay and the report show of it."""
+
+    label: str
+    importance: str
+    service: str
+    model: str
+    accuracy: str
+    silent: bool = False
+
+    @property
+    def health(self) -> tuple[str, str, str]:
+        return (self.service, self.model, self.accuracy)
+
+
+def fleet_states(
+    fleet: Fleet, now: datetime, policy: SilencePolicy = DEFAULT_POLICY
+) -> dict[str, State]:
+    """The states to record for one poll's fleet (silence judged at `now`)."""
+    return {
+        key: State(
+            row.label,
+            row.importance,
+            row.health[0],
+            row.health[1],
+            row.health[2],
+            is_silent(row, now, policy),
+        )
+        for key, row in fleet.rows.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One deployment's state moving at `at` (None: not in the fleet)."""
+
+    at: datetime
+    deployment_id: str
+    before: State | None
+    after: State | None
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """The fleet as recorded at `at`."""
+
+    at: datetime
+    states: dict[str, State]
+    span: tuple[datetime, datetime]
+    """The recorded span holding `at` (its first and last poll)."""
+
+
+class NotRecorded(LookupError):
+    """The asked instant is outside every recorded span; str() is one sentence."""
+
+
+def state_directory(env: Mapping[str, str] | None = None) -> Path:
+    """$DRTUI_STATE_DIR, else the platform's user state directory (as drtui.crash)."""
+    environ = os.environ if env is None else env
+    override = environ.get(STATE_DIR_ENV, "").strip()
+    return Path(override).expanduser() if override else Path(platformdirs.user_state_dir("drtui"))
+
+
+def history_path(directory: Path, profile: str, endpoint: str) -> Path:
+    """One file per profile and installation (the endpoint's host and port)."""
+    host = urlsplit(endpoint).netloc.rsplit("@", 1)[-1] or "local"
+    name = safe_filename(f"{profile or 'default'}@{host}".replace(":", "_"), default="default")
+    return directory / f"history-{name}.sqlite3"
+
+
+def to_ms(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deployments (key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS states (
+    code INTEGER PRIMARY KEY, label TEXT NOT NULL, importance TEXT NOT NULL,
+    service TEXT NOT NULL, model TEXT NOT NULL, accuracy TEXT NOT NULL, silent INTEGER NOT NULL,
+    UNIQUE (label, importance, service, model, accuracy, silent));
+CREATE TABLE IF NOT EXISTS current (dep INTEGER PRIMARY KEY, state INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (t INTEGER NOT NULL, dep INTEGER NOT NULL,
+    state INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_t ON changes (t);
+CREATE TABLE IF NOT EXISTS snapshots (t INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS spans (start INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+"""
+
+
+def _pack(pairs: Iterable[tuple[int, int]]) -> bytes:
+    flat = array("q")
+    for key, code in sorted(pairs):
+        flat.append(key)
+        flat.append(code)
+    return zlib.compress(flat.tobytes(), 6)
+
+
+def _unpack(body: bytes) -> Iterator[tuple[int, int]]:
+    flat = array("q")
+    flat.frombytes(zlib.decompress(body))
+    return zip(flat[0::2], flat[1::2], strict=True)
+
+
+class History:
+    """The recorder and its reader, on one SQLite file. Not thread-safe: one thread uses it
+    (the app hands polls to `BackgroundRecorder`, which owns one)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        retention: timedelta = DEFAULT_RETENTION,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        snapshot_every: timedelta = DEFAULT_SNAPSHOT_EVERY,
+        max_gap: timedelta = DEFAULT_MAX_GAP,
+        on_message: Callable[[str], None] | None = None,
+    ) -> None:
+        self.path = path
+        self.retention = retention
+        self.max_bytes = max_bytes
+        self.snapshot_every_ms = int(snapshot_every.total_seconds() * 1000)
+        self.max_gap_ms = int(max_gap.total_seconds() * 1000)
+        self.messages: list[str] = []
+        self._on_message = on_message
+        self._keys: dict[str, int] = {}
+        self._ids: dict[int, str] = {}
+        self._codes: dict[State, int] = {}
+        self._states: dict[int, State] = {}
+        self._current: dict[str, State] = {}
+        self._generation = -1
+        self._polls = 0
+        self._db = self._open()
+
+    # ----- opening, damage ----------------------------------------------------------------------
+
+    def _say(self, message: str) -> None:
+        self.messages.append(message)
+        log.warning("%s", message)
+        if self._on_message is not None:
+            self._on_message(message)
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError):  # locked, unreadable: not damage
+                raise
+            self._move_aside(error)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        fresh = not self.path.exists()
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            if fresh:
+                with contextlib.suppress(OSError):
+                    os.chmod(self.path, 0o600)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if fresh:
+                db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            check = db.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else ''}")
+            db.executescript(_SCHEMA)
+            db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema', ?), ('generation', '0')",
+                (str(SCHEMA_VERSION),),
+            )
+            version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+            if version != str(SCHEMA_VERSION):
+                raise sqlite3.DatabaseError(f"unknown schema version {version}")
+        except BaseException:
+            db.close()
+            raise
+        self._db = db
+        self._reset_caches()
+        return db
+
+    def _reset_caches(self) -> None:
+        self._keys.clear()
+        self._ids.clear()
+        self._codes.clear()
+        self._states.clear()
+        self._current.clear()
+        self._generation = -1
+
+    def _move_aside(self, error: BaseException) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(source, Path(f"{aside}{suffix}"))
+        self._say(
+            f"The history file {self.path} was damaged ({error}); it was moved to {aside.name} "
+            "and recording goes on in a new file."
+        )
+
+    def _recover(self, error: sqlite3.DatabaseError) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        self._move_aside(error)
+        self._db = self._connect()
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # ----- interning ----------------------------------------------------------------------------
+
+    def _key(self, deployment_id: str) -> int:
+        key = self._keys.get(deployment_id)
+        if key is None:
+            db = self._db
+            db.execute("INSERT OR IGNORE INTO deployments (id) VALUES (?)", (deployment_id,))
+            key = int(
+                db.execute("SELECT key FROM deployments WHERE id = ?", (deployment_id,)).fetchone()[
+                    0
+                ]
+            )
+            self._keys[deployment_id] = key
+            self._ids[key] = deployment_id
+        return key
+
+    def _code(self, state: State) -> int:
+        code = self._codes.get(state)
+        if code is None:
+            values = (*state[:5], int(state.silent))
+            self._db.execute(
+                "INSERT OR IGNORE INTO states "
+                "(label, importance, service, model, accuracy, silent) VALUES (?, ?, ?, ?, ?, ?)",
+                values,
+            )
+            code = int(
+                self._db.execute(
+                    "SELECT code FROM states WHERE label = ? AND importance = ? AND service = ? "
+                    "AND model = ? AND accuracy = ? AND silent = ?",
+                    values,
+                ).fetchone()[0]
+            )
+            self._codes[state] = code
+            self._states[code] = state
+        return code
+
+    def _state(self, code: int) -> State:
+        found = self._states.get(code)
+        if found is None:
+            for row in self._db.execute(
+                "SELECT code, label, importance, service, model, accuracy, silent FROM states"
+            ):
+                state = State(row[1], row[2], row[3], row[4], row[5], bool(row[6]))
+                self._states[row[0]] = state
+                self._codes[state] = row[0]
+            found = self._states[code]
+        return found
+
+    def _id(self, key: int) -> str:
+        found = self._ids.get(key)
+        if found is None:
+            for k, ident in self._db.execute("SELECT key, id FROM deployments"):
+                self._ids[k] = ident
+                self._keys[ident] = k
+            found = self._ids[key]
+        return found
+
+    # ----- recording ----------------------------------------------------------------------------
+
+    def record(self, states: Mapping[str, State], at: datetime) -> int:
+        """Store one poll's states taken at `at`; the number of deployments that changed.
+
+        A damaged file is moved aside (see `messages`) and the poll is recorded in a new one.
+        """
+        try:
+            return self._record(states, to_ms(at))
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError):  # busy, disk full: not damage
+                raise
+            self._recover(error)
+            return self._record(states, to_ms(at))
+
+    def record_fleet(
+        self, fleet: Fleet, at: datetime, policy: SilencePolicy = DEFAULT_POLICY
+    ) -> int:
+        return self.record(fleet_states(fleet, at, policy), at)
+
+    def _record(self, states: Mapping[str, State], t: int) -> int:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            generation = int(
+                db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+            )
+            if generation != self._generation:
+                self._reload_current()
+            current = self._current
+            last_t = db.execute("SELECT MAX(t) FROM changes").fetchone()[0]
+            t = max(t, int(last_t or 0))  # another recorder's clock may be ahead: never go back
+            moved: list[tuple[str, State | None]] = [
+                (key, state) for key, state in states.items() if current.get(key) != state
+            ]
+            moved.extend((key, None) for key in current.keys() - states.keys())
+            rows = []
+            for key, state in moved:
+                dep = self._key(key)
+                rows.append((t, dep, 0 if state is None else self._code(state)))
+            if rows:
+                db.executemany("INSERT INTO changes (t, dep, state) VALUES (?, ?, ?)", rows)
+                db.executemany(
+                    "INSERT OR REPLACE INTO current (dep, state) VALUES (?, ?)",
+                    [(dep, code) for _, dep, code in rows if code],
+                )
+                db.executemany(
+                    "DELETE FROM current WHERE dep = ?",
+                    [(dep,) for _, dep, code in rows if not code],
+                )
+                for key, state in moved:
+                    if state is None:
+                        current.pop(key, None)
+                    else:
+                        current[key] = state
+            self._extend_span(t)
+            latest = db.execute("SELECT MAX(t) FROM snapshots").fetchone()[0]
+            if latest is None or t - latest >= self.snapshot_every_ms:
+                self._snapshot(t)
+            self._generation = generation + 1
+            db.execute(
+                "UPDATE meta SET value = ? WHERE key = 'generation'", (str(self._generation),)
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            self._generation = -1
+            raise
+        self._polls += 1
+        if self._polls % SIZE_CHECK_EVERY == 1:
+            self.prune(from_ms(t))
+        return len(moved)
+
+    def _reload_current(self) -> None:
+        self._current = {
+            self._id(dep): self._state(code)
+            for dep, code in self._db.execute("SELECT dep, state FROM current")
+        }
+
+    def _extend_span(self, t: int) -> None:
+        db = self._db
+        row = db.execute("SELECT start, last FROM spans ORDER BY start DESC LIMIT 1").fetchone()
+        if row is not None and t - row[1] <= self.max_gap_ms:
+            db.execute("UPDATE spans SET last = ? WHERE start = ?", (max(t, row[1]), row[0]))
+        else:
+            db.execute("INSERT OR REPLACE INTO spans (start, last) VALUES (?, ?)", (t, t))
+
+    def _snapshot(self, t: int) -> None:
+        pairs = [(self._keys[key], self._codes[state]) for key, state in self._current.items()]
+        self._db.execute(
+            "INSERT OR REPLACE INTO snapshots (t, body) VALUES (?, ?)", (t, _pack(pairs))
+        )
+
+    # ----- bounds -------------------------------------------------------------------------------
+
+    def size(self) -> int:
+        """Bytes the live pages take (what pruning keeps under `max_bytes`)."""
+        db = self._db
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        free = db.execute("PRAGMA freelist_count").fetchone()[0]
+        return int((pages - free) * db.execute("PRAGMA page_size").fetchone()[0])
+
+    def prune(self, now: datetime) -> None:
+        """Drop what is older than the retention, then the oldest intervals while too big."""
+        try:
+            self._drop_before(to_ms(now - self.retention))
+            while self.size() > self.max_bytes:
+                times = [r[0] for r in self._db.execute("SELECT t FROM snapshots ORDER BY t")]
+                if len(times) < 2:
+                    break
+                # Drop a tenth of the recorded time at once (at least one snapshot interval).
+                self._drop_before(times[max(1, len(times) // 10)])
+            self._db.execute("PRAGMA incremental_vacuum")
+        except sqlite3.OperationalError as error:  # busy: the next check will do it
+            log.warning("history pruning postponed: %s", error)
+
+    def _drop_before(self, cutoff: int) -> None:
+        """Keep the newest snapshot at or before `cutoff` and everything after it."""
+        db = self._db
+        row = db.execute("SELECT MAX(t) FROM snapshots WHERE t <= ?", (cutoff,)).fetchone()
+        keep = row[0]
+        if keep is None:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM snapshots WHERE t < ?", (keep,))
+            db.execute("DELETE FROM changes WHERE t <= ?", (keep,))
+            db.execute("DELETE FROM spans WHERE last < ?", (keep,))
+            db.execute("UPDATE spans SET start = ? WHERE start < ?", (keep, keep))
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+
+    # ----- reading ------------------------------------------------------------------------------
+
+    def spans(self) -> list[tuple[datetime, datetime]]:
+        """The recorded stretches of time (first and last poll of each), oldest first."""
+        return [
+            (from_ms(a), from_ms(b))
+            for a, b in self._db.execute("SELECT start, last FROM spans ORDER BY start")
+        ]
+
+    def _span_of(self, t: int) -> tuple[int, int] | None:
+        row = self._db.execute(
+            "SELECT start, last FROM spans WHERE start <= ? ORDER BY start DESC LIMIT 1", (t,)
+        ).fetchone()
+        if row is None or t > row[1] + self.max_gap_ms:
+            return None
+        return int(row[0]), int(row[1])
+
+    def _codes_at(self, t: int) -> dict[int, int]:
+        db = self._db
+        snap = db.execute(
+            "SELECT t, body FROM snapshots WHERE t <= ? ORDER BY t DESC LIMIT 1", (t,)
+        ).fetchone()
+        since = -1
+        codes: dict[int, int] = {}
+        if snap is not None:
+            since = snap[0]
+            codes = dict(_unpack(snap[1]))
+        for dep, code in db.execute(
+            "SELECT dep, state FROM changes WHERE t > ? AND t <= ? ORDER BY t, rowid", (since, t)
+        ):
+            if code:
+                codes[dep] = code
+            else:
+                codes.pop(dep, None)
+        return codes
+
+    def at(self, instant: datetime) -> Replay:
+        """The fleet as the last poll at or before `instant` saw it.
+
+        Raises NotRecorded when no recording covers that instant.
+        """
+        t = to_ms(instant)
+        span = self._span_of(t)
+        if span is None:
+            raise NotRecorded(self._not_recorded(instant))
+        states = {self._id(dep): self._state(code) for dep, code in self._codes_at(t).items()}
+        return Replay(instant, states, (from_ms(span[0]), from_ms(span[1])))
+
+    def _not_recorded(self, instant: datetime) -> str:
+        spans = self.spans()
+        when = instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        if not spans:
+            return f"Nothing has been recorded in {self.path} yet, so {when} cannot be replayed."
+        first = spans[0][0].strftime("%Y-%m-%d %H:%M UTC")
+        last = spans[-1][1].strftime("%Y-%m-%d %H:%M UTC")
+        return (
+            f"No recording covers {when}: the history holds {first} to {last}"
+            f"{f' in {len(spans)} stretches' if len(spans) > 1 else ''}."
+        )
+
+    def changes(self, since: datetime, until: datetime) -> tuple[dict[str, State], list[Change]]:
+        """The fleet at `since` (as far as it was recorded, else empty) and every change after
+        it up to `until`, oldest first."""
+        start, end = to_ms(since), to_ms(until)
+        codes = self._codes_at(start)
+        before = {self._id(dep): self._state(code) for dep, code in codes.items()}
+        moves: list[Change] = []
+        for t, dep, code in self._db.execute(
+            "SELECT t, dep, state FROM changes WHERE t > ? AND t <= ? ORDER BY t, rowid",
+            (start, end),
+        ):
+            old = codes.get(dep)
+            if old == (code or None):
+                continue
+            if code:
+                codes[dep] = code
+            else:
+                codes.pop(dep, None)
+            moves.append(
+                Change(
+                    from_ms(t),
+                    self._id(dep),
+                    None if old is None else self._state(old),
+                    self._state(code) if code else None,
+                )
+            )
+        return before, moves
+
+
+class BackgroundRecorder:
+    """Records polls on its own thread, so the event loop never waits for the disk.
+
+    `submit` never blocks: when the thread is still writing, the newest waiting poll replaces
+    the older one (the next poll records every change since anyway). Messages (a damaged file
+    moved aside, a write that failed) go to `on_message`, called on the recorder's thread.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        on_message: Callable[[str], None] | None = None,
+        policy: SilencePolicy = DEFAULT_POLICY,
+        **options: object,
+    ) -> None:
+        self.path = path
+        self._on_message = on_message
+        self._policy = policy
+        self._options = options
+        self._queue: queue.Queue[tuple[Fleet, datetime] | None] = queue.Queue(maxsize=1)
+        self._failed = False
+        self._thread = threading.Thread(target=self._run, name="drtui-history", daemon=True)
+        self._thread.start()
+
+    def submit(self, fleet: Fleet, at: datetime) -> None:
+        item = (fleet, at)
+        while True:
+            try:
+                self._queue.put_nowait(item)
+                return
+            except queue.Full:
+                with contextlib.suppress(queue.Empty):
+                    self._queue.get_nowait()
+
+    def close(self, timeout: float = 5.0) -> None:
+        with contextlib.suppress(queue.Empty):
+            self._queue.get_nowait()
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _say(self, message: str) -> None:
+        if self._on_message is not None:
+            self._on_message(message)
+
+    def _run(self) -> None:
+        try:
+            history = History(self.path, on_message=self._say, **self._options)  # type: ignore[arg-type]
+        except (sqlite3.Error, OSError) as error:
+            self._say(f"Fleet history is off: {self.path} could not be opened ({error}).")
+            return
+        with history:
+            while (item := self._queue.get()) is not None:
+                fleet, at = item
+                try:
+                    history.record_fleet(fleet, at, self._policy)
+                    self._failed = False
+                except (sqlite3.Error, OSError) as error:
+                    if not self._failed:  # one message per spell of failures
+                        self._say(f"Fleet history could not record a poll ({error}).")
+                    self._failed = True
