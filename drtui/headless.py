@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import json
 import os
 import sys
@@ -35,6 +36,7 @@ from drtui.core.export import neutralise_row
 from drtui.core.health import normalise
 from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean
+from drtui.core.views import FETCH_ORDER, sort_rows
 
 EXIT_UNKNOWN = 3
 """Nothing could be checked: configuration, network or server trouble (monitoring convention)."""
@@ -139,9 +141,20 @@ def flat_record(row: Row, endpoint: str) -> dict[str, Any]:
 
 
 async def fetch_rows(config: ResolvedConfig, query: DeploymentQuery) -> list[Row]:
+    """Every deployment the query selects, fetched in an order traffic cannot move (offset
+    paging under a moving order misses and repeats deployments) and sorted here as asked."""
+    stable = dataclasses.replace(query, order_by=FETCH_ORDER)
     async with DataRobotClient.from_config(config) as client:
-        deployments = await client.list_all_deployments(query)
-    return [row_from_deployment(d) for d in deployments]
+        deployments = await client.list_all_deployments(stable)
+    return sort_rows(unique_rows(row_from_deployment(d) for d in deployments), query.order_by)
+
+
+def unique_rows(rows: Iterable[Row]) -> list[Row]:
+    """One row per id (a deployment created between two pages can shift one into the next)."""
+    seen: dict[str, Row] = {}
+    for row in rows:
+        seen.setdefault(row.id, row)
+    return list(seen.values())
 
 
 async def _fetch_within(

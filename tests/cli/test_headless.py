@@ -221,3 +221,25 @@ def test_json_carries_structured_tags_owners_url_and_messages(server: EmulatorSe
         )
     )
     assert "=" in next(r["tags"] for r in table if r["tags"])  # flat: name=value, ...
+
+
+def test_the_listing_is_fetched_in_a_stable_order_and_sorted_locally(
+    server: EmulatorServer,
+) -> None:
+    # Under a moving order (last prediction) offset paging misses and repeats deployments
+    # that receive predictions between two page requests; the CLI never pages by it.
+    server.state.requests.clear()
+    rows = _json_rows(
+        run_drtui(
+            "deployments", "--json", "--order-by=-recentPredictions", endpoint=server.endpoint
+        )
+    )
+    assert len({r["id"] for r in rows}) == len(rows) == 150
+    totals = [sum(r["predictions7d"]) for r in rows]  # type: ignore[arg-type]
+    assert totals == sorted(totals, reverse=True)
+    orders = {
+        r["query"].split("orderBy=")[1].split("&")[0]
+        for r in server.state.requests
+        if r["path"].endswith("/deployments/")
+    }
+    assert orders == {"label"}
