@@ -114,6 +114,28 @@ async def _log_view(pilot: Pilot[Any], world: Any) -> None:
     await pilot.press("slash", *"ERROR|Traceback", "enter")
 
 
+async def _bundles_view(pilot: Pilot[Any], world: Any) -> None:
+    from drtui.ui.screens.bundles import BundlesScreen
+
+    await pilot.press("colon", *"bundles", "enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, BundlesScreen), what=":bundles")
+    screen = pilot.app.screen
+    assert isinstance(screen, BundlesScreen)
+    await until(pilot, lambda: screen.poller.polls >= 1, what="bundles listed")
+    await pilot.press("x", "down", "enter")
+    await until(pilot, lambda: bool(screen._opened), what="bundle opened")
+
+
+async def _pps_view(pilot: Pilot[Any], world: Any) -> None:
+    from drtui.ui.screens.pps import PpsScreen
+
+    await pilot.press("colon", *"pps", "enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, PpsScreen), what=":pps")
+    screen = pilot.app.screen
+    assert isinstance(screen, PpsScreen)
+    await until(pilot, lambda: screen.poller.polls >= 1, what="metadata")
+
+
 @dataclass
 class Shot:
     name: str
@@ -135,6 +157,8 @@ SHOTS = [
     Shot("logs", (160, 40), _log_view),
     Shot("edit", (120, 32), _edit),
     Shot("deleted", (120, 32), _deleted, admin=True),
+    Shot("bundles", (160, 40), _bundles_view),
+    Shot("pps", (120, 32), _pps_view),
 ]
 
 

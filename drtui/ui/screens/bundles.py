@@ -173,8 +173,9 @@ class BundlesScreen(ViewScreen):
     def header_summary(self) -> list[Part]:
         if self.no_feature:
             return ["resource-bundles feature not enabled for this account"]
-        total = sum(1 for b in self.bundles if not b.is_deleted)
-        deleted = len(self.bundles) - total
+        live = sum(1 for b in self.bundles if not b.is_deleted)
+        deleted = len(self.bundles) - live
+        total = len(self.bundles) if self.show_deleted else live
         parts: list[Part] = [f"{len(self.table.rows) if self.is_mounted else 0} shown of {total}"]
         if deleted:
             parts.append(

@@ -28,7 +28,14 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from drtui.api.errors import DataRobotError, NotFoundError
 from drtui.api.models import PPSImageMetadata
-from drtui.core.pps import LABEL_WIDTH, NO_IMAGE, docker_load_line, pps_fields, progress_text
+from drtui.core.pps import (
+    LABEL_WIDTH,
+    NO_IMAGE,
+    docker_load_line,
+    pps_fields,
+    progress_text,
+    size_text,
+)
 from drtui.core.sanitize import clean, safe_filename
 from drtui.ui.keymap import CLOSE_BINDINGS, PPS_BINDINGS
 from drtui.ui.polling import Freshness, Poller
@@ -218,7 +225,7 @@ class PpsScreen(ViewScreen):
             initial = default_target(self.metadata)
         size = self.metadata.image_size
         note = (
-            f"The image is {progress_text(size, size, 0).split(' · ')[0]}; "
+            f"The image is {size_text(size)}; "
             "free space is checked first, and a .part file resumes."
             if size
             else "A .part file resumes an interrupted download."
