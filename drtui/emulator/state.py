@@ -105,7 +105,7 @@ class EmulatorState:
         """Bumped by predictions arriving: only the traffic orders depend on it, so a page
         ordered by label is served from cache while prediction times move continuously."""
         self._rendered: dict[tuple[str, str], bytes] = {}
-        self._orders: dict[str, tuple[int, list[str]]] = {}
+        self._orders: dict[str, tuple[tuple[int, int], list[str]]] = {}
         self._results: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
         self._create_rng = random.Random(f"create:{self.config.seed}")
 
