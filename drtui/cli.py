@@ -150,6 +150,9 @@ ACCEPTS: dict[str | None, tuple[Option, ...]] = {
     "check": CONNECTION + QUERY,
     "pps": CONNECTION,
     "bundles": CONNECTION,
+    "record": CONNECTION,
+    "replay": CONNECTION,
+    "report": CONNECTION,
 }
 """Which global options each command takes (``None``: the dashboard itself)."""
 
@@ -266,6 +269,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         action="store_true",
         help="exit 0 when no deployment matches (default: exit 3, nothing was checked)",
     )
+    check.add_argument(
+        "--silent",
+        action="store_true",
+        help="also fail (exit 1) a deployment whose predictions stopped far outside its usual "
+        "rhythm (silent), whatever its health",
+    )
 
     pps = add(
         "pps",
@@ -315,7 +324,61 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         metavar="SECONDS",
         help="give up (exit 3) when the listing takes longer",
     )
+    _add_history_commands(add)
     return parser, subs
+
+
+def _add_history_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """`record`, `replay`, `report`: the fleet history (issue 21)."""
+    record = add(
+        "record",
+        help="record the fleet's health history without the UI (for tmux or a systemd unit)",
+        description="Poll the whole fleet and store every poll's health states in this "
+        "installation's history file in the user state directory ($DRTUI_STATE_DIR). Runs "
+        "until interrupted; exit 3 when the token is refused.",
+    )
+    record.add_argument(
+        "--interval",
+        type=_refresh_seconds,
+        metavar="SECONDS",
+        help="seconds between two polls (default: the refresh setting, 30)",
+    )
+    record.add_argument("--once", action="store_true", help="record one poll and exit")
+    replay = add(
+        "replay",
+        help="print the fleet as it was at an instant, from the recorded history",
+        description="Print the fleet as recorded at an instant, worst first. Exit 3 when no "
+        "recording covers it.",
+    )
+    when = replay.add_mutually_exclusive_group(required=True)
+    when.add_argument(
+        "--at", metavar="TIME", help="'2026-11-30 03:12' (UTC unless an offset is given)"
+    )
+    when.add_argument("--since", metavar="DURATION", help="that long ago: 12h, 30m, 1d12h")
+    replay.add_argument("--json", action="store_true", help="one JSON object per deployment")
+    replay.add_argument(
+        "--problems", action="store_true", help="only deployments warning, failing or silent"
+    )
+    report = add(
+        "report",
+        help="the shift-handoff report: what degraded, recovered, still fails",
+        description="What degraded, when, for how long, what recovered and what is still "
+        "failing, grouped by importance, from the recorded history.",
+    )
+    report.add_argument(
+        "--since", default="12h", metavar="DURATION", help="the window: 12h (default), 8h, 1d"
+    )
+    report_fmt = report.add_mutually_exclusive_group()
+    report_fmt.add_argument(
+        "--markdown",
+        dest="format",
+        action="store_const",
+        const="markdown",
+        help="Markdown for a chat or a ticket",
+    )
+    report_fmt.add_argument(
+        "--json", dest="format", action="store_const", const="json", help="one JSON object"
+    )
 
 
 def _joined_values(argv: Sequence[str]) -> list[str]:

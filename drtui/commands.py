@@ -34,7 +34,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return _emulator(args)
     if args.command == "demo":
         return _demo(args)
-    query = query_from_args(args) if args.command not in ("pps", "bundles") else DeploymentQuery()
+    headless_only = ("pps", "bundles", "record", "replay", "report")
+    query = query_from_args(args) if args.command not in headless_only else DeploymentQuery()
     try:
         config = resolve_config(config_overrides(args), screen_keys=SCREEN_KEYS)
         screen = screen_settings_of(
@@ -59,6 +60,8 @@ def dispatch(args: argparse.Namespace) -> int:
             overwrite=args.overwrite,
             as_json=args.json,
         )
+    if args.command in ("record", "replay", "report"):
+        return _history_command(args, config, screen)
     from drtui import headless
 
     if args.command == "bundles":
@@ -81,8 +84,32 @@ def dispatch(args: argparse.Namespace) -> int:
             as_json=args.json,
             timeout=args.timeout,
             allow_empty=args.allow_empty,
+            silent=args.silent,
         ),
     )
+
+
+def _history_command(
+    args: argparse.Namespace, config: ResolvedConfig, screen: ScreenSettings
+) -> int:
+    """`drtui record`, `replay`, `report` (issue 21)."""
+    from drtui import record
+    from drtui.core.report import parse_duration, parse_instant
+
+    if args.command == "record":
+        return record.run_record(config, args.interval or screen.refresh_interval, once=args.once)
+    try:
+        if args.command == "report":
+            since = parse_duration(args.since)
+        elif args.at is not None:
+            at = parse_instant(args.at)
+        else:
+            at = record.now_utc() - parse_duration(args.since)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.command == "report":
+        return record.run_report(config, since, fmt=args.format or "text")
+    return record.run_replay(config, at, as_json=args.json, problems_only=args.problems)
 
 
 def query_from_args(args: argparse.Namespace) -> DeploymentQuery:

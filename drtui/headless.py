@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 import httpx
@@ -36,6 +37,7 @@ from drtui.core.export import neutralise_row
 from drtui.core.health import normalise
 from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean
+from drtui.core.silence import is_silent
 from drtui.core.views import FETCH_ORDER, sort_rows
 
 EXIT_UNKNOWN = 3
@@ -225,6 +227,10 @@ class CheckOptions:
     as_json: bool = False
     timeout: float | None = None
     allow_empty: bool = False
+    silent: bool = False
+    """Issue 21: a deployment whose predictions went silent is a warning, whatever its health."""
+    now: datetime | None = None
+    """When silence is judged (None: the wall clock)."""
 
 
 @dataclass(frozen=True)
@@ -293,6 +299,8 @@ def check(
         )
         return EXIT_UNKNOWN
     code, verdicts = check_code(rows, opts.health)
+    if opts.silent:
+        code, verdicts = _with_silences(verdicts, opts.now or datetime.now(UTC))
     offenders = [v for v in verdicts if v.code]
     try:
         if opts.as_json:
@@ -307,6 +315,18 @@ def check(
     except BrokenPipeError:
         _quiet_broken_pipe()
     return code
+
+
+def _with_silences(verdicts: Sequence[Verdict], now: datetime) -> tuple[int, list[Verdict]]:
+    """`check --silent`: a silent deployment gets a `predictions silent` problem (warning)."""
+    judged = [
+        Verdict(v.row, max(v.code, 1), (*v.problems, ("predictions", "silent")), False)
+        if is_silent(v.row, now)
+        else v
+        for v in verdicts
+    ]
+    judged.sort(key=lambda v: (-v.code, v.row.importance_rank, v.row.label))
+    return max((v.code for v in judged), default=0), judged
 
 
 def _check_json(

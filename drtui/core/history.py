@@ -158,6 +158,18 @@ CREATE TABLE IF NOT EXISTS spans (start INTEGER PRIMARY KEY, last INTEGER NOT NU
 """
 
 
+class Damaged(sqlite3.DatabaseError):
+    """The file opened but its content cannot be trusted (integrity check, schema)."""
+
+
+def damaged(error: sqlite3.DatabaseError) -> bool:
+    """Whether the error says the file is damaged (not busy, full, read-only or misused)."""
+    if isinstance(error, Damaged):
+        return True
+    code = getattr(error, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 def _pack(pairs: Iterable[tuple[int, int]]) -> bytes:
     flat = array("q")
     for key, code in sorted(pairs):
@@ -215,14 +227,19 @@ class History:
         try:
             return self._connect()
         except sqlite3.DatabaseError as error:
-            if isinstance(error, sqlite3.OperationalError):  # locked, unreadable: not damage
+            if not damaged(error):  # locked, unreadable, misused: not damage
                 raise
             self._move_aside(error)
             return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         fresh = not self.path.exists()
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db = sqlite3.connect(
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,  # one thread at a time, maybe not the opener's
+        )
         try:
             if fresh:
                 with contextlib.suppress(OSError):
@@ -234,7 +251,7 @@ class History:
             db.execute("PRAGMA synchronous = NORMAL")
             check = db.execute("PRAGMA quick_check").fetchone()
             if not check or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else ''}")
+                raise Damaged(f"integrity check failed: {check[0] if check else ''}")
             db.executescript(_SCHEMA)
             db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema', ?), ('generation', '0')",
@@ -242,7 +259,7 @@ class History:
             )
             version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
             if version != str(SCHEMA_VERSION):
-                raise sqlite3.DatabaseError(f"unknown schema version {version}")
+                raise Damaged(f"unknown schema version {version}")
         except BaseException:
             db.close()
             raise
@@ -353,7 +370,7 @@ class History:
         try:
             return self._record(states, to_ms(at))
         except sqlite3.DatabaseError as error:
-            if isinstance(error, sqlite3.OperationalError):  # busy, disk full: not damage
+            if not damaged(error):  # busy, disk full, misused: not damage
                 raise
             self._recover(error)
             return self._record(states, to_ms(at))
