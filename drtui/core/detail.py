@@ -31,6 +31,17 @@ def _text(value: object) -> str:
     return clean(value, limit=1000) or "—"
 
 
+def _pair(name: object, identity: object) -> str:
+    """`name [id]`, or whichever of the two the server sent, or `—` (never `— [—]`)."""
+    shown = [_text(name) if name is not None else "", f"[{_text(identity)}]" if identity else ""]
+    return " ".join(p for p in shown if p) or "—"
+
+
+def _secret(value: str | None) -> str:
+    """A key shown only as being set, like the token: never its characters."""
+    return "—" if not value else "•••••••• (hidden)"
+
+
 def _health(summary: HealthSummary | None) -> list[Field]:
     if summary is None:
         return [("status", "—")]
@@ -38,7 +49,12 @@ def _health(summary: HealthSummary | None) -> list[Field]:
     return [
         ("status", f"{shown.glyph} {clean(summary.status, limit=40) or 'unknown'}"),
         ("message", _text(summary.message)),
-        ("period", f"{_text(summary.start_date)} → {_text(summary.end_date)}"),
+        (
+            "period",
+            f"{_text(summary.start_date)} → {_text(summary.end_date)}"
+            if summary.start_date or summary.end_date
+            else "—",
+        ),
     ]
 
 
@@ -141,7 +157,7 @@ def sections(deployment: Deployment, now: datetime) -> list[Section]:
                 ),
                 (
                     "datarobot-key",
-                    _text(
+                    _secret(
                         d.default_prediction_server.datarobot_key
                         if d.default_prediction_server
                         else None
@@ -162,9 +178,14 @@ def _model(d: Deployment) -> list[Field]:
         return [("model", "—")]
     fields = [
         ("type", _text(m.type)),
-        ("target", f"{_text(m.target_name)} ({_text(m.target_type)})"),
+        (
+            "target",
+            f"{_text(m.target_name)} ({_text(m.target_type)})"
+            if m.target_type
+            else _text(m.target_name),
+        ),
         ("id", _text(m.id)),
-        ("project", f"{_text(m.project_name)} [{_text(m.project_id)}]"),
+        ("project", _pair(m.project_name, m.project_id)),
         ("deployed at", _text(m.deployed_at)),
         ("build environment", _text(m.build_environment_type)),
         ("deprecated", _text(m.is_deprecated)),
@@ -178,19 +199,21 @@ def _model(d: Deployment) -> list[Field]:
     image = m.custom_model_image
     if image is not None:
         fields += [
-            ("custom model", f"{_text(image.custom_model_name)} [{_text(image.custom_model_id)}]"),
+            ("custom model", _pair(image.custom_model_name, image.custom_model_id)),
             (
                 "custom model version",
-                f"{_text(image.custom_model_version_label)} [{_text(image.custom_model_version_id)}]",
+                _pair(image.custom_model_version_label, image.custom_model_version_id),
             ),
             (
                 "execution environment",
-                f"{_text(image.execution_environment_name)} [{_text(image.execution_environment_id)}]",
+                _pair(image.execution_environment_name, image.execution_environment_id),
             ),
             (
                 "environment version",
-                f"{_text(image.execution_environment_version_label)} "
-                f"[{_text(image.execution_environment_version_id)}]",
+                _pair(
+                    image.execution_environment_version_label,
+                    image.execution_environment_version_id,
+                ),
             ),
         ]
     return fields

@@ -10,7 +10,9 @@ description), so the instant preview and the debounced server answer agree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -95,12 +97,61 @@ def attention_counts(rows: Iterable[Row]) -> tuple[int, int]:
     return problems, unknown
 
 
+REGEX_CHARACTERS = frozenset(".^$*+?()[]{}|\\")
+"""A search holding one of these is read as a regular expression; otherwise as plain text."""
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the search line asks: plain text (the fast path, and what the server's `search`
+    understands), a case-insensitive regular expression, either one inverted by a leading `!`."""
+
+    text: str
+    inverse: bool = False
+    pattern: re.Pattern[str] | None = None
+    error: str | None = None
+    """Why the regular expression is invalid (it is then matched as plain text)."""
+
+    @property
+    def plain(self) -> bool:
+        """Plain, not inverted: the server's substring search gives the same answer."""
+        return self.pattern is None and not self.inverse and self.error is None
+
+    def matches(self, haystack: str) -> bool:
+        found = (
+            self.pattern.search(haystack) is not None
+            if self.pattern is not None
+            else self.text in haystack
+        )
+        return found != self.inverse
+
+
+def parse_search(text: str) -> Search:
+    """`fraud` substring, `v[0-9]+$` regular expression, `!canary` inverse (`!!x`: text `!x`)."""
+    needle = text.strip()
+    inverse = needle.startswith("!") and not needle.startswith("!!")
+    if inverse or needle.startswith("!!"):
+        needle = needle[1:].strip()
+    if not REGEX_CHARACTERS.intersection(needle):
+        return Search(needle.lower(), inverse)
+    try:
+        return Search(needle.lower(), inverse, re.compile(needle, re.IGNORECASE | re.MULTILINE))
+    except re.error as problem:
+        return Search(
+            needle.lower(), inverse, error=f"invalid pattern ({problem}): matched as text"
+        )
+
+
 def narrow(rows: Sequence[Row], text: str) -> list[Row]:
-    """Rows whose label or description holds `text`, case-insensitively."""
-    needle = text.strip().lower()
-    if not needle:
+    """Rows whose label or description matches the search `text` (see `parse_search`),
+    case-insensitively. Plain text is one substring test per row."""
+    search = parse_search(text)
+    if not search.text:
         return list(rows)
-    return [row for row in rows if needle in row.haystack]
+    if search.pattern is None and not search.inverse:  # the fast path
+        needle = search.text
+        return [row for row in rows if needle in row.haystack]
+    return [row for row in rows if search.matches(row.haystack)]
 
 
 def visible_rows(

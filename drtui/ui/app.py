@@ -20,7 +20,8 @@ from drtui.core.sanitize import safe_filename
 from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe, state_dir
 from drtui.settings_file import keymap_warnings
 from drtui.ui.heap import COLLECTOR
-from drtui.ui.keymap import ALL_BINDINGS, APP_BINDINGS
+from drtui.ui.keymap import ALL_BINDINGS, APP_BINDINGS, keymap_conflicts
+from drtui.ui.palette import DeploymentProvider
 from drtui.ui.screens.base import REFUSAL
 from drtui.ui.screens.command_line import CommandLine
 from drtui.ui.screens.deployments import DeploymentsScreen
@@ -41,6 +42,9 @@ def _utc_now() -> datetime:
 
 
 HISTORY_LIMIT = 20
+DRTUI_IDS = frozenset(b.id for b in ALL_BINDINGS if b.id)
+"""Help and palette list drtui's actions, not Textual's (focus next, copy selected text…)."""
+TEXTUAL_KEPT = frozenset({"Theme"})
 
 
 class DrtuiApp(CrashSafeApp):
@@ -48,6 +52,7 @@ class DrtuiApp(CrashSafeApp):
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     TITLE = "drtui"
     DEFAULT_MODE: ClassVar[str] = DEFAULT_MODE
+    COMMANDS = CrashSafeApp.COMMANDS | {DeploymentProvider}
 
     def __init__(
         self,
@@ -104,6 +109,7 @@ class DrtuiApp(CrashSafeApp):
         for warning in (
             *self.settings.startup_warnings,
             *keymap_warnings(self.settings.keymap, known, source),
+            *keymap_conflicts(self.settings.keymap),
         ):
             self.notify(
                 warning, title="Configuration", severity="warning", markup=False, timeout=20
@@ -189,10 +195,12 @@ class DrtuiApp(CrashSafeApp):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(keys_of(self.screen)))
+        legend = getattr(self.screen, "HELP_LEGEND", ())
+        self.push_screen(HelpScreen(keys_of(self.screen), legend=legend))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every action bound on the current screen, plus Textual's own (theme, keys, quit)."""
+        """Views, every drtui action bound on the current screen, and the theme (Textual's other
+        entries, keys and screenshot, have no place here: `?` lists the keys)."""
         for view in VIEWS.values():
             if view.name == self.current_view:
                 continue
@@ -206,6 +214,7 @@ class DrtuiApp(CrashSafeApp):
             binding = active.binding
             if (
                 binding.action in seen
+                or binding.id not in DRTUI_IDS
                 or binding.action == "command_palette"
                 or binding.action.startswith(REFUSAL)
             ):
@@ -217,7 +226,7 @@ class DrtuiApp(CrashSafeApp):
                 self.call_later(self.run_action, action, node)
 
             yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}", run)
-        yield from super().get_system_commands(screen)
+        yield from (c for c in super().get_system_commands(screen) if c.title in TEXTUAL_KEPT)
 
 
 def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
@@ -226,7 +235,7 @@ def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
     app = screen.app
     for active in screen.active_bindings.values():
         binding = active.binding
-        if binding.action.startswith(REFUSAL):
+        if binding.action.startswith(REFUSAL) or binding.id not in DRTUI_IDS:
             continue
         merged.setdefault((binding.action, binding.description), []).append(
             app.get_key_display(binding)

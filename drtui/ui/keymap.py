@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
+from textual.keys import _normalize_key_list
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -21,6 +22,41 @@ APP_BINDINGS: list[Binding] = [
     Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
     Binding("colon", "command_line", "Go to view", id="app.command_line"),
 ]
+
+SORT_KEYS: dict[str, tuple[str, str]] = {
+    "L": ("label", "label"),
+    "H": ("serviceHealth", "service health"),
+    "M": ("modelHealth", "model health"),
+    "C": ("accuracyHealth", "accuracy health"),
+    "I": ("importance", "importance"),
+    "P": ("recentPredictions", "predictions, 7 days"),
+    "T": ("lastPredictionTimestamp", "last prediction time"),
+}
+"""k9s-style one-key sorts (shift+letter): the column's sort, again to reverse it."""
+
+SORT_KEY_BINDINGS: list[Binding] = [
+    Binding(
+        key,
+        f"sort_by('{field}')",
+        f"Sort by {title}",
+        show=False,
+        id=f"deployments.sort_{field}",
+    )
+    for key, (field, title) in SORT_KEYS.items()
+]
+
+FILTER_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Cancel", id="filter.cancel"),
+    Binding("enter", "apply", "Apply", priority=True, id="filter.apply"),
+    Binding("ctrl+r", "clear_all", "Clear all", id="filter.clear"),
+    Binding("question_mark", "help", "Help", id="filter.help"),
+]
+"""The filter dialog: `enter` applies from any field (an open drop-down keeps its enter)."""
+
+CHECKLIST_BINDINGS: list[Binding] = [
+    Binding("space", "select", "Toggle", id="filter.toggle"),
+]
+"""A checklist of the filter dialog: `space` toggles the highlighted option."""
 
 SCREEN_BINDINGS: list[Binding] = [
     Binding("slash", "search", "Search", id="deployments.search"),
@@ -41,7 +77,12 @@ SCREEN_BINDINGS: list[Binding] = [
     Binding("E", "events", "Events", id="deployments.events"),
     Binding("c", "custom_model", "Custom model", show=False, id="deployments.custom_model"),
     Binding("escape", "clear", "Clear", show=False, id="deployments.clear"),
+    Binding("n", "next_match", "Next match", show=False, id="deployments.next_match"),
+    Binding("N", "previous_match", "Previous match", show=False, id="deployments.previous_match"),
+    *SORT_KEY_BINDINGS,
 ]
+"""`n`/`N` move between search matches while a search is set; without one they fall through
+to the writes bound to the same keys (create / redeploy)."""
 
 WRITE_BINDINGS: list[Binding] = [
     Binding("e", "edit", "Edit", id="deployments.edit"),
@@ -178,6 +219,8 @@ ALL_BINDINGS: list[Binding] = (
     + LOG_BINDINGS
     + LOG_VIEW_BINDINGS
     + CLOSE_BINDINGS
+    + FILTER_BINDINGS
+    + CHECKLIST_BINDINGS
     + WRITE_BINDINGS
     + DELETED_BINDINGS
     + ACTION_BINDINGS
@@ -194,3 +237,48 @@ def write_actions(node: DOMNode | None = None) -> frozenset[str]:
         for _, b in node._bindings  # Textual's merged bindings of the node
         if b.id in WRITE_IDS
     )
+
+
+SHARED_KEYS: frozenset[frozenset[str]] = frozenset(
+    {
+        frozenset({"deployments.next_match", "deployments.create"}),
+        frozenset({"deployments.previous_match", "deployments.redeploy"}),
+    }
+)
+"""Binding ids that share a key on purpose (the first only acts while a search is set)."""
+
+
+def _together() -> dict[str, list[Binding]]:
+    """Bindings active at the same time, per screen (app keys are active everywhere)."""
+    return {
+        "deployments": APP_BINDINGS + SCREEN_BINDINGS + WRITE_BINDINGS + TABLE_BINDINGS,
+        "custom": APP_BINDINGS + CUSTOM_BINDINGS + TABLE_BINDINGS,
+        "bundles": APP_BINDINGS + BUNDLE_BINDINGS + TABLE_BINDINGS,
+        "logs": APP_BINDINGS + LOG_BINDINGS + LOG_VIEW_BINDINGS,
+        "deleted": APP_BINDINGS + DELETED_BINDINGS + TABLE_BINDINGS,
+        "filter dialog": FILTER_BINDINGS + CHECKLIST_BINDINGS,
+    }
+
+
+def keymap_conflicts(keymap: dict[str, str]) -> list[str]:
+    """One sentence per key that two actions of the same screen answer, once `keymap` (id ->
+    keys) has been applied: Textual would run one and the other would silently never happen."""
+    out: list[str] = []
+    for screen, bindings in _together().items():
+        owners: dict[str, list[Binding]] = {}
+        for binding in bindings:
+            if binding.id is None:
+                continue
+            keys = _normalize_key_list(keymap.get(binding.id, binding.key))
+            for key in (k.strip() for k in keys.split(",")):
+                if key:
+                    owners.setdefault(key, [])
+                    if all(b.id != binding.id for b in owners[key]):
+                        owners[key].append(binding)
+        for key, users in owners.items():
+            ids = frozenset(b.id for b in users if b.id)
+            if len({b.action for b in users}) < 2 or ids in SHARED_KEYS:
+                continue
+            named = " and ".join(f"{b.description} ({b.id})" for b in users)
+            out.append(f"Keymap conflict on {screen}: `{key}` is bound to both {named}.")
+    return out

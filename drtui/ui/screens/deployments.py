@@ -17,10 +17,10 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Container
+from textual.containers import Container, Horizontal
 from textual.events import Resize
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input, Label
 
 from drtui.api.errors import AuthenticationError
 from drtui.api.models import Deployment
@@ -34,7 +34,15 @@ from drtui.core.formatting import age, timestamp
 from drtui.core.health import look
 from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean, clean_lines
-from drtui.core.views import DEFAULT_ORDER, FETCH_ORDER, attention_counts, chips, visible_rows
+from drtui.core.views import (
+    DEFAULT_ORDER,
+    FETCH_ORDER,
+    SORT_TITLES,
+    attention_counts,
+    chips,
+    parse_search,
+    visible_rows,
+)
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS, WRITE_BINDINGS
 from drtui.ui.polling import Freshness, Poller
@@ -50,7 +58,8 @@ from drtui.ui.screens.actions import (
 )
 from drtui.ui.screens.base import ViewScreen
 from drtui.ui.screens.choices import ChooseOne
-from drtui.ui.screens.filter_builder import FilterBuilder
+from drtui.ui.screens.filter_builder import FilterBuilder, normalise_query
+from drtui.ui.screens.help import FLEET_LEGEND
 from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
@@ -58,6 +67,7 @@ from drtui.ui.widgets.deployment_table import DeploymentTable
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.filter_bar import FilterBar
 from drtui.ui.widgets.fleet_header import FleetHeader
+from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import LineTable
 
 WIDE = 120
@@ -68,6 +78,9 @@ SEARCH_DEBOUNCE = 0.4
 MIN_TIMER_DELAY = 0.01
 """Textual's set_timer(0) never fires (and its task fails on unmount): due means 'soon'."""
 MAX_TOASTED = 4
+DESCENDING_FIRST = frozenset({"recentPredictions", "lastPredictionTimestamp"})
+"""One-key sorts that start descending (busiest, latest first); health starts worst first,
+importance most important first (their ascending order)."""
 
 
 Fetched = tuple[list[Deployment], list[Deployment] | None]
@@ -82,6 +95,7 @@ def narrows(query: DeploymentQuery) -> bool:
 class DeploymentsScreen(ViewScreen):
     BINDINGS: ClassVar[list[BindingType]] = [*SCREEN_BINDINGS, *WRITE_BINDINGS]
     VIEW_TITLE = "Deployments"
+    HELP_LEGEND = FLEET_LEGEND
 
     def __init__(
         self,
@@ -97,7 +111,7 @@ class DeploymentsScreen(ViewScreen):
         self.include_unknown = False
         """The attention view shows failing and warning; `u` adds unknown / N/A."""
         self._view_rows: dict[str, Row] | None = None
-        self.query_state: DeploymentQuery = settings.query
+        self.query_state: DeploymentQuery = normalise_query(settings.query)
         self.attention = settings.attention_first
         self.search_text = settings.query.search or ""
         self.fleet = Fleet()
@@ -133,17 +147,19 @@ class DeploymentsScreen(ViewScreen):
         yield FilterBar(id="filter-bar")
         search = Input(
             value=self.search_text,
-            placeholder="search label and description",
+            placeholder="label or description · regex (v[0-9]+$) · !text hides · n/N next/prev",
             id="search",
             compact=True,
         )
         search.cursor_blink = False  # a blinking cursor repaints twice a second over SSH
-        search.display = bool(self.search_text)
-        yield search
+        with Horizontal(id="search-line") as line:
+            line.display = bool(self.search_text)
+            yield Label("/", id="search-prompt")
+            yield search
         with Container(id="body"):
             yield DeploymentTable(now=self._now, id="table")
             yield DetailPane(id="detail")
-        yield Footer()
+        yield DrtuiFooter()
 
     @property
     def table(self) -> DeploymentTable:
@@ -292,7 +308,9 @@ class DeploymentsScreen(ViewScreen):
                 if self.attention and not self.search_text and self.shown_rows
                 else "No deployments match."
             )
-        table.set_order(self.query_state.order_by or DEFAULT_ORDER)
+        # The attention view groups by health first: no column arrow over rows that are not in
+        # its order (the filter bar says "worst first, then <sort>").
+        table.set_order(None if self.attention else self.query_state.order_by or DEFAULT_ORDER)
         table.set_marks(self._marks())
         table.set_rows(rows, clock=self._now())
         self._show_filters()
@@ -315,14 +333,23 @@ class DeploymentsScreen(ViewScreen):
                 notes.append(
                     f"{unknown} with no verdict {'shown' if self.include_unknown else 'hidden'} (u)"
                 )
-        if self._view_rows is not None:
-            notes.append(f"fleet {len(self.fleet)}")
+        search = parse_search(self.search_text)
+        if search.error:
+            notes.insert(0, search.error)
+        order = self.query_state.order_by or DEFAULT_ORDER
+        arrow = "▼" if order.startswith("-") else "▲"
         self.query_one(FilterBar).show(
             chips(self.query_state),
             attention=self.attention,
             shown=len(self.table.rows),
             total=len(shown),
             notes=notes,
+            fleet=len(self.fleet),
+            grouped=(
+                f"worst first, then {SORT_TITLES.get(order.lstrip('-'), order)} {arrow}"
+                if self.attention
+                else None
+            ),
         )
 
     def _show_header(self) -> None:
@@ -357,14 +384,50 @@ class DeploymentsScreen(ViewScreen):
     def _search_changed(self, event: Input.Changed) -> None:
         self.search_text = event.value
         self._show_view()
+        self._land()  # the cursor on the first match
         if self._search_timer is not None:
             self._search_timer.stop()
         self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._search_server)
 
     def _search_server(self) -> None:
+        """Plain text is also asked of the server (its `search`); a regular expression or an
+        inverse search narrows the whole fleet, which is always loaded, here only."""
+        search = parse_search(self.search_text)
         self._requery(
-            dataclasses.replace(self.query_state, search=self.search_text.strip() or None)
+            dataclasses.replace(
+                self.query_state, search=(search.text or None) if search.plain else None
+            )
         )
+
+    def _land(self) -> None:
+        """After a search, sort or view change: the cursor on the first row, scrolled home
+        (where the eye goes), not wherever the old row ended up."""
+        table = self.table
+        if table.rows:
+            table.scroll_home(animate=False, immediate=True)
+            table.move_cursor_to_id(table.rows[0].id)
+
+    def _step_match(self, delta: int) -> None:
+        rows = self.table.rows
+        if not rows:
+            self.notify("No match.", timeout=2)
+            return
+        index = self.table.cursor_index
+        index = 0 if index is None else (index + delta) % len(rows)
+        self.table.move_cursor_to_id(rows[index].id)
+
+    def action_next_match(self) -> None:
+        """`n`: the next row matching the search (wrapping round)."""
+        self._step_match(1)
+
+    def action_previous_match(self) -> None:
+        """`N`: the previous match (wrapping round)."""
+        self._step_match(-1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next_match", "previous_match"):
+            return bool(self.search_text.strip())  # without a search the key falls through
+        return super().check_action(action, parameters)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -373,18 +436,18 @@ class DeploymentsScreen(ViewScreen):
     # ----- actions ------------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
+        self.query_one("#search-line").display = True
+        self.query_one("#search", Input).focus()
 
     def action_clear(self) -> None:
         """esc: clear the search, or close the narrow detail pane, or go back to the last view."""
         search = self.query_one("#search", Input)
-        if search.display or self.search_text:
+        line = self.query_one("#search-line")
+        if line.display or self.search_text:
             if self._search_timer is not None:
                 self._search_timer.stop()
             search.value = ""
-            search.display = False
+            line.display = False
             self.search_text = ""
             self.table.focus()
             self._show_view()
@@ -409,15 +472,29 @@ class DeploymentsScreen(ViewScreen):
     def _sort_chosen(self, order_by: str | None) -> None:
         if order_by is not None:
             self._requery(dataclasses.replace(self.query_state, order_by=order_by))
+            self._land()
 
     def action_reverse_sort(self) -> None:
         current = self.query_state.order_by or DEFAULT_ORDER
         order = current[1:] if current.startswith("-") else f"-{current}"
         self._requery(dataclasses.replace(self.query_state, order_by=order))
+        self._land()
+
+    def action_sort_by(self, field: str) -> None:
+        """One-key sorts (`L`, `H`, `I`…): by that column; again reverses it. Times and counts
+        start with the newest / largest, names with A."""
+        current = self.query_state.order_by or DEFAULT_ORDER
+        if current.lstrip("-") == field:
+            order = current[1:] if current.startswith("-") else f"-{field}"
+        else:
+            order = f"-{field}" if field in DESCENDING_FIRST else field
+        self._requery(dataclasses.replace(self.query_state, order_by=order))
+        self._land()
 
     def action_toggle_attention(self) -> None:
         self.attention = not self.attention
         self._show_view()
+        self._land()
 
     def action_toggle_unknown(self) -> None:
         """In the attention view: also show deployments with no verdict (unknown, N/A)."""
@@ -514,13 +591,14 @@ class DeploymentsScreen(ViewScreen):
         row = self.table.cursor_row
         if row is not None:
             self.app.copy_to_clipboard(row.id)
-            self.notify(f"Copied deployment id {row.id}", timeout=3, markup=False)
+            self.notify(f"Sent to the terminal clipboard: {row.id}", timeout=4, markup=False)
 
     def action_copy_url(self) -> None:
         row = self.table.cursor_row
         if row is not None:
-            self.app.copy_to_clipboard(web_url(self._settings.endpoint, row.id))
-            self.notify("Copied the deployment's web UI URL", timeout=3)
+            url = web_url(self._settings.endpoint, row.id)
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Sent to the terminal clipboard: {url}", timeout=5, markup=False)
 
     def action_events(self) -> None:
         self.drtui.switch_view("events")

@@ -1,7 +1,9 @@
-"""`?`: every key of the screen it was opened from, generated from its active bindings."""
+"""`?`: every key of the screen it was opened from (generated from its active bindings, drtui's
+own only), then what the screen's symbols mean (a legend the screen provides)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,22 +16,71 @@ from textual.widgets import Label, Static
 from drtui.ui.keymap import CLOSE_BINDINGS
 from drtui.ui.screens.closing import close_once
 
+Legend = Sequence[tuple[str, Sequence[tuple[str, str]]]]
+"""(heading, [(symbol, meaning), ...]) groups."""
+
+FLEET_LEGEND: Legend = (
+    (
+        "Header counts (per health dimension, whole fleet)",
+        (
+            ("✗", "failing"),
+            ("!", "warning"),
+            ("✓", "passing"),
+            ("?", "no verdict: unknown, N/A or not started"),
+        ),
+    ),
+    (
+        "Row marks",
+        (
+            ("▲", "health got worse in the last minute"),
+            ("◦", "alerts muted (m)"),
+            ("✓", "degradation acknowledged (A)"),
+            ("●", "selected"),
+        ),
+    ),
+    (
+        "Columns",
+        (
+            ("SVC MDL ACC", "service, model and accuracy health"),
+            ("LABEL", "cut in the middle when narrow: the end tells deployments apart"),
+            ("STATUS", "active, inactive, launching, errored…"),
+            ("IMPORT.", "importance: CRITICAL, HIGH, MODERATE, LOW"),
+            ("TARGET", "target type of the current model"),
+            ("PLATFORM", "prediction environment platform"),
+            ("TAGS", "key=value tags"),
+            ("7D PREDS", "predictions a day over the last 7 days, and their total"),
+            ("LAST PRED", "how long ago the last prediction was"),
+            ("OWNER", "owners (+N more)"),
+        ),
+    ),
+)
+"""What the deployments view's symbols mean."""
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(CLOSE_BINDINGS)
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, keys: list[tuple[str, str]], *, title: str = "Keys", legend: Legend = ()
+    ) -> None:
         """`keys`: (key as displayed, what it does), in binding order."""
         super().__init__()
         self._keys = keys
+        self._title = title
+        self._legend = legend
 
     def compose(self) -> ComposeResult:
         width = max((len(key) for key, _ in self._keys), default=4) + 2
         parts: list[str | tuple[str, str]] = []
         for key, description in self._keys:
             parts += [(key.ljust(width), "bold $accent"), description, "\n"]
+        for heading, entries in self._legend:
+            parts += ["\n", (heading, "bold"), "\n"]
+            wide = max((len(symbol) for symbol, _ in entries), default=1) + 2
+            for symbol, meaning in entries:
+                parts += ["  ", (symbol.ljust(wide), "bold"), meaning, "\n"]
         with VerticalScroll(id="help-dialog", classes="dialog"):
-            yield Label("Keys (esc to close)", classes="title")
+            yield Label(f"{self._title} (esc to close)", classes="title")
             yield Static(Content.assemble(*parts).rstrip(), id="help-body")
 
     def action_close(self) -> None:

@@ -25,7 +25,7 @@ def _health(index: int) -> Callable[[Row, datetime], Cell]:
     return cell
 
 
-LABEL_MIN, LABEL_COMFORT, LABEL_MAX = 14, 30, 48
+LABEL_MIN, LABEL_COMFORT, LABEL_MAX = 20, 30, 72
 """The label keeps LABEL_MIN always, and LABEL_COMFORT before optional columns join."""
 
 COLUMNS: tuple[Column[Row], ...] = (
@@ -42,8 +42,9 @@ COLUMNS: tuple[Column[Row], ...] = (
         flex=True,
         comfort=LABEL_COMFORT,
         max_width=LABEL_MAX,
+        cut_middle=True,
     ),
-    Column("status", "STATUS", 9, 3, lambda r, _: (r.status, "")),
+    Column("status", "STATUS", 9, 4, lambda r, _: (r.status, "")),
     Column("importance", "IMPORT.", 8, 2, lambda r, _: (r.importance, ""), "importance"),
     Column("target", "TARGET", 11, 5, lambda r, _: (r.target_type, "")),
     Column("platform", "PLATFORM", 10, 6, lambda r, _: (r.platform, "")),

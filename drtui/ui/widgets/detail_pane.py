@@ -13,12 +13,18 @@ from __future__ import annotations
 from itertools import zip_longest
 from typing import Any, ClassVar
 
+from rich.console import Console
+from rich.segment import Segment
 from rich.text import Text
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from drtui.core.detail import Section
+
+Line = tuple[Text, int]
+"""One field as text, and how far in its wrapped continuation lines start."""
+HANGING = 4
 
 
 class DetailPane(ScrollView, can_focus=False):
@@ -27,7 +33,7 @@ class DetailPane(ScrollView, can_focus=False):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._shown: tuple[str | None, list[Section] | None] | None = None
-        self._text = Text("Nothing selected.")
+        self._text: list[Line] = [(Text("Nothing selected."), 0)]
         self._lines: list[Strip] = []
         self._wrapped_at = -1
 
@@ -59,21 +65,19 @@ class DetailPane(ScrollView, can_focus=False):
             if old != new:
                 self.refresh(Region(0, y - round(self.scroll_y), width, 1))
 
-    def _compose_text(self, sections: list[Section] | None, empty: str) -> Text:
+    def _compose_text(self, sections: list[Section] | None, empty: str) -> list[Line]:
         if sections is None:
-            return Text(empty)
+            return [(Text(empty), 0)]
         title = self.get_component_rich_style("detail-pane--title", partial=True)
         name = self.get_component_rich_style("detail-pane--name", partial=True)
-        text = Text()
+        out: list[Line] = []
         for heading, fields in sections:
-            text.append(heading, title)
-            text.append("\n")
+            out.append((Text(heading, title), 0))
             for field, value in fields:
-                text.append(f"  {field}: ", name)
-                text.append(value)  # plain: server text is never read as markup
-                text.append("\n")
-        text.rstrip()
-        return text
+                line = Text(f"  {field}: ", name)
+                line.append(value)  # plain: server text is never read as markup
+                out.append((line, HANGING))
+        return out
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width
@@ -82,10 +86,35 @@ class DetailPane(ScrollView, can_focus=False):
             self._lines = []
         else:
             console = self.app.console
-            options = console.options.update_width(width)
-            rendered = console.render_lines(self._text, options, style=self.rich_style, pad=True)
-            self._lines = [Strip(line, width) for line in rendered]
+            lines: list[Strip] = []
+            for text, indent in self._text:
+                lines += self._wrap_one(console, text, indent, width)
+            self._lines = lines
         self.virtual_size = Size(width, len(self._lines))
+
+    def _wrap_one(self, console: Console, text: Text, indent: int, width: int) -> list[Strip]:
+        """A field's lines: what does not fit the first line continues `indent` cells in (a
+        wrapped value never starts at the pane's edge, where a field name would)."""
+        base = self.rich_style
+        if indent >= width // 2:
+            indent = 0
+        out: list[Strip] = []
+        first = True
+        for part in text.split("\n", allow_blank=True):
+            room = width if first else width - indent
+            pieces = part.wrap(console, max(1, room), no_wrap=False)
+            head = pieces[0] if pieces else Text("")
+            rest = part[len(head.plain) :] if len(pieces) > 1 else Text("")
+            lines = [(head, 0 if first else indent)]
+            if rest.plain.strip():
+                stripped = rest[len(rest.plain) - len(rest.plain.lstrip()) :]
+                lines += [(p, indent) for p in stripped.wrap(console, max(1, width - indent))]
+            for piece, left in lines:
+                segments = [Segment(" " * left, base)] if left else []
+                segments += [s for s in piece.render(console) if s.text != "\n"]
+                out.append(Strip(segments).apply_style(base).adjust_cell_length(width, base))
+            first = False
+        return out
 
     def on_resize(self) -> None:
         self._wrap()

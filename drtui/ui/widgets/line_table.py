@@ -73,6 +73,8 @@ class Column(Generic[R]):
     max_width: int = 0
     clock: bool = False
     """The cell's text depends on the time (an age): kept in the line key, redrawn on tick."""
+    cut_middle: bool = False
+    """Too long a text loses its middle (`Wholesale Tra…ly (prod)`): its end tells rows apart."""
 
 
 def fit(columns: Sequence[Column[R]], width: int) -> tuple[list[Column[R]], dict[str, int]]:
@@ -537,7 +539,8 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
             style = line_style
             if tone and not is_cursor and not dim:
                 style = line_style + self._style(tone)
-            segments.append(Segment(fit_text(text, self._widths[column.key]), style))
+            cut = fit_middle if column.cut_middle else fit_text
+            segments.append(Segment(cut(text, self._widths[column.key]), style))
             segments.append(Segment(" ", line_style))
         # Adjacent cells in the same style become one segment: fewer escape codes per line.
         return Strip(segments).simplify().adjust_cell_length(width, line_style)
@@ -565,3 +568,18 @@ def fit_text(text: str, width: int) -> str:
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
+
+
+def fit_middle(text: str, width: int) -> str:
+    """Pad, or cut the middle out so the start and the end both show (`Wholesale Tr…y (prod)`):
+    labels that share a long prefix stay apart by their suffix."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    if width < 8:
+        return fit_text(text, width)
+    tail = (width - 1) * 2 // 5
+    head = width - 1 - tail
+    end = text
+    while cell_len(end) > tail:
+        end = end[1:]
+    return set_cell_size(set_cell_size(text, head) + "…" + end, width)
