@@ -417,7 +417,9 @@ class History:
                         current[key] = state
             self._extend_span(t)
             latest = db.execute("SELECT MAX(t) FROM snapshots").fetchone()[0]
-            if latest is None or t - latest >= self.snapshot_every_ms:
+            # A snapshot is the fleet after every change at or before its instant: one taken at
+            # this very instant (two polls in the same millisecond) is taken again.
+            if latest is None or t - latest >= self.snapshot_every_ms or (rows and t == latest):
                 self._snapshot(t)
             self._generation = generation + 1
             db.execute(

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from drtui.api.client import DataRobotClient
 from drtui.core.alerts import AlertRules
 from drtui.core.events import EventLog
+from drtui.core.history import BackgroundRecorder, history_path
 from drtui.core.sanitize import safe_filename
 from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe, state_dir
 from drtui.settings_file import keymap_warnings
@@ -83,6 +84,15 @@ class DrtuiApp(CrashSafeApp):
             if state is not None
             else None
         )
+        self.recorder = (
+            BackgroundRecorder(
+                history_path(state, settings.profile_name, settings.endpoint),
+                on_message=self._history_message,
+            )
+            if state is not None
+            else None
+        )
+        """Records every poll's fleet in the history file (issue 21); None without a state dir."""
         self.events = EventLog()
         """Health changes (and, with write actions, the audit of this session), app-wide."""
         self._history: list[str] = []
@@ -100,7 +110,14 @@ class DrtuiApp(CrashSafeApp):
             if view.factory is not None:
                 self.add_mode(view.name, lambda view=view: view.factory(self))  # type: ignore[misc]
         self.push_screen(
-            DeploymentsScreen(self.settings, self.sources, self.now, self.events, self.alerts)
+            DeploymentsScreen(
+                self.settings,
+                self.sources,
+                self.now,
+                self.events,
+                self.alerts,
+                recorder=self.recorder,
+            )
         )
         if self.alerts.load_error:
             self.notify(self.alerts.load_error, severity="warning", markup=False, timeout=20)
@@ -126,7 +143,16 @@ class DrtuiApp(CrashSafeApp):
             COLLECTOR.user_active()
         await super().on_event(event)
 
+    def _history_message(self, message: str) -> None:
+        """From the recorder's thread: a damaged file moved aside, a write that failed."""
+        with contextlib.suppress(RuntimeError):  # the app has already stopped
+            self.call_from_thread(
+                self.notify, message, title="History", severity="warning", markup=False, timeout=20
+            )
+
     async def on_unmount(self) -> None:
+        if self.recorder is not None:
+            self.recorder.close()
         if self._owns_client:
             await self.client.aclose()
 

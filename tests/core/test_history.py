@@ -244,3 +244,10 @@ def test_file_per_profile_and_installation_in_the_state_dir(tmp_path: Path) -> N
     other = history_path(tmp_path, "prod", "https://user:secret@dr.example:8443/api/v2")
     assert other.name == "history-prod@dr.example_8443.sqlite3"
     assert history_path(tmp_path, "../../x", "http://a/").parent == tmp_path
+
+
+def test_two_polls_at_the_same_instant_keep_the_later(tmp_path: Path) -> None:
+    with History(tmp_path / "h.sqlite3") as history:
+        history.record(fleet_of(8, 0), T0)
+        history.record(fleet_of(8, 1), T0)
+        assert history.at(T0).states == fleet_of(8, 1)

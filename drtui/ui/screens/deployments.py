@@ -32,6 +32,7 @@ from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, HealthCounts, HealthTransition, summary
 from drtui.core.formatting import age, timestamp
 from drtui.core.health import look
+from drtui.core.history import BackgroundRecorder
 from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean, clean_lines
 from drtui.core.views import (
@@ -104,10 +105,13 @@ class DeploymentsScreen(ViewScreen):
         now: Callable[[], datetime],
         events: EventLog | None = None,
         alerts: AlertRules | None = None,
+        recorder: BackgroundRecorder | None = None,
     ) -> None:
         super().__init__(settings, now)
         self._sources = sources
         self.alerts = alerts if alerts is not None else AlertRules()
+        self.recorder = recorder
+        """The fleet history (issue 21): each applied fleet is recorded on its own thread."""
         self.include_unknown = False
         """The attention view shows failing and warning; `u` adds unknown / N/A."""
         self._view_rows: dict[str, Row] | None = None
@@ -231,6 +235,8 @@ class DeploymentsScreen(ViewScreen):
         self._view_rows = update.view
         self._counts = summary(self.fleet.rows.values())
         self.alerts.observe(update.transitions, fetched_at)
+        if self.recorder is not None:
+            self.recorder.submit(self.fleet, fetched_at)
         if update.transitions:
             self._alert(update.transitions, fetched_at)
         self._show_view()
