@@ -22,6 +22,7 @@ import httpx
 from drtui.api.client import DataRobotClient
 from drtui.api.config import ResolvedConfig
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
+from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.bundles import (
     BUNDLE_FIELDS,
@@ -35,7 +36,7 @@ from drtui.core.bundles import (
 from drtui.core.detail import web_url
 from drtui.core.export import neutralise_row
 from drtui.core.health import normalise
-from drtui.core.rows import Row, row_from_deployment
+from drtui.core.rows import Row, row_from_slim
 from drtui.core.sanitize import clean
 from drtui.core.silence import is_silent
 from drtui.core.views import FETCH_ORDER, sort_rows
@@ -68,8 +69,8 @@ HEALTH_KEYS = {"service": "serviceHealth", "model": "modelHealth", "accuracy": "
 def _tags(row: Row) -> dict[str, str | list[str]]:
     """Tags as an object; a name given twice keeps all its values, as a list."""
     tags: dict[str, str | list[str]] = {}
-    for tag in row.source.tags:
-        name, value = clean(tag.name, limit=200), clean(tag.value, limit=200)
+    for raw_name, raw_value in _tag_pairs(row):
+        name, value = clean(raw_name, limit=200), clean(raw_value, limit=200)
         if name in tags:
             before = tags[name]
             tags[name] = [*before, value] if isinstance(before, list) else [before, value]
@@ -78,24 +79,42 @@ def _tags(row: Row) -> dict[str, str | list[str]]:
     return tags
 
 
+def _tag_pairs(row: Row) -> Iterable[tuple[str | None, str | None]]:
+    origin = row.origin
+    if isinstance(origin, SlimDeployment):
+        return origin.tags
+    return [(t.name, t.value) for t in origin.tags]
+
+
 def _owners(row: Row) -> list[dict[str, str | None]]:
-    owners = row.source.owners
+    origin = row.origin
+    if isinstance(origin, SlimDeployment):
+        owners = origin.owners
+    else:
+        preview = origin.owners.preview if origin.owners is not None else []
+        owners = tuple((o.id, o.first_name, o.last_name, o.email) for o in preview)
     return [
         {
-            "id": clean(o.id, limit=100) or None,
-            "name": clean(" ".join(p for p in (o.first_name, o.last_name) if p), limit=200) or None,
-            "email": clean(o.email, limit=200) or None,
+            "id": clean(key, limit=100) or None,
+            "name": clean(" ".join(p for p in (first, last) if p), limit=200) or None,
+            "email": clean(email, limit=200) or None,
         }
-        for o in (owners.preview if owners is not None else [])
+        for key, first, last, email in owners
     ]
 
 
 def _health_messages(row: Row) -> dict[str, str | None]:
-    deployment = row.source
-    summaries = (deployment.service_health, deployment.model_health, deployment.accuracy_health)
+    origin = row.origin
+    if isinstance(origin, SlimDeployment):
+        messages: Sequence[str | None] = origin.health_messages
+        present: Sequence[bool] = (True, True, True)
+    else:
+        summaries = (origin.service_health, origin.model_health, origin.accuracy_health)
+        messages = [s.message if s is not None else None for s in summaries]
+        present = [s is not None for s in summaries]
     return {
-        dimension: (clean(s.message, limit=1000) or None) if s is not None else None
-        for dimension, s in zip(HEALTH_KEYS, summaries, strict=True)
+        dimension: (clean(message, limit=1000) or None) if there else None
+        for dimension, message, there in zip(HEALTH_KEYS, messages, present, strict=True)
     }
 
 
@@ -147,8 +166,8 @@ async def fetch_rows(config: ResolvedConfig, query: DeploymentQuery) -> list[Row
     paging under a moving order misses and repeats deployments) and sorted here as asked."""
     stable = dataclasses.replace(query, order_by=FETCH_ORDER)
     async with DataRobotClient.from_config(config) as client:
-        deployments = await client.list_all_deployments(stable)
-    return sort_rows(unique_rows(row_from_deployment(d) for d in deployments), query.order_by)
+        deployments = await client.list_all_deployment_records(stable)
+    return sort_rows(unique_rows(row_from_slim(d) for d in deployments), query.order_by)
 
 
 def unique_rows(rows: Iterable[Row]) -> list[Row]:

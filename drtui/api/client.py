@@ -37,6 +37,7 @@ from drtui.api.models import (
     PPSImageMetadata,
     ResourceBundle,
 )
+from drtui.api.models.slim import SlimDeployment, SlimPage, read_page
 from drtui.api.paging import MAX_PAGES, MAX_RECORDS, PAGE_SIZE, fetch_all_pages
 from drtui.api.query import DeploymentQuery
 from drtui.api.retry import RetryPolicy
@@ -168,6 +169,10 @@ class DataRobotClient:
 
     async def _get_next(self, url: str, adapter: TypeAdapter[T]) -> T:
         """Fetch a ``next`` link, refusing one that leaves the endpoint's origin."""
+        self._check_next(url)
+        return await self._get(url, adapter)
+
+    def _check_next(self, url: str) -> None:
         try:
             same_origin = self._core.same_origin(url)
         except httpx.InvalidURL:
@@ -181,7 +186,6 @@ class DataRobotClient:
                 f"{self._core.host} sent a next-page link to another host; it was not followed.",
                 host=self._core.host,
             )
-        return await self._get(url, adapter)
 
     # -- version -----------------------------------------------------------------------------
 
@@ -217,6 +221,42 @@ class DataRobotClient:
             concurrency=concurrency,
             deadline=deadline,
         )
+
+    async def list_deployment_records(
+        self, query: DeploymentQuery | None = None, *, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> SlimPage:
+        """One page of ``GET /deployments/`` read slim (``models/slim.py``): what the table,
+        filters, health and alerts read, plus each record's text for its full model on demand."""
+        params = [("offset", str(offset)), ("limit", str(limit))]
+        params += (query or DeploymentQuery()).to_params()
+        return await self._read("deployments/", params)
+
+    async def list_all_deployment_records(
+        self,
+        query: DeploymentQuery | None = None,
+        *,
+        concurrency: int | None = None,
+        deadline: float | None = _UNSET,
+    ) -> list[SlimDeployment]:
+        """Every deployment the query matches, read slim, in the server's order: the list path
+        of the screen and of ``drtui deployments``/``check`` (bounds and deadline as
+        ``list_all_deployments``)."""
+        return await fetch_all_pages(
+            lambda offset, limit: self.list_deployment_records(query, offset=offset, limit=limit),
+            self._read_next,
+            concurrency=concurrency or self.concurrency,
+            max_pages=self.max_pages,
+            max_records=self.max_records,
+            deadline=self.deadline if deadline is _UNSET else deadline,
+            what=f"{self._core.host}'s GET /deployments/",
+        )
+
+    async def _read(self, url: str, params: Any = None) -> SlimPage:
+        return self._core.read(await self._core.request("GET", url, params=params), read_page)
+
+    async def _read_next(self, url: str) -> SlimPage:
+        self._check_next(url)
+        return await self._read(url)
 
     async def get_deployment(self, deployment_id: str) -> Deployment:
         return await self._get(f"deployments/{deployment_id}/", _DEPLOYMENT)

@@ -13,10 +13,9 @@ import re
 import socket
 import ssl
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-import pydantic
 
 from drtui import __version__
 from drtui.api.errors import (
@@ -29,9 +28,11 @@ from drtui.api.errors import (
     error_from_status,
     parse_retry_after,
 )
-from drtui.api.models import ErrorBody
 from drtui.api.retry import NO_RETRY, RetryPolicy
 from drtui.core.sanitize import clean
+
+if TYPE_CHECKING:
+    import pydantic
 
 T = TypeVar("T")
 RetryHook = Callable[[DataRobotError, float], None]
@@ -225,8 +226,33 @@ class HttpCore:
                 self._on_retry(error, wait)
             await policy.sleep(wait)
 
-    def parse(self, response: httpx.Response, adapter: pydantic.TypeAdapter[T]) -> T:
-        """Validate a JSON body into a model; a body that cannot be read is a BadResponseError."""
+    def read(self, response: httpx.Response, reader: Callable[[bytes], T]) -> T:
+        """Read a JSON body with a slim reader (``models/slim.py``); a body it refuses
+        (``SlimPageError``) is a BadResponseError, as with ``parse``."""
+        from drtui.api.models.slim import SlimPageError
+
+        endpoint = self._refuse_redirect(response)
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            return reader(response.content)
+        except SlimPageError as exc:
+            what = "is not valid JSON" if exc.not_json else "does not have the documented shape"
+            raise self.scrub(
+                BadResponseError(
+                    f"{self.host} sent a response to {endpoint} that {what}.",
+                    status_code=response.status_code,
+                    host=self.host,
+                    endpoint=endpoint,
+                )
+            ) from None
+        finally:
+            if paused:
+                gc.enable()
+
+    def _refuse_redirect(self, response: httpx.Response) -> str:
+        """The endpoint's name; a 3xx (never followed) is a BadResponseError."""
         endpoint = self.endpoint_name(response.request.method, response.request.url)
         if 300 <= response.status_code < 400:
             location = clean(response.headers.get("Location"), limit=200) or "nowhere"
@@ -239,6 +265,13 @@ class HttpCore:
                     endpoint=endpoint,
                 )
             )
+        return endpoint
+
+    def parse(self, response: httpx.Response, adapter: pydantic.TypeAdapter[T]) -> T:
+        """Validate a JSON body into a model; a body that cannot be read is a BadResponseError."""
+        import pydantic
+
+        endpoint = self._refuse_redirect(response)
         try:
             return _validate_without_gc(adapter, response.content)
         except pydantic.ValidationError as exc:
@@ -259,6 +292,10 @@ class HttpCore:
 
     def status_error(self, response: httpx.Response) -> DataRobotError:
         """The error for a 4xx/5xx response whose body has been read."""
+        import pydantic
+
+        from drtui.api.models import ErrorBody
+
         body: dict[str, Any] | None = None
         try:
             parsed = ErrorBody.model_validate_json(response.content[:1_000_000])
@@ -369,6 +406,8 @@ def _validate_deep(adapter: pydantic.TypeAdapter[T], content: bytes) -> T | None
         data = json.loads(content)
     except (ValueError, RecursionError):
         return None
+    import pydantic
+
     try:
         return adapter.validate_python(data)
     except (pydantic.ValidationError, RecursionError):

@@ -16,13 +16,28 @@ bounds the whole listing, retries included, however slowly the bytes trickle in.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from drtui.api.errors import BadResponseError, DeadlineExceeded
-from drtui.api.models import Page
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Page(Protocol[T_co]):
+    """What paging reads of a page: ``models.Page`` (pydantic) or ``models.slim.SlimPage``."""
+
+    @property
+    def data(self) -> Sequence[T_co]: ...
+    @property
+    def total_count(self) -> int | None: ...
+    @property
+    def next(self) -> str | None: ...
+    @property
+    def skipped(self) -> int: ...
+
+
 PAGE_SIZE = 100
 """The deployments list allows at most 100 per page."""
 MAX_PAGES = 2_000

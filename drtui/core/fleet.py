@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from drtui.api.models.slim import SlimDeployment
 from drtui.core.health import DIMENSIONS, is_problem, normalise, severity, summary_bucket
-from drtui.core.rows import Row, row_from_deployment
+from drtui.core.rows import Row, row_of
+from drtui.core.sanitize import clean
 
 if TYPE_CHECKING:
     from drtui.api.models import Deployment
@@ -33,16 +35,25 @@ class Fleet:
 
     @classmethod
     def from_deployments(
-        cls, deployments: Iterable[Deployment], previous: Fleet | None = None
+        cls, deployments: Iterable[SlimDeployment | Deployment], previous: Fleet | None = None
     ) -> Fleet:
         """Rows in fetch order; a duplicate id (paging over a changing list) keeps the first.
 
         With `previous`, a deployment it had that this poll lacks is carried over once (marked
-        missing); missing twice in a row, it is gone.
+        missing); missing twice in a row, it is gone. A slim record whose text is the one the
+        previous row was read from keeps that row: it is not read or sanitised again.
         """
         rows: dict[str, Row] = {}
+        before = previous.rows if previous is not None else {}
         for deployment in deployments:
-            row = row_from_deployment(deployment)
+            row = None
+            if before and isinstance(deployment, SlimDeployment):
+                old = before.get(clean(deployment.id, limit=100))
+                origin = old.origin if old is not None else None
+                if isinstance(origin, SlimDeployment) and origin.text == deployment.text:
+                    row = old
+            if row is None:
+                row = row_of(deployment)
             rows.setdefault(row.id, row)
         missing: set[str] = set()
         if previous is not None:
@@ -104,7 +115,8 @@ def diff(old: Fleet, new: Fleet) -> FleetDiff:
         key
         for key, row in new_rows.items()
         if (before := old_rows.get(key)) is not None
-        and (before != row or before.source != row.source)
+        and before is not row
+        and (before != row or not before.same_record(row))
     )
     return FleetDiff(new, changed, added, removed)
 

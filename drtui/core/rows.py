@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from drtui.api.models.slim import SlimDeployment
 from drtui.core.formatting import as_utc, compact_number, sparkline
 from drtui.core.health import severity
 from drtui.core.sanitize import clean
@@ -24,7 +25,12 @@ IMPORTANCE_RANK = {"CRITICAL": 0, "HIGH": 1, "MODERATE": 2, "LOW": 3}
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """What the table shows of one deployment, plus the deployment itself for the detail pane."""
+    """What the table shows of one deployment, plus where it came from for the detail pane.
+
+    A row of the list path keeps its slim record (`origin`, with the record's JSON text): the
+    full `Deployment` is validated from that text only when `source` is read (the detail pane,
+    an edit), so a fleet is plain strings and tuples, a few tracked objects per deployment.
+    """
 
     id: str
     label: str
@@ -42,7 +48,21 @@ class Row:
     deployed_at: datetime | None
     haystack: str
     """Lowercase label and description, for client-side narrowing."""
-    source: Deployment = field(compare=False, repr=False)
+    origin: SlimDeployment | Deployment = field(compare=False, repr=False)
+    """The slim record this row was read from (list path), or the full model (a write's)."""
+
+    @property
+    def source(self) -> Deployment:
+        """The full deployment (parsed on demand from the kept text, cached for a few rows)."""
+        origin = self.origin
+        return origin.full if isinstance(origin, SlimDeployment) else origin
+
+    def same_record(self, other: Row) -> bool:
+        """Whether both rows were read from the same record (any field, shown or not)."""
+        mine, theirs = self.origin, other.origin
+        if isinstance(mine, SlimDeployment) and isinstance(theirs, SlimDeployment):
+            return mine.text == theirs.text
+        return self.source == other.source
 
     @property
     def spark(self) -> str:
@@ -113,5 +133,54 @@ def row_from_deployment(deployment: Deployment) -> Row:
         created_at=as_utc(deployment.created_at),
         deployed_at=as_utc(model.deployed_at) if model else None,
         haystack=haystack,
-        source=deployment,
+        origin=deployment,
     )
+
+
+def _tag_text(pair: tuple[str | None, str | None]) -> str:
+    return f"{clean(pair[0], limit=50)}={clean(pair[1], limit=50)}"
+
+
+def row_from_slim(slim: SlimDeployment) -> Row:
+    """The row for one slim record: the same row `row_from_deployment` makes of its full model."""
+    owners = slim.owners
+    owner = ""
+    if owners:
+        _, first_name, last_name, email = owners[0]
+        name = " ".join(p for p in (first_name, last_name) if p) or email or ""
+        extra = (slim.owners_count or len(owners)) - 1
+        owner = clean(name, limit=60) + (f" +{extra}" if extra > 0 else "")
+    label = clean(slim.label, limit=512) or "(no label)"
+    usage = slim.daily_rates
+    last = slim.last_timestamp
+    created = slim.created_at
+    deployed = slim.deployed_at
+    return Row(
+        id=clean(slim.id, limit=100),
+        label=label,
+        status=clean(slim.status, limit=40),
+        importance=clean(slim.importance, limit=40),
+        target_type=clean(slim.target_type, limit=40),
+        platform=clean(slim.platform, limit=40),
+        tags=", ".join(map(_tag_text, slim.tags)),
+        owner=owner,
+        health=(
+            clean(slim.service_health, limit=40),
+            clean(slim.model_health, limit=40),
+            clean(slim.accuracy_health, limit=40),
+        ),
+        daily_rates=usage if all(r >= 0 for r in usage) else tuple(max(0, r) for r in usage),
+        last_prediction=as_utc(last) if last is not None else None,
+        created_at=as_utc(created) if created is not None else None,
+        deployed_at=as_utc(deployed) if deployed is not None else None,
+        # What the API's `search` matches (label and description), so preview and server agree.
+        haystack=f"{label}\n{clean(slim.description, limit=2000)}".lower(),
+        origin=slim,
+    )
+
+
+def row_of(record: SlimDeployment | Deployment) -> Row:
+    """The row of a slim record or of a full model."""
+    if isinstance(record, SlimDeployment):
+        return row_from_slim(record)
+    return row_from_deployment(record)

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from drtui.api.models import Deployment
 from drtui.core.fleet import Fleet, FleetDiff, HealthTransition, diff, transitions
 from drtui.core.rows import Row
+
+if TYPE_CHECKING:
+    from drtui.api.models import Deployment
+    from drtui.api.models.slim import SlimDeployment
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +32,21 @@ class FleetUpdate:
 
 def build_fleet(
     base: Fleet,
-    deployments: Sequence[Deployment],
-    view: Sequence[Deployment] | None = None,
+    deployments: Sequence[SlimDeployment | Deployment],
+    view: Sequence[SlimDeployment | Deployment] | None = None,
 ) -> FleetUpdate:
     fleet = Fleet.from_deployments(deployments, previous=base)
     changes = diff(base, fleet)
     view_rows = None
     if view is not None:
-        view_rows = {}
-        for row in Fleet.from_deployments(view).rows.values():
-            # The fleet's row where it has one: the same object, so both agree and share memory.
-            view_rows[row.id] = fleet.rows.get(row.id, row)
+        # Read with the fleet as the previous snapshot, so a record already read is not read
+        # again; what that carried over is not in the view (a narrowed view lacks most of the
+        # fleet by design). The fleet's row where it has one: the same object, so both agree
+        # and share memory.
+        narrowed = Fleet.from_deployments(view, previous=fleet)
+        view_rows = {
+            key: fleet.rows.get(key, row)
+            for key, row in narrowed.rows.items()
+            if key not in narrowed.missing
+        }
     return FleetUpdate(changes, transitions(base, fleet, changes.changed), view_rows)

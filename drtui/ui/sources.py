@@ -27,6 +27,7 @@ from drtui.api.models import (
     PPSImageMetadata,
     ResourceBundle,
 )
+from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.audit import AuditEntry, AuditLog, Outcome
 from drtui.core.changes import NewDeployment
@@ -43,8 +44,9 @@ class Sources:
 
     # ----- deployments ----------------------------------------------------------------------
 
-    async def deployments(self, query: DeploymentQuery) -> list[Deployment]:
-        return await self._client.list_all_deployments(query)
+    async def deployments(self, query: DeploymentQuery) -> list[SlimDeployment]:
+        """The list path: records read slim, each row's full model parsed when it is shown."""
+        return await self._client.list_all_deployment_records(query)
 
     async def deployment(self, deployment_id: str) -> Deployment:
         return await self._client.get_deployment(deployment_id)
