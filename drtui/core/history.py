@@ -41,8 +41,10 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from drtui.core.fleet import Fleet
+from drtui.core.health import DIMENSIONS, look, normalise
+from drtui.core.rows import Row
 from drtui.core.sanitize import safe_filename
-from drtui.core.silence import DEFAULT_POLICY, SilencePolicy, is_silent
+from drtui.core.silence import DEFAULT_POLICY, SilencePolicy, is_silent, silent_from
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ DEFAULT_MAX_GAP = timedelta(minutes=15)
 SIZE_CHECK_EVERY = 20
 """Polls between two size checks (a check is a couple of PRAGMAs)."""
 BUSY_TIMEOUT_MS = 10_000
+STRIPS_EVERY = timedelta(minutes=1)
+"""How often the recorder's thread recomputes the health strips (a cell is two hours wide)."""
 
 
 class State(NamedTuple):
@@ -111,6 +115,90 @@ class Replay:
     states: dict[str, State]
     span: tuple[datetime, datetime]
     """The recorded span holding `at` (its first and last poll)."""
+
+
+STRIP_SPAN = timedelta(hours=24)
+STRIP_BUCKETS = 12
+"""A health strip: the last 24 h in 12 two-hour cells, oldest first."""
+STRIP_KEPT = 40
+"""Transitions kept per deployment for the detail pane's timeline (the newest)."""
+STRIP_GLYPHS = {3: "█", 2: "▄", 1: "▁", 0: "·", -1: " "}
+"""A cell's worst health over its two hours, by height (readable without colour): failing,
+warning, passing, no verdict (unknown, N/A), not recorded."""
+
+
+def strip_level(state: State | None) -> int:
+    """3 failing, 2 warning, 1 passing, 0 no verdict (any dimension; worst wins), -1 absent."""
+    if state is None:
+        return -1
+    found = {normalise(s) for s in state.health}
+    if "failing" in found:
+        return 3
+    if "warning" in found or (found - {"passing", "unknown", "", "unavailable", "notstarted"}):
+        return 2
+    return 1 if "passing" in found else 0
+
+
+@dataclass(frozen=True, slots=True)
+class HealthStrip:
+    """One deployment's recent health, as the table and the detail pane show it."""
+
+    cells: str
+    """One glyph per bucket (STRIP_GLYPHS), oldest first."""
+    changes: int
+    """Health changes in the span (a flapping deployment has many)."""
+    transitions: tuple[Change, ...]
+    """The newest STRIP_KEPT changes of health, silence or presence, oldest first."""
+
+    @property
+    def text(self) -> str:
+        return f"{self.cells} {min(self.changes, 99):>2}"
+
+
+def health_moved(before: State | None, after: State | None) -> bool:
+    """Whether a change is one of health or silence (not only a renamed label)."""
+    if before is None or after is None:
+        return before is not after
+    return before.health != after.health or before.silent != after.silent
+
+
+def describe_change(change: Change) -> str:
+    """`service OK → FAIL, predictions silent`; the recorder keeps states, not the server's
+    messages, so a change reads from → to."""
+    before, after = change.before, change.after
+    if after is None:
+        return "no longer in the fleet"
+    if before is None:
+        parts = [f"{name} {look(s).word}" for name, s in zip(DIMENSIONS, after.health, strict=True)]
+        return "recorded: " + ", ".join(parts) + (", predictions silent" if after.silent else "")
+    parts = [
+        f"{name} {look(old).word} → {look(new).word}"
+        for name, old, new in zip(DIMENSIONS, before.health, after.health, strict=True)
+        if old != new
+    ]
+    if before.silent != after.silent:
+        parts.append("predictions silent" if after.silent else "predictions resumed")
+    return ", ".join(parts) or "label or importance changed"
+
+
+def timeline_section(
+    strip: HealthStrip | None, until: datetime | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """The detail pane's timeline: every recorded change of the last 24 h, newest first, up to
+    `until` (a replay's instant)."""
+    heading = "Timeline (recorded, last 24 h, UTC)"
+    if strip is None:
+        return heading, [("history", "nothing recorded for this deployment yet")]
+    moves = [c for c in strip.transitions if until is None or c.at <= until]
+    if not moves:
+        return heading, [("history", "no change recorded")]
+    fields = [
+        (change.at.astimezone(UTC).strftime("%m-%d %H:%M:%S"), describe_change(change))
+        for change in reversed(moves)
+    ]
+    if len(strip.transitions) >= STRIP_KEPT:
+        fields.append(("older", f"only the newest {STRIP_KEPT} changes are shown"))
+    return heading, fields
 
 
 class NotRecorded(LookupError):
@@ -212,6 +300,10 @@ class History:
         self._current: dict[str, State] = {}
         self._generation = -1
         self._polls = 0
+        self._policy = DEFAULT_POLICY
+        self._rows: dict[str, tuple[Row, State, State, int]] = {}
+        """Per deployment: the last row object seen, its state (not silent, silent) and the
+        instant (ms) it goes silent, 0 never (see record_fleet)."""
         self._db = self._open()
 
     # ----- opening, damage ----------------------------------------------------------------------
@@ -378,7 +470,32 @@ class History:
     def record_fleet(
         self, fleet: Fleet, at: datetime, policy: SilencePolicy = DEFAULT_POLICY
     ) -> int:
-        return self.record(fleet_states(fleet, at, policy), at)
+        """`record(fleet_states(fleet, at, policy), at)`, cheaper: a row that is the very object
+        of the last poll (the fleet keeps unchanged rows) reuses its state and the instant it
+        would go silent, so only changed rows are read again."""
+        if policy is not self._policy:
+            self._policy = policy
+            self._rows.clear()
+        rows = self._rows
+        now = to_ms(at)
+        states: dict[str, State] = {}
+        for key, row in fleet.rows.items():
+            seen = rows.get(key)
+            if seen is None or seen[0] is not row:
+                moment = silent_from(row, policy)
+                loud = State(row.label, row.importance, row.health[0], row.health[1], row.health[2])
+                seen = (
+                    row,
+                    loud,
+                    loud._replace(silent=True),
+                    0 if moment is None else to_ms(moment),
+                )
+                rows[key] = seen
+            states[key] = seen[2] if seen[3] and now >= seen[3] else seen[1]
+        if len(rows) > len(states):
+            for key in rows.keys() - states.keys():
+                del rows[key]
+        return self.record(states, at)
 
     def _record(self, states: Mapping[str, State], t: int) -> int:
         db = self._db
@@ -392,8 +509,11 @@ class History:
             current = self._current
             last_t = db.execute("SELECT MAX(t) FROM changes").fetchone()[0]
             t = max(t, int(last_t or 0))  # another recorder's clock may be ahead: never go back
+            get = current.get
             moved: list[tuple[str, State | None]] = [
-                (key, state) for key, state in states.items() if current.get(key) != state
+                (key, state)
+                for key, state in states.items()
+                if (was := get(key)) is not state and was != state
             ]
             moved.extend((key, None) for key in current.keys() - states.keys())
             rows = []
@@ -558,6 +678,91 @@ class History:
             f"{f' in {len(spans)} stretches' if len(spans) > 1 else ''}."
         )
 
+    def transition_before(self, instant: datetime) -> datetime | None:
+        """The newest instant strictly before `instant` at which any deployment changed."""
+        row = self._db.execute("SELECT MAX(t) FROM changes WHERE t < ?", (to_ms(instant),))
+        found = row.fetchone()[0]
+        return None if found is None else from_ms(int(found))
+
+    def transition_after(self, instant: datetime) -> datetime | None:
+        """The oldest instant strictly after `instant` at which any deployment changed."""
+        row = self._db.execute("SELECT MIN(t) FROM changes WHERE t > ?", (to_ms(instant),))
+        found = row.fetchone()[0]
+        return None if found is None else from_ms(int(found))
+
+    def strips(
+        self,
+        until: datetime,
+        *,
+        span: timedelta = STRIP_SPAN,
+        buckets: int = STRIP_BUCKETS,
+        kept: int = STRIP_KEPT,
+    ) -> dict[str, HealthStrip]:
+        """Every deployment's health over the `span` before `until` (see HealthStrip): one
+        snapshot and the span's changes are read, once, for the whole fleet."""
+        end = to_ms(until)
+        start = end - int(span.total_seconds() * 1000)
+        width = max(1, (end - start) // buckets)
+        initial = self._codes_at(start)
+        events: dict[int, list[tuple[int, int]]] = {}
+        for t, dep, code in self._db.execute(
+            "SELECT t, dep, state FROM changes WHERE t > ? AND t <= ? ORDER BY t, rowid",
+            (start, end),
+        ):
+            events.setdefault(dep, []).append((t, code))
+        covered = [False] * buckets
+        for a, b in self._db.execute(
+            "SELECT start, last FROM spans WHERE last >= ? AND start <= ?", (start, end)
+        ):
+            first = max(0, (a - start) // width)
+            last = min(buckets - 1, (b - start) // width)
+            for i in range(int(first), int(last) + 1):
+                covered[i] = True
+        levels: dict[int, int] = {0: -1}
+        out: dict[str, HealthStrip] = {}
+        for dep in initial.keys() | events.keys():
+            cells = [-1] * buckets
+            code = initial.get(dep, 0)
+            at = start
+            count = 0
+            moves: list[tuple[int, int, int]] = []
+            for t, new in (*events.get(dep, ()), (end + 1, -1)):
+                level = levels.get(code)
+                if level is None:
+                    level = levels[code] = strip_level(self._state(code))
+                if level >= 0:
+                    for i in range(
+                        (at - start) // width, min(buckets, (t - 1 - start) // width + 1)
+                    ):
+                        cells[i] = max(cells[i], level)
+                if new < 0:
+                    break
+                before = self._state(code) if code else None
+                after = self._state(new) if new else None
+                if health_moved(before, after):
+                    if before is not None and after is not None:
+                        count += 1
+                    moves.append((t, code, new))
+                code, at = new, t
+            glyphs = "".join(
+                STRIP_GLYPHS[c] if covered[i] else STRIP_GLYPHS[-1] for i, c in enumerate(cells)
+            )
+            key = self._id(dep)
+            out[key] = HealthStrip(
+                glyphs,
+                count,
+                tuple(
+                    Change(
+                        from_ms(t),
+                        key,
+                        self._state(old) if old else None,
+                        self._state(new) if new else None,
+                    )
+                    for t, old, new in moves[-kept:]
+                ),
+            )
+        return out
+
     def changes(self, since: datetime, until: datetime) -> tuple[dict[str, State], list[Change]]:
         """The fleet at `since` (as far as it was recorded, else empty) and every change after
         it up to `until`, oldest first."""
@@ -601,10 +806,15 @@ class BackgroundRecorder:
         *,
         on_message: Callable[[str], None] | None = None,
         policy: SilencePolicy = DEFAULT_POLICY,
+        on_strips: Callable[[dict[str, HealthStrip], datetime], None] | None = None,
+        strips_every: timedelta = STRIPS_EVERY,
         **options: object,
     ) -> None:
         self.path = path
         self._on_message = on_message
+        self._on_strips = on_strips
+        self._strips_every = strips_every
+        self._strips_at: datetime | None = None
         self._policy = policy
         self._options = options
         self._queue: queue.Queue[tuple[Fleet, datetime] | None] = queue.Queue(maxsize=1)
@@ -632,6 +842,16 @@ class BackgroundRecorder:
         if self._on_message is not None:
             self._on_message(message)
 
+    def _strips(self, history: History, at: datetime) -> None:
+        """After a recorded poll, at most every `strips_every`: the fleet's health strips (one
+        read of the last 24 h, on this thread), handed to `on_strips`."""
+        if self._on_strips is None:
+            return
+        if self._strips_at is not None and at - self._strips_at < self._strips_every:
+            return
+        self._strips_at = at
+        self._on_strips(history.strips(at), at)
+
     def _run(self) -> None:
         try:
             history = History(self.path, on_message=self._say, **self._options)  # type: ignore[arg-type]
@@ -644,6 +864,7 @@ class BackgroundRecorder:
                 try:
                     history.record_fleet(fleet, at, self._policy)
                     self._failed = False
+                    self._strips(history, at)
                 except (sqlite3.Error, OSError) as error:
                     if not self._failed:  # one message per spell of failures
                         self._say(f"Fleet history could not record a poll ({error}).")

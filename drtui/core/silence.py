@@ -82,6 +82,25 @@ def silence(row: Row, now: datetime, policy: SilencePolicy = DEFAULT_POLICY) -> 
     return Silence(row.id, row.label, row.importance, last, now - last, per_day, missed)
 
 
+def silent_from(row: Row, policy: SilencePolicy = DEFAULT_POLICY) -> datetime | None:
+    """The instant from which `silence` flags the row if no prediction comes meanwhile (None:
+    never). The three conditions of `silence` are each a least gap; the row's verdict at any
+    `now` is `now >= silent_from(row)`, so a recorder judges an unchanged row without redoing
+    the arithmetic."""
+    last = row.last_prediction
+    if last is None or row.status.lower() == "inactive":
+        return None
+    per_day = usual_daily_rate(row.daily_rates)
+    if per_day <= 0:
+        return None
+    least = max(
+        policy.min_silence.total_seconds(),
+        policy.min_missed * DAY_SECONDS / per_day,
+        policy.gap_factor * DAY_SECONDS / per_day,
+    )
+    return last + timedelta(seconds=least)
+
+
 def is_silent(row: Row, now: datetime, policy: SilencePolicy = DEFAULT_POLICY) -> bool:
     return silence(row, now, policy) is not None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from textual.screen import Screen
 from drtui.api.client import DataRobotClient
 from drtui.core.alerts import AlertRules
 from drtui.core.events import EventLog
-from drtui.core.history import BackgroundRecorder, history_path
+from drtui.core.history import BackgroundRecorder, HealthStrip, history_path
 from drtui.core.sanitize import safe_filename
 from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe, state_dir
 from drtui.settings_file import keymap_warnings
@@ -88,6 +89,7 @@ class DrtuiApp(CrashSafeApp):
             BackgroundRecorder(
                 history_path(state, settings.profile_name, settings.endpoint),
                 on_message=self._history_message,
+                on_strips=self._history_strips,
             )
             if state is not None
             else None
@@ -96,6 +98,7 @@ class DrtuiApp(CrashSafeApp):
         self.events = EventLog()
         """Health changes (and, with write actions, the audit of this session), app-wide."""
         self._history: list[str] = []
+        self._strips_loop: asyncio.AbstractEventLoop | None = None
         self._unknown_theme = False
         if settings.theme:
             if settings.theme in self.available_themes:
@@ -104,6 +107,7 @@ class DrtuiApp(CrashSafeApp):
                 self._unknown_theme = True
 
     def on_mount(self) -> None:
+        self._strips_loop = asyncio.get_running_loop()
         self.set_keymap(self.settings.keymap)
         self.set_interval(GC_CHECK_SECONDS, COLLECTOR.collect_if_due)
         for view in VIEWS.values():
@@ -149,6 +153,20 @@ class DrtuiApp(CrashSafeApp):
             self.call_from_thread(
                 self.notify, message, title="History", severity="warning", markup=False, timeout=20
             )
+
+    def _history_strips(self, strips: dict[str, HealthStrip], _: datetime) -> None:
+        """From the recorder's thread: new health strips. Handed over without waiting for the
+        event loop (which may be closing the recorder)."""
+        loop = self._strips_loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already stopped
+                loop.call_soon_threadsafe(self._deliver_strips, strips)
+
+    def _deliver_strips(self, strips: dict[str, HealthStrip]) -> None:
+        with contextlib.suppress(KeyError):  # the mode is gone (the app is closing)
+            for screen in self.get_screen_stack(DEFAULT_MODE):
+                if isinstance(screen, DeploymentsScreen):
+                    screen.show_strips(strips)
 
     async def on_unmount(self) -> None:
         if self.recorder is not None:

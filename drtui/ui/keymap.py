@@ -30,7 +30,7 @@ SORT_KEYS: dict[str, tuple[str, str]] = {
     "C": ("accuracyHealth", "accuracy health"),
     "I": ("importance", "importance"),
     "P": ("recentPredictions", "predictions, 7 days"),
-    "T": ("lastPredictionTimestamp", "last prediction time"),
+    "W": ("lastPredictionTimestamp", "last prediction time"),
 }
 """k9s-style one-key sorts (shift+letter): the column's sort, again to reverse it."""
 
@@ -80,6 +80,35 @@ SCREEN_BINDINGS: list[Binding] = [
     Binding("n", "next_match", "Next match", show=False, id="deployments.next_match"),
     Binding("N", "previous_match", "Previous match", show=False, id="deployments.previous_match"),
     *SORT_KEY_BINDINGS,
+    Binding(
+        "left_square_bracket",
+        "replay_step(-1)",
+        "Replay: previous change",
+        show=False,
+        id="deployments.replay_previous",
+    ),
+    Binding(
+        "right_square_bracket",
+        "replay_step(1)",
+        "Replay: next change",
+        show=False,
+        id="deployments.replay_next",
+    ),
+    Binding(
+        "left_curly_bracket",
+        "replay_hour(-1)",
+        "Replay: an hour back",
+        show=False,
+        id="deployments.replay_hour_back",
+    ),
+    Binding(
+        "right_curly_bracket",
+        "replay_hour(1)",
+        "Replay: an hour forward",
+        show=False,
+        id="deployments.replay_hour_forward",
+    ),
+    Binding("T", "replay_at", "Replay at a time", show=False, id="deployments.replay_at"),
 ]
 """`n`/`N` move between search matches while a search is set; without one they fall through
 to the writes bound to the same keys (create / redeploy)."""

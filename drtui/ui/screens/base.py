@@ -96,17 +96,32 @@ class ViewScreen(Screen[None]):
         if header is not None:
             header.show(self.current_freshness(), self._now(), self.header_summary())
 
+    def write_refusal(self) -> tuple[str, str] | None:
+        """(title, sentence with `{what}`) when writes are refused here, else None: read-only
+        mode; a view may add its own reason (the deployments view while it replays)."""
+        if self._settings.read_only:
+            return (
+                "Read-only",
+                "Read-only mode: {what} is disabled (started with --read-only or "
+                "read_only = true).",
+            )
+        return None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        refused = self.write_refusal() is not None
         if action == REFUSAL:
-            return self._settings.read_only
-        # A write in read-only mode: absent from footer, help and palette.
-        return not (self._settings.read_only and action in write_actions(self))
+            return refused
+        # A refused write: absent from footer, help and palette.
+        return not (refused and action in write_actions(self))
 
     def action_refuse_write(self, what: str) -> None:
+        refusal = self.write_refusal()
+        if refusal is None:  # the reason went away meanwhile
+            return
+        title, sentence = refusal
         self.notify(
-            f"Read-only mode: {what.lower()} is disabled (started with --read-only or "
-            "read_only = true).",
-            title="Read-only",
+            sentence.format(what=what.lower()),
+            title=title,
             severity="warning",
             timeout=5,
             markup=False,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import sqlite3
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from textual import on
@@ -24,7 +25,6 @@ from textual.widgets import Input, Label
 
 from drtui.api.errors import AuthenticationError
 from drtui.api.models import Deployment
-from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.alerts import MUTE_CHOICES, AlertRules
 from drtui.core.changes import NewDeployment
@@ -33,9 +33,16 @@ from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, HealthCounts, HealthTransition, summary
 from drtui.core.formatting import age, timestamp
 from drtui.core.health import look
-from drtui.core.history import BackgroundRecorder
+from drtui.core.history import (
+    BackgroundRecorder,
+    HealthStrip,
+    NotRecorded,
+    Replay,
+    timeline_section,
+)
 from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean, clean_lines
+from drtui.core.silence import is_silent
 from drtui.core.views import (
     DEFAULT_ORDER,
     FETCH_ORDER,
@@ -62,6 +69,14 @@ from drtui.ui.screens.base import ViewScreen
 from drtui.ui.screens.choices import ChooseOne
 from drtui.ui.screens.filter_builder import FilterBuilder, normalise_query
 from drtui.ui.screens.help import FLEET_LEGEND
+from drtui.ui.screens.replay import (
+    HistoryReader,
+    ReplayBar,
+    TimeDialog,
+    parse_typed_time,
+    replay_banner,
+    replay_rows,
+)
 from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
@@ -85,7 +100,7 @@ DESCENDING_FIRST = frozenset({"recentPredictions", "lastPredictionTimestamp"})
 importance most important first (their ascending order)."""
 
 
-Fetched = tuple[list[SlimDeployment], list[SlimDeployment] | None]
+Fetched = tuple[list[Deployment], list[Deployment] | None]
 """The whole fleet, and the server-narrowed view when the query filters or searches."""
 
 
@@ -113,7 +128,15 @@ class DeploymentsScreen(ViewScreen):
         self.alerts = alerts if alerts is not None else AlertRules()
         self.recorder = recorder
         """The fleet history (issue 21): each applied fleet is recorded on its own thread."""
+        self.strips: dict[str, HealthStrip] = {}
+        """The last 24 h of each deployment, from the recorder's thread (`show_strips`)."""
+        self.replay: Replay | None = None
+        """The recorded fleet shown instead of the live one (`[` `]` `{` `}` `T`; esc: live)."""
+        self._replay_rows: dict[str, Row] = {}
+        self._reader = HistoryReader(recorder.path) if recorder is not None else None
+        self._silent: frozenset[str] = frozenset()
         self.include_unknown = False
+        self._busy_said = -1
         """The attention view shows failing and warning; `u` adds unknown / N/A."""
         self._view_rows: dict[str, Row] | None = None
         self.query_state: DeploymentQuery = normalise_query(settings.query)
@@ -161,8 +184,9 @@ class DeploymentsScreen(ViewScreen):
             line.display = bool(self.search_text)
             yield Label("/", id="search-prompt")
             yield search
+        yield ReplayBar(id="replay-bar")
         with Container(id="body"):
-            yield DeploymentTable(now=self._now, id="table")
+            yield DeploymentTable(now=self._now, strips=self.recorder is not None, id="table")
             yield DetailPane(id="detail")
         yield DrtuiFooter()
 
@@ -235,6 +259,7 @@ class DeploymentsScreen(ViewScreen):
         self.fleet = update.diff.fleet
         self._view_rows = update.view
         self._counts = summary(self.fleet.rows.values())
+        self._silent = frozenset(k for k, r in self.fleet.rows.items() if is_silent(r, fetched_at))
         self.alerts.observe(update.transitions, fetched_at)
         if self.recorder is not None:
             self.recorder.submit(self.fleet, fetched_at)
@@ -297,7 +322,10 @@ class DeploymentsScreen(ViewScreen):
 
     @property
     def shown_rows(self) -> dict[str, Row]:
-        """What the view is drawn from: the server-narrowed rows, or the whole fleet."""
+        """What the view is drawn from: the recorded fleet in a replay, the server-narrowed
+        rows, or the whole fleet."""
+        if self.replay is not None:
+            return self._replay_rows
         return self._view_rows if self._view_rows is not None else self.fleet.rows
 
     def _show_view(self) -> None:
@@ -325,10 +353,15 @@ class DeploymentsScreen(ViewScreen):
         self._show_detail()
 
     def _marks(self) -> dict[str, str]:
-        """Gutter marks: ◦ muted, ✓ degradation acknowledged."""
+        """Gutter marks: ◦ muted, ✓ degradation acknowledged, ∅ predictions silent (first)."""
         now = self._now()
         marks = {key: "✓" for key in self.alerts.acknowledged_ids()}
         marks.update({key: "◦" for key in self.alerts.mutes if self.alerts.muted_until(key, now)})
+        if self.replay is not None:
+            silent = [key for key, state in self.replay.states.items() if state.silent]
+        else:
+            silent = list(self._silent)
+        marks.update(dict.fromkeys(silent, "∅"))
         return marks
 
     def _show_filters(self) -> None:
@@ -361,7 +394,10 @@ class DeploymentsScreen(ViewScreen):
 
     def _show_header(self) -> None:
         if self.is_mounted:
-            self.query_one(FleetHeader).show_fleet(self._counts, self.freshness, self._now())
+            counts = (
+                summary(self._replay_rows.values()) if self.replay is not None else self._counts
+            )
+            self.query_one(FleetHeader).show_fleet(counts, self.freshness, self._now())
 
     def show_header(self) -> None:
         self._show_header()
@@ -371,8 +407,136 @@ class DeploymentsScreen(ViewScreen):
         pane = self.query_one(DetailPane)
         if row is None:
             pane.show(None, None, empty="No deployment selected.")
+            return
+        if self.replay is None:
+            shown = sections(row.source, self._now())
         else:
-            pane.show(row.id, sections(row.source, self._now()))
+            shown = [self._recorded_section(row.id, self.replay)]
+        if self.recorder is not None:
+            until = self.replay.at if self.replay is not None else None
+            shown.append(timeline_section(self.strips.get(row.id), until))
+        pane.show(row.id, shown)
+
+    def _recorded_section(self, key: str, replay: Replay) -> tuple[str, list[tuple[str, str]]]:
+        state = replay.states[key]
+        fields = [
+            ("Label", state.label),
+            ("Id", key),
+            ("Importance", state.importance or "—"),
+            ("Service", look(state.service).cell),
+            ("Model", look(state.model).cell),
+            ("Accuracy", look(state.accuracy).cell),
+            ("Predictions", "∅ silent" if state.silent else "not silent"),
+            ("Live", "esc returns to live (every other field is shown there)"),
+        ]
+        return f"As recorded at {replay.at:%Y-%m-%d %H:%M:%S} UTC", fields
+
+    def show_strips(self, strips: dict[str, HealthStrip]) -> None:
+        """New health strips, computed on the recorder's thread after a recorded poll."""
+        self.strips = strips
+        if self.is_mounted:
+            self.table.set_strips({key: strip.text for key, strip in strips.items()})
+            self._show_detail()
+
+    # ----- replay -------------------------------------------------------------------------------
+
+    def write_refusal(self) -> tuple[str, str] | None:
+        if self.replay is not None:
+            return (
+                "Replay",
+                "Replay: {what} is disabled while the fleet is shown as it was (esc: live).",
+            )
+        return super().write_refusal()
+
+    def _seek(self, instant: datetime) -> None:
+        """Show the fleet as recorded at `instant`; say so when nobody recorded it."""
+        if self._reader is None:
+            return
+        try:
+            replay = self._reader.at(instant)
+        except NotRecorded as error:
+            self.notify(str(error), title="Replay", severity="warning", timeout=8, markup=False)
+            return
+        except (sqlite3.Error, OSError) as error:
+            self.notify(
+                f"The history file could not be read ({error}).",
+                title="Replay",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        self.replay = replay
+        self._replay_rows = replay_rows(replay.states, self.fleet.rows)
+        bar = self.query_one(ReplayBar)
+        bar.update(replay_banner(replay))
+        bar.add_class("-on")
+        self.refresh_bindings()
+        self._show_view()
+
+    def leave_replay(self) -> None:
+        self.replay = None
+        self._replay_rows = {}
+        self.query_one(ReplayBar).remove_class("-on")
+        self.refresh_bindings()
+        self._show_view()
+        self.notify("Live.", timeout=2)
+
+    def _history_read(self, read: Callable[[], datetime | None]) -> datetime | None:
+        try:
+            return read()
+        except (sqlite3.Error, OSError) as error:
+            self.notify(f"The history file could not be read ({error}).", markup=False)
+            return None
+
+    def action_replay_step(self, direction: int) -> None:
+        """`[` / `]`: the previous / next instant at which any deployment changed."""
+        reader = self._reader
+        if reader is None:
+            return
+        if direction > 0 and self.replay is None:
+            self.notify("Live already: ] steps forward through a replay ([ starts one).", timeout=4)
+            return
+        base = self.replay.at if self.replay is not None else self._now()
+        found = self._history_read(
+            lambda: reader.before(base) if direction < 0 else reader.after(base)
+        )
+        if found is None:
+            if direction < 0:
+                self.notify("No earlier change recorded.", timeout=4)
+            else:
+                self.leave_replay()
+            return
+        self._seek(found)
+
+    def action_replay_hour(self, direction: int) -> None:
+        """`{` / `}`: an hour back / forward (forward past now: live)."""
+        if self._reader is None:
+            return
+        if direction > 0 and self.replay is None:
+            self.notify("Live already: } moves forward through a replay ({ starts one).", timeout=4)
+            return
+        base = self.replay.at if self.replay is not None else self._now()
+        target = base + timedelta(hours=direction)
+        if target >= self._now():
+            self.leave_replay()
+            return
+        self._seek(target)
+
+    def action_replay_at(self) -> None:
+        """`T`: type the instant to replay."""
+        if self._reader is not None:
+            self.app.push_screen(TimeDialog(), self._typed_time)
+
+    def _typed_time(self, text: str | None) -> None:
+        if not text or not text.strip():
+            return
+        try:
+            instant = parse_typed_time(text, self._now())
+        except ValueError as error:
+            self.notify(str(error), title="Replay", severity="warning", timeout=6, markup=False)
+            return
+        self._seek(instant)
 
     def on_line_table_cursor_moved(self, _: LineTable.CursorMoved) -> None:
         self._show_detail()
@@ -434,6 +598,10 @@ class DeploymentsScreen(ViewScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next_match", "previous_match"):
             return bool(self.search_text.strip())  # without a search the key falls through
+        if action.startswith("replay_"):
+            return self.recorder is not None
+        if action in ("mute", "acknowledge") and self.replay is not None:
+            return False  # they act on the live alerts, not on a recorded fleet
         return super().check_action(action, parameters)
 
     @on(Input.Submitted, "#search")
@@ -447,10 +615,13 @@ class DeploymentsScreen(ViewScreen):
         self.query_one("#search", Input).focus()
 
     def action_clear(self) -> None:
-        """esc: clear the search, or close the narrow detail pane, or go back to the last view."""
+        """esc: back to live from a replay, clear the search, or close the narrow detail pane,
+        or go back to the last view."""
         search = self.query_one("#search", Input)
         line = self.query_one("#search-line")
-        if line.display or self.search_text:
+        if self.replay is not None:
+            self.leave_replay()
+        elif line.display or self.search_text:
             if self._search_timer is not None:
                 self._search_timer.stop()
             search.value = ""
@@ -576,7 +747,10 @@ class DeploymentsScreen(ViewScreen):
 
     def action_refresh(self) -> None:
         if self.refreshing:
-            self.notify("A refresh is already running.", timeout=3)
+            # Once per poll: a held-down `r` must not stack a toast per key repeat.
+            if self._busy_said != self.poller.generation + self.poller.polls:
+                self._busy_said = self.poller.generation + self.poller.polls
+                self.notify("A refresh is already running.", timeout=3)
             return
         if self.freshness.stopped:
             self.notify("Retrying…", timeout=3)
@@ -631,6 +805,8 @@ class DeploymentsScreen(ViewScreen):
         for timer in (self._search_timer, self._degraded_timer):
             if timer is not None:
                 timer.stop()
+        if self._reader is not None:
+            self._reader.close()
 
     # ----- writes (edit, delete, create; hidden and refused in read-only mode) --------------------
 

@@ -68,3 +68,27 @@ COLUMNS: tuple[Column[Row], ...] = (
     ),
     Column("owner", "OWNER", 14, 6, lambda r, _: (r.owner, "muted")),
 )
+
+
+STRIP_WIDTH = 15
+"""Twelve two-hour cells, a space, and the number of health changes (capped at 99)."""
+
+
+def strip_column(text_of: Callable[[str], str]) -> Column[Row]:
+    """The last 24 h of health from the flight recorder (`text_of(deployment id)`). Its text is
+    not part of the row, so it is a `clock` column: the line key holds the text it was drawn
+    with, and a new strip repaints that cell only."""
+    return Column(
+        "strip",
+        "LAST 24 H   CHG",
+        STRIP_WIDTH,
+        3,
+        lambda r, _: (text_of(r.id), ""),
+        clock=True,
+    )
+
+
+def with_strips(text_of: Callable[[str], str]) -> tuple[Column[Row], ...]:
+    """The deployment columns with the strip after the label."""
+    at = next(i for i, c in enumerate(COLUMNS) if c.key == "label") + 1
+    return (*COLUMNS[:at], strip_column(text_of), *COLUMNS[at:])
