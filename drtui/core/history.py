@@ -62,7 +62,7 @@ SIZE_CHECK_EVERY = 20
 """Polls between two size checks (a check is a couple of PRAGMAs)."""
 BUSY_TIMEOUT_MS = 10_000
 STRIPS_EVERY = timedelta(minutes=1)
-"""How often the recorder's thread recomputes the health strips (a cell is two hours wide)."""
+"""How often the recorder's thread recomputes the health strips (a cell is three hours wide)."""
 
 
 class State(NamedTuple):
@@ -118,12 +118,13 @@ class Replay:
 
 
 STRIP_SPAN = timedelta(hours=24)
-STRIP_BUCKETS = 12
-"""A health strip: the last 24 h in 12 two-hour cells, oldest first."""
+STRIP_BUCKETS = 8
+"""A health strip: the last 24 h in 8 three-hour cells, oldest first (narrow enough for 80
+columns beside the label, importance and last prediction)."""
 STRIP_KEPT = 40
 """Transitions kept per deployment for the detail pane's timeline (the newest)."""
 STRIP_GLYPHS = {3: "█", 2: "▄", 1: "▁", 0: "·", -1: " "}
-"""A cell's worst health over its two hours, by height (readable without colour): failing,
+"""A cell's worst health over its three hours, by height (readable without colour): failing,
 warning, passing, no verdict (unknown, N/A), not recorded."""
 
 
@@ -731,9 +732,8 @@ class History:
                 if level is None:
                     level = levels[code] = strip_level(self._state(code))
                 if level >= 0:
-                    for i in range(
-                        (at - start) // width, min(buckets, (t - 1 - start) // width + 1)
-                    ):
+                    first = min(buckets - 1, (at - start) // width)  # `until` is in the last
+                    for i in range(first, min(buckets, max(first, (t - 1 - start) // width) + 1)):
                         cells[i] = max(cells[i], level)
                 if new < 0:
                     break

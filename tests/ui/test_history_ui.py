@@ -74,15 +74,15 @@ async def test_the_strip_column_shows_the_recorded_transitions(tmp_path: Path) -
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await _started(app, pilot, victim)
         live = fleet_states(screen.fleet, FIXED_NOW)[victim]
-        # Twelve two-hour cells since 09:05 yesterday: nothing recorded before -10 h; the cell
-        # holding -10 h..-9 h had a failure (its worst), passing after, the warning in the last.
+        # Eight three-hour cells since 09:05 yesterday: nothing recorded before -10 h; passing
+        # from -10 h, the failure of -9 h..-8 h (its cell's worst), passing, then the warning.
         last = STRIP_GLYPHS[max(2, strip_level(live))]
-        cells = " " * 7 + "█▁▁▁" + last
+        cells = " " * 4 + "▁█▁" + last
         changes = 3 + (live.health != WARN or live.silent)
         text = f"{cells} {changes:>2}"
         assert screen.strips[victim].text == text
         assert text in _line_text(screen, victim)
-        assert "LAST 24 H" in "".join(s.text for s in screen.table.render_line(0))
+        assert "LAST 24H" in "".join(s.text for s in screen.table.render_line(0))
 
 
 async def test_the_detail_pane_lists_every_transition_newest_first(tmp_path: Path) -> None:

@@ -70,8 +70,8 @@ COLUMNS: tuple[Column[Row], ...] = (
 )
 
 
-STRIP_WIDTH = 15
-"""Twelve two-hour cells, a space, and the number of health changes (capped at 99)."""
+STRIP_WIDTH = 11
+"""Eight three-hour cells, a space, and the number of health changes (capped at 99)."""
 
 
 def strip_column(text_of: Callable[[str], str]) -> Column[Row]:
@@ -80,7 +80,7 @@ def strip_column(text_of: Callable[[str], str]) -> Column[Row]:
     with, and a new strip repaints that cell only."""
     return Column(
         "strip",
-        "LAST 24 H   CHG",
+        "LAST 24H  #",
         STRIP_WIDTH,
         3,
         lambda r, _: (text_of(r.id), ""),

@@ -10,7 +10,7 @@ from drtui.core.rows import Row
 from drtui.ui.widgets.columns import COLUMNS, with_strips
 from drtui.ui.widgets.line_table import LineTable
 
-NO_STRIP = " " * 12 + "  ·"
+NO_STRIP = " " * 8 + "  ·"
 """A deployment the recorder has not seen (yet)."""
 
 
