@@ -25,6 +25,7 @@ from textual.widgets import Input, Label
 
 from drtui.api.errors import AuthenticationError
 from drtui.api.models import Deployment
+from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.alerts import MUTE_CHOICES, AlertRules
 from drtui.core.changes import NewDeployment
@@ -100,7 +101,7 @@ DESCENDING_FIRST = frozenset({"recentPredictions", "lastPredictionTimestamp"})
 importance most important first (their ascending order)."""
 
 
-Fetched = tuple[list[Deployment], list[Deployment] | None]
+Fetched = tuple[list[SlimDeployment], list[SlimDeployment] | None]
 """The whole fleet, and the server-narrowed view when the query filters or searches."""
 
 
