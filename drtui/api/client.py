@@ -11,37 +11,35 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from pydantic import TypeAdapter
 
 from drtui.api.config import ResolvedConfig
-from drtui.api.download import DownloadProgress, download_to_file
 from drtui.api.errors import BadResponseError
 from drtui.api.http import HttpCore, RetryHook
-from drtui.api.jobs import (
-    JobProgress,
-    JobResult,
-    PollSchedule,
-    created_resource_id,
-    follow_job,
-    location_of,
-)
-from drtui.api.models import (
-    ApiVersion,
-    CustomModelDeployment,
-    DeletedDeployment,
-    Deployment,
-    Page,
-    PPSImageMetadata,
-    ResourceBundle,
-)
 from drtui.api.models.slim import SlimDeployment, SlimPage, read_page
 from drtui.api.paging import MAX_PAGES, MAX_RECORDS, PAGE_SIZE, fetch_all_pages
 from drtui.api.query import DeploymentQuery
 from drtui.api.retry import RetryPolicy
 from drtui.core.sanitize import clean_lines, safe_filename
+
+if TYPE_CHECKING:
+    # Imported where they are used: the list path (`drtui deployments`, `check`, the poll)
+    # builds no pydantic model, and downloading or following jobs is for other commands.
+    from pydantic import TypeAdapter
+
+    from drtui.api.download import DownloadProgress
+    from drtui.api.jobs import JobProgress, JobResult, PollSchedule
+    from drtui.api.models import (
+        ApiVersion,
+        CustomModelDeployment,
+        DeletedDeployment,
+        Deployment,
+        Page,
+        PPSImageMetadata,
+        ResourceBundle,
+    )
 
 T = TypeVar("T")
 ERASE_BATCH = 100
@@ -49,14 +47,45 @@ ERASE_BATCH = 100
 _UNSET: Any = object()
 _FILENAME = re.compile(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)\"?", re.IGNORECASE)
 
-_DEPLOYMENTS = TypeAdapter(Page[Deployment])
-_DEPLOYMENT = TypeAdapter(Deployment)
-_CUSTOM = TypeAdapter(Page[CustomModelDeployment])
-_DELETED = TypeAdapter(Page[DeletedDeployment])
-_BUNDLES = TypeAdapter(Page[ResourceBundle])
-_BUNDLE = TypeAdapter(ResourceBundle)
-_PPS = TypeAdapter(PPSImageMetadata)
-_VERSION = TypeAdapter(ApiVersion)
+
+class _LazyAdapter:
+    """A pydantic ``TypeAdapter`` built on its first use (its models' schemas with it)."""
+
+    def __init__(self, model: str, *, page: bool = False) -> None:
+        self._model = model
+        self._page = page
+        self._adapter: Any = None
+
+    def _get(self) -> Any:
+        if self._adapter is None:
+            from pydantic import TypeAdapter
+
+            from drtui.api import models
+
+            model: Any = getattr(models, self._model)
+            page: Any = models.Page
+            self._adapter = TypeAdapter(page[model] if self._page else model)
+        return self._adapter
+
+    def validate_json(self, data: bytes | str, /) -> Any:
+        return self._get().validate_json(data)
+
+    def validate_python(self, data: object, /) -> Any:
+        return self._get().validate_python(data)
+
+
+def _lazy(model: str, *, page: bool = False) -> Any:
+    return _LazyAdapter(model, page=page)
+
+
+_DEPLOYMENTS: TypeAdapter[Page[Deployment]] = _lazy("Deployment", page=True)
+_DEPLOYMENT: TypeAdapter[Deployment] = _lazy("Deployment")
+_CUSTOM: TypeAdapter[Page[CustomModelDeployment]] = _lazy("CustomModelDeployment", page=True)
+_DELETED: TypeAdapter[Page[DeletedDeployment]] = _lazy("DeletedDeployment", page=True)
+_BUNDLES: TypeAdapter[Page[ResourceBundle]] = _lazy("ResourceBundle", page=True)
+_BUNDLE: TypeAdapter[ResourceBundle] = _lazy("ResourceBundle")
+_PPS: TypeAdapter[PPSImageMetadata] = _lazy("PPSImageMetadata")
+_VERSION: TypeAdapter[ApiVersion] = _lazy("ApiVersion")
 
 
 @dataclass(frozen=True)
@@ -107,7 +136,8 @@ class DataRobotClient:
             read_only=read_only,
         )
         self.concurrency = concurrency
-        self.job_schedule = job_schedule or PollSchedule()
+        self.job_schedule: PollSchedule | None = job_schedule
+        """None: the jobs module's default schedule."""
         self.deadline = deadline
         self.max_pages = max_pages
         self.max_records = max_records
@@ -310,6 +340,8 @@ class DataRobotClient:
         response = await self._core.request(
             "POST", "deployments/fromLearningModel/", json_body=body
         )
+        from drtui.api.jobs import created_resource_id, location_of
+
         return await self.follow_job(
             location_of(response), progress=progress, resource_id=created_resource_id(response)
         )
@@ -355,6 +387,8 @@ class DataRobotClient:
     ) -> JobResult:
         """Ask the deployed model for its prediction logs; the job's resource is the log."""
         response = await self._core.request("POST", f"customModelDeployments/{deployment_id}/logs/")
+        from drtui.api.jobs import location_of
+
         return await self.follow_job(location_of(response), progress=progress)
 
     async def get_custom_model_deployment_prediction_log(
@@ -401,7 +435,7 @@ class DataRobotClient:
             response = await self._core.request(
                 "PATCH", "deletedDeployments/", json_body=body, retry=False
             )
-            results.append(await self.follow_job(location_of(response), progress=progress))
+            results.append(await self.follow_job(_location_of(response), progress=progress))
         return results
 
     # -- resource bundles --------------------------------------------------------------------
@@ -460,6 +494,8 @@ class DataRobotClient:
         SHA256 is not downloaded unless ``require_verified`` is False.
         """
         meta = metadata or await self.get_pps_image_metadata()
+        from drtui.api.download import download_to_file
+
         return await download_to_file(
             self._core,
             "mlops/portablePredictionServerImage/",
@@ -483,6 +519,8 @@ class DataRobotClient:
 
         ``resource_id``: the id the 202's body announced, the result of a 200 COMPLETED.
         """
+        from drtui.api.jobs import follow_job
+
         return await follow_job(
             self._core,
             status_url,
@@ -490,3 +528,9 @@ class DataRobotClient:
             schedule=self.job_schedule,
             resource_id=resource_id,
         )
+
+
+def _location_of(response: httpx.Response) -> str:
+    from drtui.api.jobs import location_of
+
+    return location_of(response)

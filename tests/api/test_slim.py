@@ -230,3 +230,34 @@ def test_the_detail_pane_reads_the_full_record_of_a_slim_row() -> None:
     row = row_from_slim(thin)
     titles = [title for title, _ in sections(row.source, NOW)]
     assert titles[0] == "Deployment" and len(titles) > 3
+
+
+def test_the_list_commands_import_no_model_they_do_not_use() -> None:
+    """`drtui deployments`/`check` start fast: no Textual, no emulator, no httpx CLI (rich), no
+    pydantic deployment or resource model (the slim reading needs none)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from drtui.cli import skip_httpx_cli\n"
+        "skip_httpx_cli()\n"
+        "import drtui.commands, drtui.headless, drtui.api.client\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    unwanted = (
+        "textual",
+        "rich",
+        "click",
+        "drtui.emulator",
+        "drtui.ui",
+        "drtui.api.models.deployment",
+        "drtui.api.models.resources",
+        "drtui.api.models.page",
+        "drtui.api.jobs",
+        "drtui.api.download",
+    )
+    assert [m for m in loaded if m.startswith(unwanted)] == []
