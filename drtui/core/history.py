@@ -715,7 +715,7 @@ class History:
         for a, b in self._db.execute(
             "SELECT start, last FROM spans WHERE last >= ? AND start <= ?", (start, end)
         ):
-            first = max(0, (a - start) // width)
+            first = min(buckets - 1, max(0, (a - start) // width))  # `until`: the last cell
             last = min(buckets - 1, (b - start) // width)
             for i in range(int(first), int(last) + 1):
                 covered[i] = True

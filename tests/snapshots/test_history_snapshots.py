@@ -30,7 +30,7 @@ def _snapshot(
         screen = pilot.app.screen_stack[1]
         assert isinstance(screen, DeploymentsScreen)
         await until(pilot, lambda: screen.refreshes >= 1, what="first refresh")
-        await until(pilot, lambda: victim in screen.strips, what="strips")
+        await until(pilot, lambda: victim in screen.strips, timeout=30, what="strips")
         screen.select_deployment(victim)
         await pilot.press(*keys)
         await pilot.pause()

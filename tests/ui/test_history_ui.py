@@ -52,7 +52,7 @@ async def _started(app: DrtuiApp, pilot: Pilot[Any], victim: str) -> Deployments
     screen = app.screen
     assert isinstance(screen, DeploymentsScreen)
     await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
-    await until(pilot, lambda: victim in screen.strips, what="strips from the recorder")
+    await until(pilot, lambda: victim in screen.strips, timeout=30, what="strips from the recorder")
     return screen
 
 
@@ -178,3 +178,11 @@ async def test_writes_are_refused_in_replay_and_come_back_live(tmp_path: Path) -
         assert screen.replay is None
         assert screen.check_action("edit", ()) is True
         assert not screen.check_action("refuse_write", ())
+
+
+def test_a_single_poll_fills_the_strips_last_cell(tmp_path: Path) -> None:
+    with History(tmp_path / "h.sqlite3") as history:
+        history.record({"a": State("A", "LOW", *OK), "b": State("B", "LOW", *FAIL)}, FIXED_NOW)
+        strips = history.strips(FIXED_NOW)
+    assert strips["a"].text == " " * 7 + "▁" + "  0"
+    assert strips["b"].text == " " * 7 + "█" + "  0"
