@@ -262,6 +262,8 @@ def resolve_config(
         warnings.append(cleartext)
 
     ssl_verify, tls_off = _ssl_verify(flags, environ, chosen)
+    if endpoint.startswith("http://"):
+        tls_off = None  # plain http has no TLS to turn off (the clear-text warning says it)
     if tls_off:
         warnings.append(tls_off)
     return ResolvedConfig(

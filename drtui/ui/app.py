@@ -240,7 +240,11 @@ class DrtuiApp(CrashSafeApp):
         if isinstance(self.screen, HelpScreen):
             return
         legend = getattr(self.screen, "HELP_LEGEND", ())
-        self.push_screen(HelpScreen(keys_of(self.screen), legend=legend))
+        self.push_screen(
+            HelpScreen(
+                keys_of(self.screen), legend=legend, status=poll_status(self.screen, self.now())
+            )
+        )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Views, every drtui action bound on the current screen, and the theme (Textual's other
@@ -271,6 +275,30 @@ class DrtuiApp(CrashSafeApp):
 
             yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}", run)
         yield from (c for c in super().get_system_commands(screen) if c.title in TEXTUAL_KEPT)
+
+
+def poll_status(screen: Screen[Any], now: datetime) -> str:
+    """One line on the view's polling for the help screen: last duration, next poll."""
+    freshness = getattr(screen, "freshness", None)
+    if callable(freshness) or freshness is None:
+        current = getattr(screen, "current_freshness", None)
+        freshness = current() if callable(current) else None
+    if freshness is None:
+        return ""
+    parts = []
+    if freshness.last_duration is not None:
+        parts.append(f"last poll took {freshness.last_duration:.1f} s")
+    if freshness.polling_since is not None:
+        parts.append(
+            f"a poll is running ({int((now - freshness.polling_since).total_seconds())} s)"
+        )
+    elif freshness.paused:
+        parts.append("polling paused (p resumes)")
+    elif freshness.stopped:
+        parts.append("polling stopped (r retries)")
+    elif freshness.retry_at is not None:
+        parts.append(f"retry in {max(0, int((freshness.retry_at - now).total_seconds()))} s")
+    return "Polling: " + "; ".join(parts) if parts else ""
 
 
 def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:

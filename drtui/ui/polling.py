@@ -25,7 +25,6 @@ import asyncio
 import dataclasses
 import logging
 import math
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -143,7 +142,6 @@ class Poller(Widget, Generic[RawT, ValueT]):
         self.freshness = Freshness()
         self._timer: Timer | None = None
         self._worker: Worker[None] | None = None
-        self._started_at = 0.0
 
     # ----- the loop ---------------------------------------------------------------------------
 
@@ -156,7 +154,6 @@ class Poller(Widget, Generic[RawT, ValueT]):
         if self.in_flight or not self.is_mounted:
             return False
         self._stop_timer()
-        self._started_at = time.monotonic()
         self._set_freshness(polling_since=self._now(), stopped=False)
         self._worker = self.run_worker(
             self._run(self.generation), group="poll", exit_on_error=False, exclusive=False
@@ -195,37 +192,33 @@ class Poller(Widget, Generic[RawT, ValueT]):
 
     async def _run(self, generation: int) -> None:
         """The worker: fetch, build in a thread, post one message. Never raises."""
-        started = time.monotonic()
+        started = self._now()  # the view's clock (fixed in tests: durations are reproducible)
+
+        def took() -> float:
+            return max(0.0, (self._now() - started).total_seconds())
+
         try:
             if self._wrap is not None:
                 with self._wrap():
                     value = await self._fetch_and_build()
             else:
                 value = await self._fetch_and_build()
-            self.post_message(
-                self.Loaded(value, self._now(), generation, time.monotonic() - started)
-            )
+            self.post_message(self.Loaded(value, self._now(), generation, took()))
         except asyncio.CancelledError:
             raise
         except self._stop_on as error:
-            self.post_message(
-                self.LoadFailed(
-                    _one_line(str(error)), 0.0, generation, time.monotonic() - started, True
-                )
-            )
+            self.post_message(self.LoadFailed(_one_line(str(error)), 0.0, generation, took(), True))
         except DataRobotError as error:
             retry_after = 0.0
             if isinstance(error, RateLimitedError) and error.retry_after:
                 retry_after = bounded_delay(error.retry_after)
             self.post_message(
-                self.LoadFailed(
-                    _one_line(str(error)), retry_after, generation, time.monotonic() - started
-                )
+                self.LoadFailed(_one_line(str(error)), retry_after, generation, took())
             )
         except Exception as error:  # a bug must not stop monitoring; the log keeps the traceback
             log.exception("refresh failed unexpectedly")
             reason = f"unexpected error ({type(error).__name__}); details in the log file"
-            self.post_message(self.LoadFailed(reason, 0.0, generation, time.monotonic() - started))
+            self.post_message(self.LoadFailed(reason, 0.0, generation, took()))
 
     async def _fetch_and_build(self) -> ValueT:
         raw = await self._fetch()

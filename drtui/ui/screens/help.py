@@ -61,10 +61,17 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(CLOSE_BINDINGS)
 
     def __init__(
-        self, keys: list[tuple[str, str]], *, title: str = "Keys", legend: Legend = ()
+        self,
+        keys: list[tuple[str, str]],
+        *,
+        title: str = "Keys",
+        legend: Legend = (),
+        status: str = "",
     ) -> None:
-        """`keys`: (key as displayed, what it does), in binding order."""
+        """`keys`: (key as displayed, what it does), in binding order; `status`: how the view's
+        polling is doing (last poll's duration, next poll), shown at the top."""
         super().__init__()
+        self._status = status
         self._keys = keys
         self._title = title
         self._legend = legend
@@ -81,6 +88,8 @@ class HelpScreen(ModalScreen[None]):
                 parts += ["  ", (symbol.ljust(wide), "bold"), meaning, "\n"]
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label(f"{self._title} (esc to close)", classes="title")
+            if self._status:
+                yield Label(self._status, id="help-status")
             yield Static(Content.assemble(*parts).rstrip(), id="help-body")
 
     def action_close(self) -> None:

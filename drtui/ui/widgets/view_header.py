@@ -50,9 +50,11 @@ def freshness_parts(f: Freshness, now: datetime, *, noun: str = "data") -> list[
         if f.stale_since is not None:
             return [(" STALE ", "reverse bold $error"), f" no {noun} yet", *polling, *paused]
         return [*(polling[1:] or ["loading…"]), *paused]
-    label = f"updated {age(f.fetched_at, now)}"
     if f.stale_since is not None:
+        # "STALE, updated just now" reads as a contradiction: say what is old and what is not.
+        label = f"last success {age(f.fetched_at, now)}"
         return [(" STALE ", "reverse bold $error"), " ", label, *polling, *paused]
+    label = f"updated {age(f.fetched_at, now)}"
     return [label, *polling, *paused]
 
 
