@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual.pilot import Pilot
 
 
 async def until(
-    pilot: Pilot[object],
+    pilot: Pilot[Any],
     condition: Callable[[], object],
     timeout: float = 5.0,
     what: str = "condition",
