@@ -56,6 +56,13 @@ SORT_TITLES: dict[str, str] = {
 }
 
 
+def sort_title(order_by: str | None) -> str:
+    """`Last prediction ▼`: the column's human name and the direction (`-` descends)."""
+    order = order_by or DEFAULT_ORDER
+    arrow = "▼" if order.startswith("-") else "▲"
+    return f"{SORT_TITLES.get(order.lstrip('-'), order.lstrip('-'))} {arrow}"
+
+
 def sort_rows(rows: Iterable[Row], order_by: str | None) -> list[Row]:
     """Rows in `order_by` (a `-` prefix descends); ties keep fetch order (stable)."""
     order = order_by or DEFAULT_ORDER
@@ -169,7 +176,7 @@ def visible_rows(
 
 
 def chips(query: DeploymentQuery) -> list[str]:
-    """`name: values` for every filter set in the query (orderBy shown as `sort`)."""
+    """`name: values` for every filter set in the query (orderBy as `sort: Label ▲`)."""
     out: list[str] = []
     for name, attribute in LIST_FILTERS.items():
         values = getattr(query, attribute)
@@ -183,5 +190,5 @@ def chips(query: DeploymentQuery) -> list[str]:
     if query.search:
         out.append(f'search: "{query.search}"')
     if query.order_by:
-        out.append(f"sort: {query.order_by}")
+        out.append(f"sort: {sort_title(query.order_by)}")
     return out

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
 from textual.events import Resize
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
 from drtui.api.models import ResourceBundle
@@ -36,6 +36,7 @@ from drtui.ui.screens.choices import ChooseMany, ChooseOne
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.widgets.detail_pane import DetailPane
+from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, LineTable, sort_rows
 from drtui.ui.widgets.view_header import Part
 
@@ -141,7 +142,7 @@ class BundlesScreen(ViewScreen):
         with Container(id="body"):
             yield BundleTable(now=self._now, id="table")
             yield DetailPane(id="detail")
-        yield Footer()
+        yield DrtuiFooter()
 
     @property
     def table(self) -> BundleTable:

@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from drtui.api.errors import PermissionDeniedError
 from drtui.api.models import CustomModelDeployment
@@ -31,6 +31,7 @@ from drtui.ui.screens.choices import ChooseMany, ChooseOne
 from drtui.ui.screens.logs import LogScreen, LogTarget
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
+from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, LineTable, sort_rows
 from drtui.ui.widgets.view_header import Part
 
@@ -190,7 +191,7 @@ class CustomScreen(ViewScreen):
         yield search
         with Container(id="body"):
             yield CustomTable(now=self._now, id="table")
-        yield Footer()
+        yield DrtuiFooter()
 
     @property
     def table(self) -> CustomTable:

@@ -16,7 +16,6 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.widgets import Footer
 
 from drtui.api.errors import NotFoundError, PermissionDeniedError
 from drtui.api.models import DeletedDeployment
@@ -28,6 +27,7 @@ from drtui.ui.screens.actions import ConfirmDialog, Progress
 from drtui.ui.screens.base import ViewScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
+from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, LineTable
 from drtui.ui.widgets.view_header import Part
 
@@ -92,7 +92,7 @@ class DeletedScreen(ViewScreen):
         yield self.make_header()
         yield self.poller
         yield DeletedTable(now=self._now, id="table")
-        yield Footer()
+        yield DrtuiFooter()
 
     @property
     def table(self) -> DeletedTable:

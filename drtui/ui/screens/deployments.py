@@ -47,10 +47,10 @@ from drtui.core.silence import is_silent
 from drtui.core.views import (
     DEFAULT_ORDER,
     FETCH_ORDER,
-    SORT_TITLES,
     attention_counts,
     chips,
     parse_search,
+    sort_title,
     visible_rows,
 )
 from drtui.ui.heap import COLLECTOR
@@ -377,8 +377,6 @@ class DeploymentsScreen(ViewScreen):
         search = parse_search(self.search_text)
         if search.error:
             notes.insert(0, search.error)
-        order = self.query_state.order_by or DEFAULT_ORDER
-        arrow = "▼" if order.startswith("-") else "▲"
         self.query_one(FilterBar).show(
             chips(self.query_state),
             attention=self.attention,
@@ -387,7 +385,7 @@ class DeploymentsScreen(ViewScreen):
             notes=notes,
             fleet=len(self.fleet),
             grouped=(
-                f"worst first, then {SORT_TITLES.get(order.lstrip('-'), order)} {arrow}"
+                f"worst first, then {sort_title(self.query_state.order_by)}"
                 if self.attention
                 else None
             ),

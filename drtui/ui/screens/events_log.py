@@ -21,13 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from drtui.core.audit import AuditLog
 from drtui.core.events import EventLog
 from drtui.core.export import neutralise
 from drtui.core.health import look
 from drtui.ui.keymap import EVENT_BINDINGS
+from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, LineTable
 from drtui.ui.widgets.view_header import ViewHeader
 
@@ -151,7 +152,7 @@ class EventsScreen(Screen[None]):
         search.display = False
         yield search
         yield EventTable(now=self._now, id="table")
-        yield Footer()
+        yield DrtuiFooter()
 
     @property
     def table(self) -> EventTable:

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from drtui.core.history import STRIP_GLYPHS
 from drtui.ui.keymap import CLOSE_BINDINGS
 from drtui.ui.screens.closing import close_once
 
@@ -36,6 +37,18 @@ FLEET_LEGEND: Legend = (
             ("◦", "alerts muted (m)"),
             ("✓", "degradation acknowledged (A)"),
             ("●", "selected"),
+            ("∅", "predictions silent: none for far longer than this model's usual rhythm"),
+        ),
+    ),
+    (
+        "LAST 24H strip (the flight recorder: 8 three-hour cells, oldest first, worst health)",
+        (
+            (STRIP_GLYPHS[3], "failing"),
+            (STRIP_GLYPHS[2], "warning"),
+            (STRIP_GLYPHS[1], "passing"),
+            (STRIP_GLYPHS[0], "no verdict: unknown, N/A or not started"),
+            ("blank", "not recorded (drtui was not running)"),
+            ("#", "health changes in the 24 hours (capped at 99)"),
         ),
     ),
     (
@@ -43,6 +56,7 @@ FLEET_LEGEND: Legend = (
         (
             ("SVC MDL ACC", "service, model and accuracy health"),
             ("LABEL", "cut in the middle when narrow: the end tells deployments apart"),
+            ("LAST 24H  #", "health over the last 24 hours, and its number of changes"),
             ("STATUS", "active, inactive, launching, errored…"),
             ("IMPORT.", "importance: CRITICAL, HIGH, MODERATE, LOW"),
             ("TARGET", "target type of the current model"),

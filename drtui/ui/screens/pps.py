@@ -24,7 +24,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from drtui.api.errors import DataRobotError, NotFoundError
 from drtui.api.models import PPSImageMetadata
@@ -42,6 +42,7 @@ from drtui.ui.polling import Freshness, Poller
 from drtui.ui.screens.base import ViewScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
+from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.view_header import Part
 
 DEFAULT_NAME = "pps-image.tar.gz"
@@ -85,7 +86,7 @@ class TargetPrompt(ModalScreen[str | None]):
             field.cursor_blink = False
             yield field
             yield Label(Text(self._note, style="dim"))
-        yield Footer()
+        yield DrtuiFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -157,7 +158,7 @@ class PpsScreen(ViewScreen):
             yield bar
             yield Static("", id="pps-progress-text")
             yield Static("", id="pps-status")
-        yield Footer()
+        yield DrtuiFooter()
 
     def on_mount(self) -> None:
         self.start_ticking()
