@@ -205,8 +205,12 @@ def error_from_status(
         return NotFoundError(f"{describe_resource(path)} was not found on {host} (404).", **facts)
     if status_code in (400, 422):
         field_errors = _field_errors(body, redact)
-        detail = "; ".join(f"{name}: {text}" for name, text in field_errors.items())
         base = message or "the request was not valid"
+        # A server that already put a field's error in its message (`serviceHealth: invalid
+        # value …`) would have it printed twice: only what the message leaves unsaid is added.
+        detail = "; ".join(
+            f"{name}: {text}" for name, text in field_errors.items() if text not in base
+        )
         text = f"{host} refused {endpoint} ({status_code}): {base}"
         text += f" ({detail})." if detail else "."
         invalid = ValidationError(text, **facts)

@@ -172,3 +172,19 @@ async def test_an_html_error_page_still_gives_the_status_sentence(mock_client: M
     assert str(error) == (
         "dr.example.test failed with 502 on GET /deployments/dep-1/ (no request id)."
     )
+
+
+async def test_a_422_whose_message_already_names_the_field_says_it_once(
+    mock_client: MakeClient,
+) -> None:
+    said = "invalid value 'bogus'; expected one of passing, warning, failing"
+    error = await _raised(
+        mock_client,
+        json_response(
+            422, {"message": f"serviceHealth: {said}", "errors": {"serviceHealth": said}}
+        ),
+    )
+    assert isinstance(error, errors.ValidationError)
+    assert error.field_errors == {"serviceHealth": said}, "kept for callers, said once"
+    assert str(error).count(said) == 1, str(error)
+    assert str(error).endswith(f"(422): serviceHealth: {said}.")
