@@ -440,8 +440,8 @@ def skip_httpx_cli() -> None:
     through Textual anyway). Only before httpx is first imported, and only in drtui's own
     process (the console script), never when drtui is imported as a library.
     """
-    if "httpx" not in sys.modules:
-        sys.modules.setdefault("httpx._main", None)
+    if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+        sys.modules["httpx._main"] = None  # type: ignore[assignment]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -83,11 +83,11 @@ def _tag_pairs(row: Row) -> Iterable[tuple[str | None, str | None]]:
     origin = row.origin
     if isinstance(origin, SlimDeployment):
         return origin.tags
-    return [(t.name, t.value) for t in origin.tags]
+    return [(t.name, t.value) for t in row.source.tags]
 
 
 def _owners(row: Row) -> list[dict[str, str | None]]:
-    origin = row.origin
+    origin = row.origin if isinstance(row.origin, SlimDeployment) else row.source
     if isinstance(origin, SlimDeployment):
         owners = origin.owners
     else:
@@ -104,7 +104,7 @@ def _owners(row: Row) -> list[dict[str, str | None]]:
 
 
 def _health_messages(row: Row) -> dict[str, str | None]:
-    origin = row.origin
+    origin = row.origin if isinstance(row.origin, SlimDeployment) else row.source
     if isinstance(origin, SlimDeployment):
         messages: Sequence[str | None] = origin.health_messages
         present: Sequence[bool] = (True, True, True)
@@ -165,9 +165,18 @@ async def fetch_rows(config: ResolvedConfig, query: DeploymentQuery) -> list[Row
     """Every deployment the query selects, fetched in an order traffic cannot move (offset
     paging under a moving order misses and repeats deployments) and sorted here as asked."""
     stable = dataclasses.replace(query, order_by=FETCH_ORDER)
+    # Rows are made page by page as pages arrive, while the server prepares the next ones;
+    # the listing (its order, repeats dropped) then says which rows, in which order.
+    made: dict[int, Row] = {}
+
+    def make(page: Sequence[SlimDeployment]) -> None:
+        for record in page:
+            made[id(record)] = row_from_slim(record)
+
     async with DataRobotClient.from_config(config) as client:
-        deployments = await client.list_all_deployment_records(stable)
-    return sort_rows(unique_rows(row_from_slim(d) for d in deployments), query.order_by)
+        deployments = await client.list_all_deployment_records(stable, on_page=make)
+    rows = (made.get(id(d)) or row_from_slim(d) for d in deployments)
+    return sort_rows(unique_rows(rows), query.order_by)
 
 
 def unique_rows(rows: Iterable[Row]) -> list[Row]:
@@ -210,8 +219,9 @@ def write_rows(rows: Iterable[Row], fmt: str, out: TextIO, endpoint: str) -> Non
             data = flat_record(row, endpoint)
             writer.writerow(neutralise_row(data))
         return
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     for row in rows:
-        out.write(json.dumps(record(row, endpoint), ensure_ascii=False) + "\n")
+        out.write(encode(record(row, endpoint)) + "\n")
 
 
 def _quiet_broken_pipe() -> None:

@@ -7,7 +7,7 @@ One client per profile; it owns one keep-alive connection pool, so open it once 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -267,13 +267,31 @@ class DataRobotClient:
         *,
         concurrency: int | None = None,
         deadline: float | None = _UNSET,
+        on_page: Callable[[Sequence[SlimDeployment]], object] | None = None,
     ) -> list[SlimDeployment]:
         """Every deployment the query matches, read slim, in the server's order: the list path
         of the screen and of ``drtui deployments``/``check`` (bounds and deadline as
-        ``list_all_deployments``)."""
+        ``list_all_deployments``).
+
+        ``on_page`` is called with each page's records as it arrives (in any order), so a caller
+        can work on them while the server prepares the next pages; what it returns is ignored.
+        """
+
+        async def offset_page(offset: int, limit: int) -> SlimPage:
+            page = await self.list_deployment_records(query, offset=offset, limit=limit)
+            if on_page is not None:
+                on_page(page.data)
+            return page
+
+        async def next_page(url: str) -> SlimPage:
+            page = await self._read_next(url)
+            if on_page is not None:
+                on_page(page.data)
+            return page
+
         return await fetch_all_pages(
-            lambda offset, limit: self.list_deployment_records(query, offset=offset, limit=limit),
-            self._read_next,
+            offset_page,
+            next_page,
             concurrency=concurrency or self.concurrency,
             max_pages=self.max_pages,
             max_records=self.max_records,

@@ -41,7 +41,8 @@ class Fleet:
 
         With `previous`, a deployment it had that this poll lacks is carried over once (marked
         missing); missing twice in a row, it is gone. A slim record whose text is the one the
-        previous row was read from keeps that row: it is not read or sanitised again.
+        previous row was read from keeps that row: it is not read or sanitised again. Rows keep
+        only their record's text (`Row.origin`), not the slim record.
         """
         rows: dict[str, Row] = {}
         before = previous.rows if previous is not None else {}
@@ -49,11 +50,10 @@ class Fleet:
             row = None
             if before and isinstance(deployment, SlimDeployment):
                 old = before.get(clean(deployment.id, limit=100))
-                origin = old.origin if old is not None else None
-                if isinstance(origin, SlimDeployment) and origin.text == deployment.text:
+                if old is not None and old.text == deployment.text:
                     row = old
             if row is None:
-                row = row_of(deployment)
+                row = row_of(deployment, keep_slim=False)
             rows.setdefault(row.id, row)
         missing: set[str] = set()
         if previous is not None:

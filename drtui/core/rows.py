@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from drtui.api.models.slim import SlimDeployment
+from drtui.api.models.slim import SlimDeployment, full_deployment
 from drtui.core.formatting import as_utc, compact_number, sparkline
 from drtui.core.health import severity
 from drtui.core.sanitize import clean
@@ -48,20 +48,32 @@ class Row:
     deployed_at: datetime | None
     haystack: str
     """Lowercase label and description, for client-side narrowing."""
-    origin: SlimDeployment | Deployment = field(compare=False, repr=False)
-    """The slim record this row was read from (list path), or the full model (a write's)."""
+    origin: str | SlimDeployment | Deployment = field(compare=False, repr=False)
+    """What this row was read from: the record's JSON text (the app's fleet: one string, so
+    the collector has little to visit), the slim record (`drtui deployments` reads its tags,
+    owners and messages), or the full model (a write's result)."""
 
     @property
     def source(self) -> Deployment:
         """The full deployment (parsed on demand from the kept text, cached for a few rows)."""
         origin = self.origin
+        if isinstance(origin, str):
+            return full_deployment(origin)
         return origin.full if isinstance(origin, SlimDeployment) else origin
+
+    @property
+    def text(self) -> str | None:
+        """The record's JSON text as the server sent it (None for a row made from a model)."""
+        origin = self.origin
+        if isinstance(origin, str):
+            return origin
+        return origin.text if isinstance(origin, SlimDeployment) else None
 
     def same_record(self, other: Row) -> bool:
         """Whether both rows were read from the same record (any field, shown or not)."""
-        mine, theirs = self.origin, other.origin
-        if isinstance(mine, SlimDeployment) and isinstance(theirs, SlimDeployment):
-            return mine.text == theirs.text
+        mine, theirs = self.text, other.text
+        if mine is not None and theirs is not None:
+            return mine == theirs
         return self.source == other.source
 
     @property
@@ -141,8 +153,11 @@ def _tag_text(pair: tuple[str | None, str | None]) -> str:
     return f"{clean(pair[0], limit=50)}={clean(pair[1], limit=50)}"
 
 
-def row_from_slim(slim: SlimDeployment) -> Row:
-    """The row for one slim record: the same row `row_from_deployment` makes of its full model."""
+def row_from_slim(slim: SlimDeployment, *, keep_slim: bool = True) -> Row:
+    """The row for one slim record: the same row `row_from_deployment` makes of its full model.
+
+    Without `keep_slim` the row keeps only the record's text (the app's fleet).
+    """
     owners = slim.owners
     owner = ""
     if owners:
@@ -162,7 +177,7 @@ def row_from_slim(slim: SlimDeployment) -> Row:
         importance=clean(slim.importance, limit=40),
         target_type=clean(slim.target_type, limit=40),
         platform=clean(slim.platform, limit=40),
-        tags=", ".join(map(_tag_text, slim.tags)),
+        tags=", ".join([_tag_text(pair) for pair in slim.tags]) if slim.tags else "",
         owner=owner,
         health=(
             clean(slim.service_health, limit=40),
@@ -175,12 +190,12 @@ def row_from_slim(slim: SlimDeployment) -> Row:
         deployed_at=as_utc(deployed) if deployed is not None else None,
         # What the API's `search` matches (label and description), so preview and server agree.
         haystack=f"{label}\n{clean(slim.description, limit=2000)}".lower(),
-        origin=slim,
+        origin=slim if keep_slim else slim.text,
     )
 
 
-def row_of(record: SlimDeployment | Deployment) -> Row:
+def row_of(record: SlimDeployment | Deployment, *, keep_slim: bool = True) -> Row:
     """The row of a slim record or of a full model."""
     if isinstance(record, SlimDeployment):
-        return row_from_slim(record)
+        return row_from_slim(record, keep_slim=keep_slim)
     return row_from_deployment(record)

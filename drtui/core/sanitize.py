@@ -20,7 +20,9 @@ _ESCAPE_SEQUENCE = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Control, zero-width and bidi characters, and lone surrogates (a JSON ``\\ud800`` escape
+decodes to one; no terminal or UTF-8 stream can take it)."""
 _SPACES = re.compile(r"[ \t]{2,}")
 
 

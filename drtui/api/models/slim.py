@@ -178,28 +178,39 @@ def _obj(value: object) -> dict[str, Any]:
     return value if type(value) is dict else _EMPTY
 
 
-def _list(value: object) -> list[Any]:
-    return value if type(value) is list else []
-
-
 _EMPTY: dict[str, Any] = {}
 
 
 def slim_deployment(record: dict[str, Any], text: str) -> SlimDeployment:
-    """The slim reading of one decoded record (a dict); never raises on odd values."""
+    """The slim reading of one decoded record (a dict); never raises on odd values.
+
+    Written flat (the usual types tested inline, no call per field): it runs for every
+    deployment of every poll.
+    """
     get = record.get
     slim = SlimDeployment()
     slim.text = text
-    slim.id = _str(get("id"))
-    slim.label = _str(get("label"))
-    slim.description = _str(get("description"))
-    slim.status = _str(get("status"))
-    slim.importance = _str(get("importance"))
+    v = get("id")
+    slim.id = v if type(v) is str or v is None else _odd("str", v)
+    v = get("label")
+    slim.label = v if type(v) is str or v is None else _odd("str", v)
+    v = get("description")
+    slim.description = v if type(v) is str or v is None else _odd("str", v)
+    v = get("status")
+    slim.status = v if type(v) is str or v is None else _odd("str", v)
+    v = get("importance")
+    slim.importance = v if type(v) is str or v is None else _odd("str", v)
     slim.created_at = _datetime(get("createdAt"))
-    model = _obj(get("model"))
-    slim.target_type = _str(model.get("targetType"))
-    slim.deployed_at = _datetime(model.get("deployedAt"))
-    slim.platform = _str(_obj(get("predictionEnvironment")).get("platform"))
+    v = get("model")
+    if type(v) is dict:
+        w = v.get("targetType")
+        slim.target_type = w if type(w) is str or w is None else _odd("str", w)
+        slim.deployed_at = _datetime(v.get("deployedAt"))
+    else:
+        slim.target_type = slim.deployed_at = None
+    v = get("predictionEnvironment")
+    w = v.get("platform") if type(v) is dict else None
+    slim.platform = w if type(w) is str or w is None else _odd("str", w)
     service = _obj(get("serviceHealth"))
     model_health = _obj(get("modelHealth"))
     accuracy = _obj(get("accuracyHealth"))
@@ -211,24 +222,46 @@ def slim_deployment(record: dict[str, Any], text: str) -> SlimDeployment:
         _str(model_health.get("message")),
         _str(accuracy.get("message")),
     )
-    slim.tags = tuple(
-        (_str(tag.get("name")), _str(tag.get("value")))
-        for tag in _list(get("tags"))
-        if type(tag) is dict
+    v = get("tags")
+    slim.tags = (
+        tuple([(_str(t.get("name")), _str(t.get("value"))) for t in v if type(t) is dict])
+        if type(v) is list and v
+        else ()
     )
-    owners = _obj(get("owners"))
-    slim.owners_count = _int(owners.get("count"))
-    slim.owners = tuple(
-        (_str(o.get("id")), _str(o.get("firstName")), _str(o.get("lastName")), _str(o.get("email")))
-        for o in _list(owners.get("preview"))
-        if type(o) is dict
-    )
-    usage = _obj(get("predictionUsage"))
-    slim.daily_rates = tuple(
-        r if type(r) is int else 0 if r is None else _odd("count", r)
-        for r in _list(usage.get("dailyRates"))
-    )
-    slim.last_timestamp = _datetime(usage.get("lastTimestamp"))
+    v = get("owners")
+    if type(v) is dict:
+        w = v.get("count")
+        slim.owners_count = w if type(w) is int or w is None else _odd("int", w)
+        w = v.get("preview")
+        slim.owners = (
+            tuple(
+                [
+                    (
+                        _str(o.get("id")),
+                        _str(o.get("firstName")),
+                        _str(o.get("lastName")),
+                        _str(o.get("email")),
+                    )
+                    for o in w
+                    if type(o) is dict
+                ]
+            )
+            if type(w) is list and w
+            else ()
+        )
+    else:
+        slim.owners_count, slim.owners = None, ()
+    v = get("predictionUsage")
+    if type(v) is dict:
+        w = v.get("dailyRates")
+        slim.daily_rates = (
+            tuple([r if type(r) is int else 0 if r is None else _odd("count", r) for r in w])
+            if type(w) is list
+            else ()
+        )
+        slim.last_timestamp = _datetime(v.get("lastTimestamp"))
+    else:
+        slim.daily_rates, slim.last_timestamp = (), None
     return slim
 
 
