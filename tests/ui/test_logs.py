@@ -275,3 +275,66 @@ async def test_a_deployment_without_logs_is_explained() -> None:
         await h.app.push_screen(screen)
         await until(pilot, lambda: bool(screen.followers[0].problem), what="problem")
         assert "No logs found for Silent" in screen.view.empty_message
+
+
+def screen_lines(view: Any) -> list[str]:
+    """What the log view draws, line by line (the Line API's own output)."""
+    return [
+        "".join(segment.text for segment in view.render_line(y))
+        for y in range(view.scrollable_content_region.height)
+    ]
+
+
+def wrapped_row(drawn: list[str], first: str) -> str:
+    """The text of the row whose first screen line holds `first`, its wrapped parts joined
+    (each part after the two-cell gutter; only the last is padded)."""
+    start = next(i for i, line in enumerate(drawn) if first in line)
+    parts = [drawn[start]]
+    for line in drawn[start + 1 :]:
+        if not line.startswith("↪ "):
+            break
+        parts.append(line)
+    return "".join(part[2:] for part in parts[:-1]) + parts[-1][2:].rstrip()
+
+
+async def test_wrap_shows_a_long_line_whole_and_follow_lands_on_the_newest() -> None:
+    async with log_harness() as h, h.app.run_test(size=(80, 24)) as pilot:
+        target = ids_with(h, "active")[0]
+        screen = await open_log(h, pilot, target)
+        view = screen.view
+        words = " ".join(f"w{i:03d}" for i in range(60))
+        long = f"2026-03-02T10:00:00Z INFO    wrap-start {words} wrap-end"
+        assert len(long) > 2 * view.scrollable_content_region.width
+        screen._append(screen.followers[0].parser.parse([long]))  # as a poll appends
+        await pilot.pause()
+        drawn = screen_lines(view)
+        assert "wrap-start" in drawn[-1] and "wrap-end" not in "".join(drawn), "cut, not wrapped"
+
+        await pilot.press("w")
+        await pilot.pause()
+        assert view.wrap and "wrapped" in status(screen)
+        drawn = screen_lines(view)
+        assert "wrap-end" in drawn[-1], "following, the newest line's last part is at the bottom"
+        assert view.following and view.cursor_line == screen.buffer.end - 1
+        assert wrapped_row(drawn, "wrap-start") == long, "every character is on screen, in order"
+
+        await poll(h, pilot, screen, 5)  # new lines arrive: follow still lands on the newest
+        assert view.following and view.cursor_line == screen.buffer.end - 1
+        newest = view.text_of(screen.buffer.lines[-1])
+        drawn = screen_lines(view)
+        assert newest.endswith(drawn[-1][2:].rstrip()) and drawn[-1][2:].strip()
+        assert view.virtual_size.height > view.row_count, "long lines take several screen lines"
+
+        await pilot.resize_terminal(60, 24)  # a resize wraps again at the new width
+        await pilot.pause()
+        again = long.replace("wrap-", "again-")
+        screen._append(screen.followers[0].parser.parse([again]))
+        await pilot.pause()
+        drawn = screen_lines(view)
+        assert all(len(line) == view.scrollable_content_region.width for line in drawn)
+        assert again.endswith(drawn[-1][2:].rstrip()), "its last part on the last line"
+        assert wrapped_row(drawn, "again-start") == again
+
+        await pilot.press("w")  # back to cutting
+        await pilot.pause()
+        assert "again-end" not in "".join(screen_lines(view)) and not view.wrap

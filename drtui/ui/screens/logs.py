@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
@@ -170,8 +171,9 @@ class LogScreen(ViewScreen):
     def compose(self) -> ComposeResult:
         yield self.make_header()
         yield from self.pollers
-        prompt = Input(id="log-prompt", compact=True)
+        prompt = PromptInput(id="log-prompt", compact=True)
         prompt.cursor_blink = False
+        prompt.on_value = self._prompt_value
         prompt.display = False
         yield prompt
         labels = None
@@ -299,12 +301,14 @@ class LogScreen(ViewScreen):
             parts.append(f" · context {self.context}")
         if self.search_text:
             parts.append(f" · search {clean(self.search_text, limit=30)!r}")
+        if view.wrap:
+            parts.append(" · wrapped")
         if self.message:
             parts.append(("  " + self.message, "bold $warning"))
         content = Content.assemble(*parts)
         status = self.query_one("#log-status", Static)
         if str(status.content) != content.plain:
-            status.update(content)
+            status.update(content, layout=False)  # one line, always: no layout pass
 
     def on_log_view_moved(self, _: LogView.Moved) -> None:
         self._status()
@@ -334,12 +338,12 @@ class LogScreen(ViewScreen):
             "filter", self.filter_text, "filter: show lines matching (regex); !regex hides them"
         )
 
-    @on(Input.Changed, "#log-prompt")
-    def _prompt_changed(self, event: Input.Changed) -> None:
-        if self._prompt_mode != "search":
+    def _prompt_value(self, value: str) -> None:
+        """The prompt's value changed: searching, the highlights follow each keystroke."""
+        if self._prompt_mode != "search" or not self.is_mounted:
             return
-        self.search_text = event.value
-        pattern, error = compile_pattern(event.value)
+        self.search_text = value
+        pattern, error = compile_pattern(value)
         self.view.set_search(pattern)
         self.message = error
         self._status()
@@ -403,7 +407,8 @@ class LogScreen(ViewScreen):
         self.view.toggle_timestamps()
 
     def action_toggle_wrap(self) -> None:
-        self._say("Wrapping is not available yet: enter shows the whole line.")
+        self.view.set_wrap(not self.view.wrap)
+        self._status()
 
     def action_show_line(self) -> None:
         line = self.view.cursor_log_line
@@ -549,6 +554,37 @@ class LogScreen(ViewScreen):
         self.app.call_from_thread(
             self.notify, f"Saved {len(lines):,} lines to {path}", timeout=8, markup=False
         )
+
+
+class PromptInput(Input):
+    """The search/filter prompt: one line the full width of the screen, whatever its value.
+
+    Textual's Input asks for a layout pass of the whole screen on every keystroke (its virtual
+    size follows its value), which for this screen costs more than the search itself; the
+    prompt's size never depends on its value, so while it is shown, a repaint is enough.
+    Showing or hiding it (no region yet, or hidden) still lays the screen out.
+
+    `on_value` is called as the value changes, in the same pass as the keystroke (an
+    `Input.Changed` message would be handled after the prompt's own frame, so the highlights
+    would arrive a frame later).
+    """
+
+    on_value: Callable[[str], None] | None = None
+
+    def watch_value(self, value: str) -> None:
+        if self.on_value is not None:
+            self.on_value(value)
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        if layout and not regions and not recompose and self.display and self.region:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
 def _short(label: str) -> str:

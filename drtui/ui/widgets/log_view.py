@@ -5,12 +5,20 @@ rows a filter shows). A cursor line (absolute line number, so appends and droppe
 move it) is what `enter` opens and where `n`/`N` search from. Following keeps the last line in
 view; moving up stops following and counts the lines that arrive meanwhile. Search matches are
 highlighted on the visible lines only, so a keystroke costs a screenful of regex, not the log.
+
+Wrapped (`w`), a row takes as many screen lines as its text needs at the current width: the
+view keeps each row's height and their running sum (`_starts`, virtual line of each row), so a
+screen line maps to its (row, part) by bisection. Appends extend the heights of the new rows
+only; a filter, the timestamps or a new width measures them again (a length per line, no
+drawing).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -18,7 +26,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -46,6 +54,20 @@ SOURCE_COLOURS = (
 GUTTER = 2
 MAX_WIDTH = 4_000
 """Cells of horizontal scroll room (the longest lines are cut for drawing beyond this)."""
+CONTINUATION = "↪ "
+"""The gutter of a wrapped line's second and later screen lines."""
+
+
+def _spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
+    """Where `pattern` highlights `text`."""
+    if pattern is None:
+        return []
+    return [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
+
+
+def cells(text: str) -> int:
+    """Terminal cells of `text` (plain length for ASCII, the common case: 30x faster)."""
+    return len(text) if text.isascii() else cell_len(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +123,19 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor_line: int | None = None
         self.empty_message = empty_message
         self._max_width = 0
+        self.wrap = False
+        self._heights: list[int] = []
+        """Wrapped: screen lines of each row."""
+        self._starts: list[int] = [0]
+        """Wrapped: the virtual line each row begins on (one more entry: the total)."""
+        self._wrap_base = 0
+        """Wrapped, unfiltered: the absolute number of the line row 0 was when measured."""
+        self._wrap_width = 0
+        """Wrapped: the text width the heights were measured for."""
+        self._rewrap_pending = False
+        self._sized: tuple[Size, Size, Size] | None = None
+        self._style_cache: dict[str, Style] = {}
+        """(size, container size, virtual size) the scrollbars were last updated for."""
 
     # ----- rows ------------------------------------------------------------------------------------
 
@@ -158,11 +193,13 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             self.filtered.changed_from(self.buffer, start)
             added = max(0, len(self.filtered.rows) - before)
         for line in self.buffer.lines[max(0, start - self.buffer.dropped) :]:
-            width = cell_len(line.text)
+            width = cells(line.text)
             if width > self._max_width:
                 self._max_width = min(MAX_WIDTH, width)
         if self.cursor_line is not None and self.cursor_line < self.buffer.dropped:
             self.cursor_line = self.buffer.dropped
+        if self.wrap:
+            self._measure(start if self.filtered is None else None)
         self._resize_virtual()
         if self.following:
             self._to_end()
@@ -181,6 +218,8 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         self.filtered = filtered
         if filtered is not None:
             filtered.rebuild(self.buffer)
+        if self.wrap:
+            self._measure()
         self._resize_virtual()
         if self.following:
             self._to_end()
@@ -190,14 +229,102 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Moved(self))
 
     def set_search(self, pattern: re.Pattern[str] | None) -> None:
+        """Highlight `pattern`: only the screen lines whose highlighted spans change are drawn
+        again (a keystroke in the prompt costs the lines it changes, not a screenful)."""
         if pattern is self.search:
             return
-        self.search = pattern
-        self.refresh()  # only the visible lines are drawn again
+        old, self.search = self.search, pattern
+        width = self.size.width
+        top = round(self.scroll_y)
+        changed: dict[int, bool] = {}
+        for y in range(self._height):
+            row = self._row_at(top + y)
+            if row not in changed:
+                line = self.line_at(row)
+                changed[row] = (
+                    line is not None
+                    and not line.marker
+                    and (_spans(old, self.text_of(line)) != _spans(pattern, self.text_of(line)))
+                )
+            if changed[row]:
+                self.refresh(Region(0, y, width, 1))
 
     def toggle_timestamps(self) -> None:
+        top = self._row_at(round(self.scroll_y))
         self.show_timestamps = not self.show_timestamps
+        if self.wrap:
+            self._rewrap(top)
         self.refresh()
+
+    def set_wrap(self, on: bool) -> None:
+        """Wrap long lines (no horizontal scroll) or cut them (scroll with left/right)."""
+        if on == self.wrap:
+            return
+        top = self._row_at(round(self.scroll_y))
+        self.wrap = on
+        if not on:
+            self._heights, self._starts = [], [0]
+        self.scroll_to(x=0, animate=False, immediate=True)
+        self._rewrap(top)
+        self.post_message(self.Moved(self))
+
+    # ----- wrapping --------------------------------------------------------------------------------
+
+    @property
+    def _text_width(self) -> int:
+        """Cells left for a line's text after the gutter and the label."""
+        label = self._label_width + 1 if self._label_width else 0
+        return max(1, self.scrollable_content_region.width - GUTTER - label)
+
+    def _row_height(self, row: int, width: int) -> int:
+        number = self.number_at(row)
+        if number == SEPARATOR:
+            return 1
+        return max(1, -(-cells(self.text_of(self.buffer.at(number))) // width))
+
+    def _measure(self, start: int | None = None) -> None:
+        """Heights of the rows from absolute line `start` on (unfiltered), or of every row."""
+        width = self._text_width
+        heights = self._heights
+        dropped = self.buffer.dropped
+        if start is None or width != self._wrap_width:
+            heights[:] = [self._row_height(row, width) for row in range(self.row_count)]
+        else:
+            del heights[: max(0, dropped - self._wrap_base)]  # the head the buffer dropped
+            keep = max(0, start - dropped)
+            del heights[keep:]
+            heights.extend(self._row_height(row, width) for row in range(keep, self.row_count))
+        self._wrap_base, self._wrap_width = dropped, width
+        self._starts = [0, *accumulate(heights)]
+
+    def _rewrap(self, top_row: int | None = None) -> None:
+        """Measure again (a new width, timestamps, wrap toggled), keeping the top row on top."""
+        self._rewrap_pending = False
+        if self.wrap:
+            self._measure()
+        self._resize_virtual()
+        if self.following:
+            self._to_end()
+        elif top_row is not None and self.row_count:
+            self.scroll_to(y=self._virtual_of(top_row), animate=False, immediate=True)
+        self.refresh()
+
+    def _virtual_of(self, row: int) -> int:
+        """The first screen line (virtual y) of a row."""
+        if not self.wrap:
+            return row
+        starts = self._starts
+        return starts[max(0, min(row, len(starts) - 1))]
+
+    def _row_at(self, y: int) -> int:
+        """The row on virtual line `y` (clamped to the rows)."""
+        if not self.wrap:
+            return max(0, min(y, self.row_count - 1))
+        return max(0, min(bisect_right(self._starts, y) - 1, self.row_count - 1))
+
+    @property
+    def _virtual_count(self) -> int:
+        return self._starts[-1] if self.wrap else self.row_count
 
     def follow(self, on: bool = True) -> None:
         changed = on != self.following
@@ -226,6 +353,9 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         return max(1, self.scrollable_content_region.height)
 
     def _resize_virtual(self) -> None:
+        if self.wrap:
+            self.virtual_size = Size(self.scrollable_content_region.width, self._virtual_count)
+            return
         width = self._max_width + GUTTER + (self._label_width + 1 if self._label_width else 0)
         self.virtual_size = Size(width, self.row_count)
 
@@ -234,7 +364,8 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         if count:
             number = self.number_at(count - 1)
             self.cursor_line = number if number != SEPARATOR else None
-        self.scroll_to(y=max(0, count - self._height), animate=False, immediate=True)
+        bottom = max(0, self._virtual_count - self._height)
+        self.scroll_to(y=bottom, animate=False, immediate=True)
         self.refresh()
 
     def _move_to_row(self, row: int) -> None:
@@ -243,10 +374,11 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             number = self.number_at(row + 1)
         self.cursor_line = number
         top = round(self.scroll_y)
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + self._height:
-            self.scroll_to(y=row - self._height + 1, animate=False, immediate=True)
+        first, after = self._virtual_of(row), self._virtual_of(row + 1) if self.wrap else row + 1
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif after > top + self._height:  # its last line below: scroll, but keep its first
+            self.scroll_to(y=min(first, after - self._height), animate=False, immediate=True)
         self.refresh()
 
     def _step(self, delta: int) -> None:
@@ -295,9 +427,25 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None:
-            self.go_to_row(round(self.scroll_y) + offset.y)
+            self.go_to_row(self._row_at(round(self.scroll_y) + offset.y))
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual hands a Line-API ScrollView the arrangement's virtual size, never equal to
+        # the one the view sets, so every layout pass anywhere on the screen (the search
+        # prompt's each keystroke) repainted the whole vertical scrollbar. Update the
+        # scrollbars only when the size or the view's own virtual size moved.
+        key = (size, container_size, self.virtual_size)
+        if key == self._sized:
+            return False
+        self._sized = key
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
+        if self.wrap and self._text_width != self._wrap_width:
+            self._rewrap(self._row_at(round(self.scroll_y)))
+            return
         self._resize_virtual()
         if self.following:
             self._to_end()
@@ -305,12 +453,37 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
     # ----- drawing -----------------------------------------------------------------------------------
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"log-view--{name}")
+        """A component's style, or the widget's own for "" (cached until the styles change:
+        computing them walks the ancestors, which was most of drawing a line)."""
+        style = self._style_cache.get(name)
+        if style is None:
+            style = (
+                self.rich_style if not name else self.get_component_rich_style(f"log-view--{name}")
+            )
+            self._style_cache[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        self._style_cache.clear()
+        super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
-        row = round(self.scroll_y) + y
+        base = self._style("")
+        part = 0
+        if self.wrap:
+            if self._text_width != self._wrap_width and not self._rewrap_pending:
+                # A scrollbar came or went: wrap again once this frame is drawn.
+                self._rewrap_pending = True
+                self.call_later(self._rewrap, self._row_at(round(self.scroll_y)))
+            virtual = round(self.scroll_y) + y
+            if virtual >= self._virtual_count:
+                row = self.row_count
+            else:
+                row = bisect_right(self._starts, virtual) - 1
+                part = virtual - self._starts[row]
+        else:
+            row = round(self.scroll_y) + y
         if self.row_count == 0:
             text = self.empty_message if y == 0 else ""
             return Strip([Segment(f" {text}", base + self._style("empty"))]).adjust_cell_length(
@@ -337,7 +510,9 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         if is_cursor:
             style += self._style("cursor")
         first = number == self.buffer.dropped or self.buffer.at(number - 1).record != line.record
-        if line.marker:
+        if part:
+            mark = CONTINUATION
+        elif line.marker:
             mark = "» "
         elif line.level >= ERROR:
             mark = "E " if first else "│ "
@@ -351,26 +526,60 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             if label is not None:
                 segments.append(
                     Segment(
-                        label.text.ljust(self._label_width) + " ",
+                        (label.text if not part else "").ljust(self._label_width) + " ",
                         style + Style(color=label.colour, bold=True),
                     )
                 )
         text = self.text_of(line)
-        if self.search is not None and not line.marker:
-            match_style = style + self._style("match")
-            at = 0
-            for found in self.search.finditer(text):
-                if found.end() == found.start():
-                    continue
-                if found.start() > at:
-                    segments.append(Segment(text[at : found.start()], style))
-                segments.append(Segment(found.group(), match_style))
-                at = found.end()
-            segments.append(Segment(text[at:], style))
-        else:
-            segments.append(Segment(text, style))
-        strip = Strip(segments)
+        if self.wrap:  # this screen line's share of the text (a search match may span two)
+            text_width = self._wrap_width
+            if len(text) > text_width or not text.isascii():
+                start = part * text_width
+                body = Strip(self._text_segments(text, line, style)).crop(start, start + text_width)
+                segments.extend(body)
+            else:
+                segments.extend(self._text_segments(text, line, style))
+            return Strip(segments).adjust_cell_length(width, style if is_cursor else base)
         scroll_x = round(self.scroll_x)
+        if text.isascii():  # a character is a cell: draw only the characters on screen
+            prefix = sum(cell_len(segment.text) for segment in segments)
+            low = max(0, scroll_x - prefix)
+            segments.extend(self._text_segments(text, line, style, low, low + width))
+            strip = Strip(segments)
+            if scroll_x:  # the text is cut already: only the gutter may need cutting
+                cut = min(scroll_x, prefix)
+                strip = strip.crop(cut, cut + width)
+            return strip.adjust_cell_length(width, style if is_cursor else base)
+        segments.extend(self._text_segments(text, line, style))
+        strip = Strip(segments)
         if scroll_x:
             strip = strip.crop(scroll_x, scroll_x + width)
         return strip.adjust_cell_length(width, style if is_cursor else base)
+
+    def _text_segments(
+        self, text: str, line: LogLine, style: Style, low: int = 0, high: int | None = None
+    ) -> list[Segment]:
+        """A line's text from character `low` to `high`, its search matches highlighted (the
+        pattern runs on the whole line, so a match is the same wherever the view is cut)."""
+        high = len(text) if high is None else min(high, len(text))
+        if low >= high:
+            return []
+        segments: list[Segment] = []
+        if self.search is not None and not line.marker:
+            match_style = style + self._style("match")
+            at = low
+            for found in self.search.finditer(text):
+                start, end = max(found.start(), low), min(found.end(), high)
+                if found.end() == found.start() or end <= at:
+                    continue
+                if start >= high:
+                    break
+                if start > at:
+                    segments.append(Segment(text[at:start], style))
+                segments.append(Segment(text[start:end], match_style))
+                at = end
+            if at < high:
+                segments.append(Segment(text[at:high], style))
+        else:
+            segments.append(Segment(text[low:high], style))
+        return segments
