@@ -5,14 +5,29 @@
    ending exactly with the server's snapshot (nothing lost), with no record twice, and take far
    less than the interval (so the view is never more than one interval behind).
 2. RSS after 1,000,000 lines streamed through the default 100,000-line ring buffer.
+3. A search keystroke in a 100,000-line log, through a real pty (terminal.py), against Textual's
+   own floor: an app holding only an Input whose handler does nothing, run in the same
+   benchmark at the same size, keystrokes alternating between the two apps so both see the
+   same machine. Each keystroke is timed from the byte sent to the end of the last frame it
+   caused (the app then stays quiet). Budget: p50 and p95 within 1.3x of the floor's.
 
-Run: .venv/bin/python tests/benchmarks/bench_logs.py
+Run: .venv/bin/python tests/benchmarks/bench_logs.py [--skip-follow] [--rounds 3]
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import resource
+import statistics
+import sys
+import tempfile
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from terminal import SYNC_END, PtyApp
 
 from drtui.core.logs import DEFAULT_CAPACITY, LineParser, LogBuffer, overlap
 from drtui.emulator.config import EmulatorConfig
@@ -75,7 +90,161 @@ def memory() -> None:
     print(f"  RSS now {rss:.0f} MB, peak {peak:.0f} MB (budget 150 MB)")
 
 
+# ----- 3. a search keystroke through a pty, against Textual's floor ------------------------------
+
+SEARCH_LINES = 100_000
+WORD = "prediction"
+BUDGET = 1.3
+
+
+def generated_log(lines: int = SEARCH_LINES) -> str:
+    """The emulator's log of one deployment (text, JSON, tracebacks), `lines` lines of it."""
+    config = EmulatorConfig(
+        deployments=60, seed=7, clock="manual", log_rate=1000.0, log_max_bytes=200_000_000
+    )
+    state = EmulatorState(config)
+    target = next(
+        i
+        for i in state.custom_ids
+        if state.deployments[i].doc.get("status") == "active" and state.custom_log(i)
+    )
+    text: list[str] = []
+    while len(text) < lines:
+        state.advance((lines - len(text)) / 1000 * 1.05)
+        text = (state.custom_log(target) or "").splitlines()
+    return "\n".join(text[-lines:]) + "\n"
+
+
+def log_child(path: str) -> None:
+    """The log view on a 100,000-line log (no server: the snapshot is handed over once)."""
+    from textual.app import App
+
+    from drtui.api.client import LogText
+    from drtui.ui.app import DrtuiApp
+    from drtui.ui.screens.logs import LogScreen, LogTarget
+    from drtui.ui.settings import AppSettings
+
+    with open(path, encoding="utf-8") as f:
+        log = LogText(f.read(), "bench.log")
+
+    class OneLog:
+        async def custom_log(self, _: str) -> LogText:
+            return log
+
+    class LogApp(App[None]):
+        CSS_PATH = DrtuiApp.CSS_PATH
+
+        def on_mount(self) -> None:
+            settings = AppSettings(endpoint="https://bench.invalid", token="bench-token")
+            now: Callable[[], datetime] = lambda: datetime(2026, 3, 2, 9, tzinfo=UTC)  # noqa: E731
+            targets = [LogTarget("bench", "bench model", "active")]
+            sources: Any = OneLog()
+            self.push_screen(LogScreen(settings, sources, now, targets, interval=3600))
+
+    profile = os.environ.get("DRTUI_BENCH_PROFILE")  # a cProfile of the child, to see the cost
+    if profile:
+        import cProfile
+
+        with cProfile.Profile() as profiler:
+            LogApp().run()
+        profiler.dump_stats(profile)
+    else:
+        LogApp().run()
+
+
+def floor_child() -> None:
+    """Textual's floor: one Input whose Changed handler does nothing, at the same size."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input
+
+    class Floor(App[None]):
+        def compose(self) -> ComposeResult:
+            field = Input(compact=True)
+            field.cursor_blink = False
+            yield field
+
+        def on_input_changed(self, _: Input.Changed) -> None:
+            pass
+
+    Floor().run()
+
+
+def _keystroke(app: PtyApp, key: str, quiet: float) -> float:
+    """Milliseconds from sending `key` to the end of the last frame it caused."""
+    sent = app.send(key)
+    if app.next_frame_end(sent, timeout=10) is None:
+        raise TimeoutError(f"no frame after {key!r}")
+    app.wait_quiet(quiet)
+    with app._lock:
+        ends = [c.at for c in app.chunks if c.at >= sent and SYNC_END in c.data]
+    return (max(ends) - sent) * 1000
+
+
+def _figures(samples: list[float]) -> tuple[float, float]:
+    return statistics.median(samples), statistics.quantiles(samples, n=20, method="inclusive")[18]
+
+
+def search_keystroke(rounds: int) -> bool:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATAROBOT_")}
+    env.pop("NO_COLOR", None)
+    me = os.path.abspath(__file__)
+    path = os.path.join(tempfile.gettempdir(), f"drtui-bench-log-{SEARCH_LINES}.txt")
+    if not os.path.exists(path):  # the emulator takes a while to write 100,000 lines: once
+        with open(path + ".part", "w", encoding="utf-8") as f:
+            f.write(generated_log())
+        os.replace(path + ".part", path)
+    argv = [sys.executable, me, "--child", "log", "--log-file", path]
+    log = PtyApp(argv, env, columns=160, lines=48).start()
+    floor = PtyApp([sys.executable, me, "--child", "floor"], env, columns=160, lines=48).start()
+    try:
+        log.wait_for(b"FOLLOWING", timeout=120)
+        log.wait_for(b"100,000 lines", timeout=120)
+        log.wait_quiet(1.0)
+        floor.wait_quiet(1.0)
+        log.send("/")
+        log.wait_quiet(0.5)
+        keys = (WORD + "\x7f" * len(WORD)) * rounds
+        samples: dict[str, list[float]] = {"log": [], "floor": []}
+        for key in keys:  # alternate, so both apps see the same machine at the same moment
+            samples["floor"].append(_keystroke(floor, key, 0.15))
+            samples["log"].append(_keystroke(log, key, 0.15))
+    finally:
+        for app in (log, floor):
+            app.send("\x11")  # ctrl+q: Textual's quit (q would be typed into the prompt)
+            app.stop()
+    (lp50, lp95), (fp50, fp95) = _figures(samples["log"]), _figures(samples["floor"])
+    ok = lp50 <= BUDGET * fp50 and lp95 <= BUDGET * fp95
+    print(
+        f"search keystroke, {SEARCH_LINES:,}-line log, 160x48 pty, {len(keys)} keys "
+        f"(type and delete {WORD!r} x{rounds})"
+    )
+    print(f"  log view: p50 {lp50:.1f} ms, p95 {lp95:.1f} ms")
+    print(f"  floor (Input, handler does nothing): p50 {fp50:.1f} ms, p95 {fp95:.1f} ms")
+    print(
+        f"  ratio p50 {lp50 / fp50:.2f}x, p95 {lp95 / fp95:.2f}x (budget <= {BUDGET}x): "
+        + ("within budget" if ok else "OVER BUDGET")
+    )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", choices=("log", "floor"))
+    parser.add_argument("--skip-follow", action="store_true", help="only the keystroke figure")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--log-file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "log":
+        log_child(args.log_file)
+        return 0
+    if args.child == "floor":
+        floor_child()
+        return 0
+    if not args.skip_follow:
+        follow()
+        memory()
+    return 0 if search_keystroke(args.rounds) else 1
+
+
 if __name__ == "__main__":
-    follow()
-    memory()
-    print("search keystroke vs. Textual's floor through a pty: not measured yet (see report)")
+    sys.exit(main())
