@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from drtui.api import download, errors
+from drtui.api import errors
 from drtui.api.client import DataRobotClient
 from drtui.api.models import PPSImageMetadata
 
@@ -127,7 +127,9 @@ async def test_a_checksum_mismatch_removes_the_bad_file(
 async def test_not_enough_free_space_stops_before_downloading(
     mock_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(download.shutil, "disk_usage", lambda path: type("U", (), {"free": 1024})())
+    monkeypatch.setattr(
+        "drtui.api.download.shutil.disk_usage", lambda path: type("U", (), {"free": 1024})()
+    )
     server = BlobServer()
     with pytest.raises(errors.DownloadError, match="Not enough free space"):
         await mock_client(server).download_pps_image(tmp_path / "pps.tar.gz")

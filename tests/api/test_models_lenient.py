@@ -47,7 +47,8 @@ def test_not_started_is_accepted_in_both_spellings() -> None:
     for spelling in ("not_started", "notStarted"):
         d = Deployment.model_validate({"accuracyHealth": {"status": spelling}})
         assert d.accuracy_health is not None
-        assert d.accuracy_health.status == HealthStatus.NOT_STARTED == "notStarted"
+        assert d.accuracy_health.status == HealthStatus.NOT_STARTED
+        assert str(HealthStatus.NOT_STARTED.value) == "notStarted"
     assert HealthStatus.NOT_STARTED.filter_value == "not_started"
 
 

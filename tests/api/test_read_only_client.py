@@ -6,6 +6,8 @@ underneath), the transport must never see a POST, PATCH, PUT or DELETE.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
@@ -29,7 +31,7 @@ class Recorder(httpx.AsyncBaseTransport):
 
 
 @pytest.fixture
-async def recorded() -> tuple[DataRobotClient, Recorder]:
+async def recorded() -> AsyncIterator[tuple[DataRobotClient, Recorder]]:
     recorder = Recorder()
     client = DataRobotClient(ENDPOINT, TOKEN, transport=recorder, read_only=True)
     yield client, recorder  # type: ignore[misc]

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -28,7 +29,7 @@ def chaos(server: EmulatorServer) -> Iterator[httpx.Client]:
     control.close()
 
 
-def _lines(result: subprocess.CompletedProcess[str]) -> list[dict[str, object]]:
+def _lines(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -67,7 +68,7 @@ def test_several_use_cases_are_asked_of_the_server_at_once(server: EmulatorServe
         "gpu.amd.large",
         "gpu.intel.small",
     }
-    assert all({"sapAICore", "customJob"} & set(b["useCases"]) for b in bundles)  # type: ignore[arg-type]
+    assert all({"sapAICore", "customJob"} & set(b["useCases"]) for b in bundles)
     seen = httpx.get(
         f"{server.base_url}/_emulator/requests", headers={"Authorization": f"Bearer {USER_TOKEN}"}
     ).json()["data"]

@@ -8,12 +8,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from drtui.emulator.server import EmulatorServer
 from tests.cli.runner import USER_TOKEN, run_drtui
 
 
-def _json_rows(result: subprocess.CompletedProcess[str]) -> list[dict[str, object]]:
+def _json_rows(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -235,7 +236,7 @@ def test_the_listing_is_fetched_in_a_stable_order_and_sorted_locally(
         )
     )
     assert len({r["id"] for r in rows}) == len(rows) == 150
-    totals = [sum(r["predictions7d"]) for r in rows]  # type: ignore[arg-type]
+    totals = [sum(r["predictions7d"]) for r in rows]
     assert totals == sorted(totals, reverse=True)
     orders = {
         r["query"].split("orderBy=")[1].split("&")[0]

@@ -151,6 +151,7 @@ def test_check_silent_flags_busy_models_gone_quiet_not_quiet_ones(
             continue
         rates = usage["dailyRates"][:-1]
         last = datetime.fromisoformat(usage["lastTimestamp"].replace("Z", "+00:00"))
+        assert later.now is not None
         missed = sum(rates) / len(rates) * (later.now - last) / timedelta(days=1)
         if missed < 100:  # a quiet model: fewer than 100 predictions would have come meanwhile
             quiet += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from drtui.core.fleet import Fleet
 from drtui.core.history import fleet_states
@@ -13,7 +14,7 @@ from tests.core.factory import deployment
 LAST = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 
 
-def usage(rates: list[int], status: str = "active", **extra: object):  # type: ignore[no-untyped-def]
+def usage(rates: list[int], status: str = "active", **extra: Any):  # type: ignore[no-untyped-def]
     return row_from_deployment(
         deployment(
             predictionUsage={"dailyRates": rates, "lastTimestamp": "2026-11-30T01:00:00Z"},

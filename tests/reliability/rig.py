@@ -101,7 +101,7 @@ def chaos_app(endpoint: str, token: str, probe: Probe, *, interval: float = INTE
     client = DataRobotClient(
         endpoint, token, timeout=READ_TIMEOUT, connect_timeout=1.0, retry=policy
     )
-    client.list_all_deployments = probe.wrap(client.list_all_deployments)  # type: ignore[method-assign,assignment]
+    client.list_all_deployment_records = probe.wrap(client.list_all_deployment_records)  # type: ignore[method-assign,assignment]
     settings = AppSettings(
         endpoint=endpoint,
         token=token,

@@ -169,7 +169,7 @@ async def test_error_bodies_and_headers_reach_no_one_raw(
             return httpx.Response(
                 status,
                 json={"message": HOSTILE + " CAN_VIEW", "errors": {HOSTILE: [HOSTILE, HOSTILE]}},
-                headers={"X-DataRobot-Request-ID": HOSTILE.encode("latin-1")},
+                headers={b"X-DataRobot-Request-ID": HOSTILE.encode("latin-1")},
             )
 
         with pytest.raises(errors.DataRobotError) as raised:
@@ -192,7 +192,7 @@ async def test_logs_redirects_and_links_are_sanitised(
                 200,
                 text=f"line one {HOSTILE}\nline two\n",
                 headers={
-                    "Content-Disposition": f'attachment; filename="../{HOSTILE}.log"'.encode(
+                    b"Content-Disposition": f'attachment; filename="../{HOSTILE}.log"'.encode(
                         "latin-1"
                     )
                 },
@@ -201,7 +201,7 @@ async def test_logs_redirects_and_links_are_sanitised(
             return httpx.Response(302, headers={"Location": "https://evil.test/next"})
         if request.url.path.endswith("/deployments/d1/"):
             return httpx.Response(
-                302, headers={"Location": f"https://evil.test/{HOSTILE}".encode("latin-1")}
+                302, headers={b"Location": f"https://evil.test/{HOSTILE}".encode("latin-1")}
             )
         return httpx.Response(
             200,

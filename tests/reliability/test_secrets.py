@@ -5,6 +5,7 @@ The emulator accepts TOKEN, a string distinctive enough that finding it anywhere
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -70,8 +71,8 @@ async def test_no_view_shows_the_token(server: EmulatorServer) -> None:
         ):
             await pilot.press(key)
             await wait_for(
-                lambda k=kind: isinstance(app.screen, k),
-                3.0,  # type: ignore[misc]
+                functools.partial(lambda k: isinstance(app.screen, k), kind),
+                3.0,
                 kind.__name__,
             )
             views[kind.__name__] = app.export_screenshot()
@@ -189,7 +190,7 @@ async def test_the_debug_log_file_gets_the_refresh_traceback_redacted(
     async def broken(*args: object, **kwargs: object) -> list[object]:
         raise LookupError(f"internal bug while sending Bearer {TOKEN}")
 
-    app.client.list_all_deployments = broken  # type: ignore[method-assign,assignment]
+    app.client.list_all_deployment_records = broken  # type: ignore[method-assign,assignment]
     try:
         async with app.run_test(size=(120, 40)):
             screen = deployments_screen(app)
@@ -267,8 +268,9 @@ def test_a_token_file_readable_by_others_is_warned_about(
 
 async def test_tls_off_warning_stays_in_the_header(server: EmulatorServer, tmp_path: Path) -> None:
     """ssl_verify false: the config's warning is in the header, fresh or stale, all along."""
+    https = server.endpoint.replace("http://", "https://")  # plain http has no TLS to turn off
     config = resolve_config(
-        ConfigOverrides(endpoint=server.endpoint, token=TOKEN, ssl_verify=False),
+        ConfigOverrides(endpoint=https, token=TOKEN, ssl_verify=False),
         env={},
         home=tmp_path,
         config_dir=tmp_path,

@@ -429,6 +429,7 @@ async def test_redeploy_prefills_the_model_of_the_selected_deployment(tmp_path: 
         row = screen.table.rows[3]
         screen.table.move_cursor_to_id(row.id)
         dialog = await _open(pilot, h, "N", CreateDialog)
+        assert row.source.model is not None
         assert dialog.query_one("#create-model", Input).value == row.source.model.id
 
 

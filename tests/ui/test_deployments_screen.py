@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import parse_qs
 
 import pytest
@@ -151,7 +152,9 @@ async def test_degradation_alerts_marks_the_row_and_logs_the_event(
         for step in range(2, 12):
             await h.advance(3600)
             await pilot.press("r")
-            await until(pilot, lambda step=step: screen.refreshes == step, what="refresh")
+            await until(
+                pilot, functools.partial(lambda n: screen.refreshes == n, step), what="refresh"
+            )
             if any(e.transition.worse for e in screen.events):
                 break
         worse = [e.transition for e in screen.events if e.transition.worse]
@@ -176,4 +179,5 @@ async def test_help_lists_the_screen_keys_and_copy_puts_the_id_on_the_clipboard(
         for description in ("Search", "Filter", "Sort", "Refresh", "Pause", "Events", "Quit"):
             assert description in text
         await pilot.press("escape")
-        assert h.app.screen is screen
+        current: object = h.app.screen
+        assert current is screen

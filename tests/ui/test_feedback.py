@@ -16,8 +16,8 @@ from tests.ui.harness import FIXED_NOW, harness
 from tests.ui.waiting import until
 
 
-def plain(parts: list[object]) -> str:
-    return "".join(p if isinstance(p, str) else str(p[0]) for p in parts)  # type: ignore[index]
+def plain(parts: list[str | tuple[str, str]]) -> str:
+    return "".join(p if isinstance(p, str) else p[0] for p in parts)
 
 
 def test_stale_data_never_reads_as_freshly_updated() -> None:

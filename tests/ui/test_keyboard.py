@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.command import Hit
 from textual.widgets import Input
 
 from drtui.api.query import DeploymentQuery
@@ -182,7 +183,7 @@ async def test_help_and_palette_list_drtui_actions_and_the_legend() -> None:
         provider = DeploymentProvider(screen)
         label = next(iter(screen.fleet.rows.values())).label
         hits = [hit async for hit in provider.search(label)]
-        assert hits and label in str(hits[0].match_display)
+        assert hits and isinstance(hits[0], Hit) and label in str(hits[0].match_display)
 
 
 async def test_a_keymap_conflict_is_said_at_start() -> None:

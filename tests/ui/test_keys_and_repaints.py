@@ -10,6 +10,7 @@ from textual.geometry import Region
 from drtui.api.query import DeploymentQuery
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
+from drtui.ui.widgets.fleet_header import FleetHeader
 from tests.ui.harness import harness
 from tests.ui.waiting import until
 
@@ -96,7 +97,7 @@ async def test_a_refresh_that_changes_nothing_repaints_nothing() -> None:
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         await pilot.pause(0.2)
         painted: list[tuple[Region, ...]] = []
-        table, header = screen.table, screen.query_one("#fleet-header")
+        table, header = screen.table, screen.query_one("#fleet-header", FleetHeader)
         original = table.refresh
 
         def spy(*regions: Region, **kwargs: Any) -> Any:

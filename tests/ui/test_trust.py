@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,16 @@ def toasts(app: Any) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
+def refreshed(screen: DeploymentsScreen, count: int) -> Callable[[], bool]:
+    return lambda: screen.refreshes == count
+
+
 def header(screen: DeploymentsScreen) -> str:
     return str(screen.query_one(FleetHeader).render())
 
 
 async def test_a_deployment_filtered_out_of_the_view_still_alerts() -> None:
-    query = DeploymentQuery(importance=["CRITICAL"])
+    query = DeploymentQuery(importance=("CRITICAL",))
     async with (
         harness(attention_first=False, query=query) as h,
         h.app.run_test(size=(160, 48)) as pilot,
@@ -116,12 +121,12 @@ async def test_an_acknowledged_failure_does_not_alert_again_until_it_changes() -
         for status, refreshes in (("unknown", 2), ("failing", 3)):
             h.state.set_health(target.id, "serviceHealth", status)
             await pilot.press("r")
-            await until(pilot, lambda n=refreshes: screen.refreshes == n, what=status)
+            await until(pilot, refreshed(screen, refreshes), what=status)
         assert target.id not in screen.table.degraded_ids, "flapping back: no alert"
         for status, refreshes in (("passing", 4), ("failing", 5)):
             h.state.set_health(target.id, "serviceHealth", status)
             await pilot.press("r")
-            await until(pilot, lambda n=refreshes: screen.refreshes == n, what=status)
+            await until(pilot, refreshed(screen, refreshes), what=status)
         assert target.id in screen.table.degraded_ids, "a new degradation alerts again"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -20,6 +21,10 @@ def deployments(app: DrtuiApp) -> DeploymentsScreen:
     screen = app.get_screen_stack("deployments")[1]
     assert isinstance(screen, DeploymentsScreen)
     return screen
+
+
+def showing(app: DrtuiApp, name: str) -> Callable[[], bool]:
+    return lambda: app.current_view == name
 
 
 def text_of(app: Any) -> str:
@@ -42,7 +47,7 @@ async def test_colon_reaches_every_view_and_esc_returns() -> None:
             if name == "deployments":
                 continue
             await pilot.press("colon", *name, "enter")
-            await until(pilot, lambda name=name: app.current_view == name, what=f":{name}")
+            await until(pilot, showing(app, name), what=f":{name}")
             assert f"drtui {VIEWS[name].title}" in text_of(app), "the header names the view"
             await pilot.press("escape")
             await until(pilot, lambda: app.current_view == "deployments", what="esc back")
