@@ -38,7 +38,7 @@ def test_row_is_sanitised_and_searchable() -> None:
     assert row.label == "[bold red]x y"  # markup kept as text, escape removed
     assert row.tags == "team=risk, env=prod"
     assert row.owner == "Ada L +1"
-    assert row.spark == sparkline((1, 2, 3, 4, 5, 6, 7)) == "▂▃▄▅▆▇█"
+    assert row.spark == sparkline((1, 2, 3, 4, 5, 6, 7)) == "▂▃▄▄▅▆▇"
     assert row.total == "28"
     assert row.haystack == "[bold red]x y\n"
 
