@@ -47,6 +47,51 @@ async def _nothing(pilot: Pilot[Any], world: Any) -> None:
     return None
 
 
+def _record_a_night(state: Path, emulator: Any) -> None:
+    """A history file holding the last 20 hours of the fleet, polled every 30 minutes, as the
+    app would have recorded it: each deployment as it is now, a few of them failing or warning
+    for a while (deterministic), so the LAST 24H strips and replay have something to show."""
+    from datetime import timedelta
+
+    from drtui.core.history import History, State
+    from tests.ui.harness import FIXED_NOW
+
+    world = emulator.state.emulator
+    path = state / "history-test@emulator.test.sqlite3"
+
+    def health(doc: dict[str, Any], name: str) -> str:
+        return str((doc.get(name) or {}).get("status") or "unknown")
+
+    with History(path, max_gap=timedelta(hours=1)) as history:
+        for step in range(40, 0, -1):
+            at = FIXED_NOW - step * timedelta(minutes=30)
+            hours = step / 2
+            states = {}
+            for index, key in enumerate(world.live_ids):
+                doc = world.deployments[key].doc
+                now = [health(doc, n) for n in ("serviceHealth", "modelHealth", "accuracyHealth")]
+                if index % 5 == 1 and 6 <= hours <= 10:
+                    now[0] = "failing"  # an outage in the night, over since
+                elif index % 7 == 2 and 2 <= hours <= 14 and int(hours) % 4 < 2:
+                    now[1] = "warning"  # flapping drift
+                elif index % 3 == 0 and hours > 12:
+                    now = ["passing" if h in ("failing", "warning") else h for h in now]
+                states[key] = State(
+                    str(doc.get("label") or ""), str(doc.get("importance") or ""), *now
+                )
+            history.record(states, at)
+
+
+async def _strips(pilot: Pilot[Any], world: Any) -> None:
+    screen = _deployments(pilot)
+    await until(pilot, lambda: bool(screen.strips), timeout=30, what="health strips")
+
+
+async def _replay(pilot: Pilot[Any], world: Any) -> None:
+    await _strips(pilot, world)
+    await pilot.press("left_square_bracket", "left_square_bracket")
+
+
 async def _filter_builder(pilot: Pilot[Any], world: Any) -> None:
     await pilot.press("f")
 
@@ -144,11 +189,13 @@ class Shot:
     settings: dict[str, Any] = field(default_factory=dict)
     admin: bool = False
     """Use the emulator's admin token (the deleted-deployments endpoints need it)."""
+    history: bool = False
+    """Start on a history file holding a recorded night (strips, replay)."""
 
 
 SHOTS = [
-    Shot("deployments", (160, 45)),
-    Shot("deployments-80x24", (80, 24)),
+    Shot("deployments", (160, 45), _strips, history=True),
+    Shot("deployments-80x24", (80, 24), _strips, history=True),
     Shot("filter-builder", (120, 40), _filter_builder),
     Shot("help", (120, 40), _help),
     Shot("stale", (120, 32), _stale),
@@ -159,6 +206,7 @@ SHOTS = [
     Shot("deleted", (120, 32), _deleted, admin=True),
     Shot("bundles", (160, 40), _bundles_view),
     Shot("pps", (120, 32), _pps_view),
+    Shot("history", (160, 45), _replay, history=True),
 ]
 
 
@@ -172,6 +220,16 @@ async def render(shot: Shot, out: Path) -> Path:
             Path(tempfile.mkdtemp()), deployments=300, seed=7, admin=True, **shot.settings
         )
         app, emulator, config = built.app, built.emulator, built.config
+    elif shot.history:
+        import tempfile
+
+        from drtui.emulator.app import create_app
+        from drtui.emulator.config import EmulatorConfig
+
+        state = Path(tempfile.mkdtemp())
+        emulator = create_app(EmulatorConfig(deployments=300, seed=7, clock="manual"))
+        _record_a_night(state, emulator)
+        app, emulator, config = build_app(emulator=emulator, state=state, **shot.settings)
     else:
         app, emulator, config = build_app(deployments=300, seed=7, **shot.settings)
     async with app.run_test(size=shot.size) as pilot:
