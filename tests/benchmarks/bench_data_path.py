@@ -2,8 +2,9 @@
 
     .venv/bin/python tests/benchmarks/bench_data_path.py [--port 18777] [--runs 5] [--official]
 
-Against a running emulator (start one apart: ``.venv/bin/python -m drtui emulator --deployments
-10000 --port 18777``; token ``demo-user-token``), it prints, each beside its budget:
+Against the emulator on ``--port`` (one is started as a separate process when none answers
+there: ``.venv/bin/python -m drtui emulator --deployments 10000 --port 18777``, token
+``demo-user-token``), it prints, each beside its budget:
 
 - whole processes, best of ``--runs``, interleaved so both see the same load:
   ``drtui deployments --json`` versus a bare concurrent fetch of the same pages (httpx, 4 in
@@ -276,16 +277,69 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--official", action="store_true")
     parser.add_argument("--only", choices=("process", "build", "heap"))
+    parser.add_argument(
+        "--deployments",
+        type=int,
+        default=10_000,
+        help="fleet of the emulator started when none answers on --port",
+    )
     args = parser.parse_args()
     endpoint = f"http://127.0.0.1:{args.port}/api/v2"
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} on {os.cpu_count()} cores")
+    server = None if _answers(endpoint) else _start_emulator(args.port, args.deployments)
+    try:
+        _measure(args, endpoint)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+    return 0
+
+
+def _answers(endpoint: str) -> bool:
+    import httpx
+
+    try:
+        httpx.get(f"{endpoint}/version/", headers={"Authorization": f"Bearer {TOKEN}"})
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+def _start_emulator(port: int, deployments: int) -> subprocess.Popen[bytes]:
+    """No emulator on the port: start one as a separate process (as the issue measures)."""
+    print(f"starting an emulator of {deployments:,} deployments on port {port}")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "drtui",
+            "emulator",
+            "--deployments",
+            str(deployments),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while not _answers(f"http://127.0.0.1:{port}/api/v2"):
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.terminate()
+            raise SystemExit("the emulator did not start")
+        time.sleep(1)
+    return server
+
+
+def _measure(args: argparse.Namespace, endpoint: str) -> None:
     if args.only in (None, "process"):
         whole_processes(endpoint, args.runs, args.official)
     if args.only in (None, "build"):
         build_step(endpoint, args.runs)
     if args.only in (None, "heap"):
         heap(endpoint, args.runs)
-    return 0
 
 
 if __name__ == "__main__":

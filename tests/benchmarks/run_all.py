@@ -17,6 +17,7 @@ QUICK_FLAGS = {
     "bench_chaos.py": ["--minutes", "1"],
     "bench_soak.py": ["--cycles", "100"],
     "bench_client_vs_official.py": ["--deployments", "2000"],
+    "bench_data_path.py": ["--runs", "1", "--port", "18799", "--deployments", "2000"],
 }
 
 
