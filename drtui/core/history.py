@@ -123,7 +123,8 @@ STRIP_BUCKETS = 8
 columns beside the label, importance and last prediction)."""
 STRIP_KEPT = 40
 """Transitions kept per deployment for the detail pane's timeline (the newest)."""
-STRIP_GLYPHS = {3: "█", 2: "▄", 1: "▁", 0: "·", -1: " "}
+STRIP_GLYPHS = {3: "▇", 2: "▄", 1: "▁", 0: "·", -1: " "}
+"""Heights read without colour; never the full block, so rows of failing cells keep a gap."""
 """A cell's worst health over its three hours, by height (readable without colour): failing,
 warning, passing, no verdict (unknown, N/A), not recorded."""
 

@@ -77,7 +77,7 @@ async def test_the_strip_column_shows_the_recorded_transitions(tmp_path: Path) -
         # Eight three-hour cells since 09:05 yesterday: nothing recorded before -10 h; passing
         # from -10 h, the failure of -9 h..-8 h (its cell's worst), passing, then the warning.
         last = STRIP_GLYPHS[max(2, strip_level(live))]
-        cells = " " * 4 + "▁█▁" + last
+        cells = " " * 4 + "▁▇▁" + last
         changes = 3 + (live.health != WARN or live.silent)
         text = f"{cells} {changes:>2}"
         assert screen.strips[victim].text == text
@@ -185,4 +185,4 @@ def test_a_single_poll_fills_the_strips_last_cell(tmp_path: Path) -> None:
         history.record({"a": State("A", "LOW", *OK), "b": State("B", "LOW", *FAIL)}, FIXED_NOW)
         strips = history.strips(FIXED_NOW)
     assert strips["a"].text == " " * 7 + "▁" + "  0"
-    assert strips["b"].text == " " * 7 + "█" + "  0"
+    assert strips["b"].text == " " * 7 + "▇" + "  0"

@@ -60,7 +60,7 @@ async def test_help_explains_the_silent_mark_and_the_strip_glyphs() -> None:
             return found[0]
 
         assert "silent" in meaning("∅")
-        assert "failing" in meaning("█")
+        assert "failing" in meaning("▇")
         assert "warning" in meaning("▄")
         assert "passing" in meaning("▁")
         assert "no verdict" in meaning("·")

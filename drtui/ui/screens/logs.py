@@ -24,7 +24,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
 from drtui.core.logs import (
@@ -47,6 +47,7 @@ from drtui.ui.polling import Freshness, Poller
 from drtui.ui.screens.base import ViewScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
+from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.log_view import SOURCE_COLOURS, LogView, SourceLabel
 from drtui.ui.widgets.view_header import Part
 
@@ -184,7 +185,7 @@ class LogScreen(ViewScreen):
             ]
         yield LogView(self.buffer, labels=labels, id="log-view")
         yield Static("", id="log-status", markup=False)
-        yield Footer()
+        yield DrtuiFooter()
 
     @property
     def view(self) -> LogView:
