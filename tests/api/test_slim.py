@@ -185,7 +185,8 @@ def test_every_key_read_is_a_field_of_the_models() -> None:
     source = inspect.getsource(slim.slim_deployment)
     keys = set(re.findall(r'get\("(\w+)"\)', source))
     aliases: set[str] = set()
-    for model in [Deployment, *_nested(Deployment)]:
+    models: list[type[Any]] = [Deployment, *_nested(Deployment)]
+    for model in models:
         aliases |= {f.alias or name for name, f in model.model_fields.items()}
     assert keys and keys <= aliases, keys - aliases
 

@@ -11,10 +11,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from drtui.api.client import DataRobotClient
-from drtui.api.models import Deployment
 from drtui.api.retry import RetryPolicy
 from drtui.emulator.config import ChaosSettings
 from drtui.emulator.server import EmulatorServer
@@ -55,6 +54,9 @@ MIXED = ChaosSettings(
 )
 
 
+ListT = TypeVar("ListT")
+
+
 @dataclass
 class Probe:
     """Counts what the refresh loop did, from outside it: calls, overlaps, outcomes, waits."""
@@ -65,11 +67,9 @@ class Probe:
     failures: int = 0
     sleeps: list[float] = field(default_factory=list)
 
-    def wrap(
-        self, call: Callable[..., Awaitable[list[Deployment]]]
-    ) -> Callable[..., Awaitable[list[Deployment]]]:
+    def wrap(self, call: Callable[..., Awaitable[ListT]]) -> Callable[..., Awaitable[ListT]]:
         @wraps(call)
-        async def counted(*args: Any, **kwargs: Any) -> list[Deployment]:
+        async def counted(*args: Any, **kwargs: Any) -> ListT:
             self.calls += 1
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
