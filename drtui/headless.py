@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, TextIO
 
 import httpx
@@ -68,8 +69,15 @@ HEALTH_KEYS = {"service": "serviceHealth", "model": "modelHealth", "accuracy": "
 
 def _tags(row: Row) -> dict[str, str | list[str]]:
     """Tags as an object; a name given twice keeps all its values, as a list."""
+    return _tag_object(tuple(_tag_pairs(row)))
+
+
+@lru_cache(maxsize=4096)
+def _tag_object(pairs: tuple[tuple[str | None, str | None], ...]) -> dict[str, str | list[str]]:
+    # Cached: a fleet repeats the same few tag sets (and owners) across many deployments. The
+    # object is shared between records, so it is only ever read (serialised), never changed.
     tags: dict[str, str | list[str]] = {}
-    for raw_name, raw_value in _tag_pairs(row):
+    for raw_name, raw_value in pairs:
         name, value = clean(raw_name, limit=200), clean(raw_value, limit=200)
         if name in tags:
             before = tags[name]
@@ -93,14 +101,21 @@ def _owners(row: Row) -> list[dict[str, str | None]]:
     else:
         preview = origin.owners.preview if origin.owners is not None else []
         owners = tuple((o.id, o.first_name, o.last_name, o.email) for o in preview)
-    return [
+    return list(_owner_objects(owners))
+
+
+@lru_cache(maxsize=4096)
+def _owner_objects(
+    owners: tuple[tuple[str | None, str | None, str | None, str | None], ...],
+) -> tuple[dict[str, str | None], ...]:
+    return tuple(
         {
             "id": clean(key, limit=100) or None,
             "name": clean(" ".join(p for p in (first, last) if p), limit=200) or None,
             "email": clean(email, limit=200) or None,
         }
         for key, first, last, email in owners
-    ]
+    )
 
 
 def _health_messages(row: Row) -> dict[str, str | None]:
