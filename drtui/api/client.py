@@ -6,6 +6,7 @@ One client per profile; it owns one keep-alive connection pool, so open it once 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from drtui.api.errors import BadResponseError
 from drtui.api.http import HttpCore, RetryHook
 from drtui.api.models.slim import SlimDeployment, SlimPage, read_page
 from drtui.api.paging import MAX_PAGES, MAX_RECORDS, PAGE_SIZE, fetch_all_pages
-from drtui.api.query import DeploymentQuery
+from drtui.api.query import STABLE_ORDER, DeploymentQuery
 from drtui.api.retry import RetryPolicy
 from drtui.core.sanitize import clean_lines, safe_filename
 
@@ -94,6 +95,14 @@ class LogText:
 
     text: str
     filename: str | None
+
+
+def stable(query: DeploymentQuery | None) -> DeploymentQuery:
+    """The query, paged by label when it names no order: the server's default (last prediction
+    time) moves with traffic, and offset paging under a moving order misses deployments that
+    received predictions between two page requests and repeats others."""
+    query = query or DeploymentQuery()
+    return query if query.order_by else dataclasses.replace(query, order_by=STABLE_ORDER)
 
 
 class DataRobotClient:
@@ -240,10 +249,12 @@ class DataRobotClient:
         concurrency: int | None = None,
         deadline: float | None = _UNSET,
     ) -> list[Deployment]:
-        """Every deployment the query matches, in the server's order.
+        """Every deployment the query matches, in the server's order (by label when the query
+        names none: see ``stable``).
 
         ``deadline`` (seconds; default the client's) bounds the whole call.
         """
+        query = stable(query)
         return await self._all(
             "deployments/",
             lambda offset, limit: self.list_deployments(query, offset=offset, limit=limit),
@@ -276,6 +287,7 @@ class DataRobotClient:
         ``on_page`` is called with each page's records as it arrives (in any order), so a caller
         can work on them while the server prepares the next pages; what it returns is ignored.
         """
+        query = stable(query)
 
         async def offset_page(offset: int, limit: int) -> SlimPage:
             page = await self.list_deployment_records(query, offset=offset, limit=limit)

@@ -29,6 +29,8 @@ ORDER_BY_FIELDS: tuple[str, ...] = (
     "actualsTimelinessHealth",
     "predictionsTimelinessHealth",
 )
+STABLE_ORDER = "label"
+"""An order traffic cannot move (the server breaks ties by id): how whole lists are paged."""
 ORDER_BY_VALUES: frozenset[str] = frozenset(
     value for name in ORDER_BY_FIELDS for value in (name, f"-{name}")
 )

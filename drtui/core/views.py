@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from drtui.api.query import LIST_FILTERS, SCALAR_FILTERS, DeploymentQuery
+from drtui.api.query import LIST_FILTERS, SCALAR_FILTERS, STABLE_ORDER, DeploymentQuery
 from drtui.core.health import is_problem, normalise, severity
 from drtui.core.rows import Row
 
-FETCH_ORDER = "label"
+FETCH_ORDER = STABLE_ORDER
 """What the fleet is fetched by: it does not move with traffic (ties are broken by id)."""
 DEFAULT_ORDER = "-lastPredictionTimestamp"
 """What the API sorts by when no orderBy is sent, and what the table shows by default."""
