@@ -25,6 +25,7 @@ from drtui.api.config import ResolvedConfig
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
 from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
+from drtui.api.retry import RetryPolicy
 from drtui.core.bundles import (
     BUNDLE_FIELDS,
     NO_BUNDLES_FEATURE,
@@ -176,7 +177,9 @@ def flat_record(row: Row, endpoint: str) -> dict[str, Any]:
     }
 
 
-async def fetch_rows(config: ResolvedConfig, query: DeploymentQuery) -> list[Row]:
+async def fetch_rows(
+    config: ResolvedConfig, query: DeploymentQuery, timeout: float | None = None
+) -> list[Row]:
     """Every deployment the query selects, fetched in an order traffic cannot move (offset
     paging under a moving order misses and repeats deployments) and sorted here as asked."""
     stable = dataclasses.replace(query, order_by=FETCH_ORDER)
@@ -188,7 +191,7 @@ async def fetch_rows(config: ResolvedConfig, query: DeploymentQuery) -> list[Row
         for record in page:
             made[id(record)] = row_from_slim(record)
 
-    async with DataRobotClient.from_config(config) as client:
+    async with DataRobotClient.from_config(config, **retry_within(timeout)) as client:
         deployments = await client.list_all_deployment_records(stable, on_page=make)
     rows = (made.get(id(d)) or row_from_slim(d) for d in deployments)
     return sort_rows(unique_rows(rows), query.order_by)
@@ -202,12 +205,20 @@ def unique_rows(rows: Iterable[Row]) -> list[Row]:
     return list(seen.values())
 
 
+def retry_within(timeout: float | None) -> dict[str, Any]:
+    """Client options for a command with `--timeout`: retries stop starting once half the time
+    is gone, so the user reads the real failure (refused, 503...) rather than only "too slow"."""
+    if timeout is None:
+        return {}
+    return {"retry": RetryPolicy(max_total=timeout / 2)}
+
+
 async def _fetch_within(
     config: ResolvedConfig, query: DeploymentQuery, timeout: float | None
 ) -> list[Row]:
     if timeout is None:
         return await fetch_rows(config, query)
-    return await asyncio.wait_for(fetch_rows(config, query), timeout)
+    return await asyncio.wait_for(fetch_rows(config, query, timeout), timeout)
 
 
 def _rows_or_exit(
