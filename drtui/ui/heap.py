@@ -80,7 +80,9 @@ class QuietCollector:
         idle = now - self._last_input >= self._idle_after
         patience = OVERDUE_COSTLY if self.last_cost >= COSTLY else OVERDUE_CHEAP
         overdue = waited >= self._full_every + patience
-        if not (due and (idle or overdue)) or self._depth:
+        # Not skipped while a fleet is being built: with polls back to back that would be
+        # most of the time, and the frozen garbage would never be reclaimed.
+        if not (due and (idle or overdue)):
             return False
         started = time.perf_counter()
         gc.unfreeze()

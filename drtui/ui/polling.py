@@ -198,11 +198,7 @@ class Poller(Widget, Generic[RawT, ValueT]):
             return max(0.0, (self._now() - started).total_seconds())
 
         try:
-            if self._wrap is not None:
-                with self._wrap():
-                    value = await self._fetch_and_build()
-            else:
-                value = await self._fetch_and_build()
+            value = await self._fetch_and_build()
             self.post_message(self.Loaded(value, self._now(), generation, took()))
         except asyncio.CancelledError:
             raise
@@ -222,8 +218,13 @@ class Poller(Widget, Generic[RawT, ValueT]):
 
     async def _fetch_and_build(self) -> ValueT:
         raw = await self._fetch()
-        # Parsing and diffing thousands of records is CPU work: off the event loop.
-        return await asyncio.to_thread(self._build, raw)
+        # Parsing and diffing thousands of records is CPU work: off the event loop. `wrap`
+        # (e.g. the quiet collector) covers the build only, never the network awaits: garbage
+        # made while waiting for the server is collected as usual, not frozen with the fleet.
+        if self._wrap is None:
+            return await asyncio.to_thread(self._build, raw)
+        with self._wrap():
+            return await asyncio.to_thread(self._build, raw)
 
     def on_poller_loaded(self, message: Poller.Loaded) -> None:
         message.stop()
