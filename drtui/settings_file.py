@@ -12,10 +12,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import Field
-
 from drtui.api.config import ResolvedConfig
-from drtui.api.config_files import ConfigError, ConfigTable, suggest, validate_table
+from drtui.api.config_files import ConfigError, suggest
 
 REFRESH_FLOOR_SECONDS = 5.0
 """The shortest refresh interval, for the command line and the file alike."""
@@ -32,13 +30,9 @@ __all__ = [
 ]
 
 
-class ScreenTable(ConfigTable):
-    read_only: bool | None = None
-    refresh_interval: float | None = Field(default=None, ge=REFRESH_FLOOR_SECONDS)
-    keymap: dict[str, str] = Field(default_factory=dict)
-
-
-SCREEN_KEYS = frozenset(ScreenTable.model_fields)
+SCREEN_KEYS = frozenset({"read_only", "refresh_interval", "keymap"})
+"""The fields of ``screen_table.ScreenTable`` (a test keeps them equal): written out so that
+a start with no file imports no pydantic model."""
 KINDS = {
     "read_only": "true or false",
     "refresh_interval": f"a number of seconds (at least {REFRESH_FLOOR_SECONDS:g})",
@@ -84,13 +78,27 @@ def screen_settings(
                 f"{where}: refresh_interval must be at least {REFRESH_FLOOR_SECONDS:g} seconds, "
                 f"not {value!r}."
             )
-    parsed, _ = validate_table(ScreenTable, table, where, kinds=KINDS)
+    file_read_only: bool | None = None
+    file_refresh: float | None = None
+    keymap: dict[str, str] = {}
+    if table:
+        # A file said something: its pydantic model loads now (an empty table has nothing to
+        # validate, and its defaults are the ones below).
+        from drtui.api.config_tables import validate_table
+        from drtui.screen_table import ScreenTable
+
+        parsed, _ = validate_table(ScreenTable, table, where, kinds=KINDS)
+        file_read_only, file_refresh, keymap = (
+            parsed.read_only,
+            parsed.refresh_interval,
+            dict(parsed.keymap),
+        )
     return ScreenSettings(
-        read_only=read_only if read_only is not None else bool(parsed.read_only),
+        read_only=read_only if read_only is not None else bool(file_read_only),
         refresh_interval=check_refresh(refresh_interval)
         if refresh_interval is not None
-        else parsed.refresh_interval or DEFAULT_REFRESH_INTERVAL,
-        keymap=dict(parsed.keymap),
+        else file_refresh or DEFAULT_REFRESH_INTERVAL,
+        keymap=keymap,
         source=source,
     )
 

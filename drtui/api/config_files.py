@@ -1,7 +1,8 @@
 """Reading the configuration files: the drtui TOML with profiles and the official YAML.
 
 Each reader turns a file into a ``CredentialSource`` or a ``ConfigError`` naming the file and,
-for a syntax error, the line. Tables are validated by pydantic models with ``extra="forbid"``:
+for a syntax error, the line. Tables are validated by pydantic models with ``extra="forbid"`` (``config_tables.py``,
+imported only when a file is read):
 a misspelt key is reported with the closest valid name, never silently ignored, and a value of
 the wrong type is one sentence that never repeats a secret. Keys that other layers read from the
 same file (the screen settings) are named by the caller and handed on unvalidated. Precedence
@@ -21,56 +22,20 @@ import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+if TYPE_CHECKING:
+    from drtui.api.config_tables import ConnectionTable
+
 
 TOKEN_COMMAND_TIMEOUT = 15.0
 COMMAND_STDERR_LIMIT = 200
 SECRET_KEYS = frozenset({"token", "token_command"})
 """Keys whose values never appear in a message."""
 
-M = TypeVar("M", bound=BaseModel)
-
 
 class ConfigError(Exception):
     """The configuration cannot be used; ``str()`` says why and what to do, in one sentence."""
-
-
-class ConfigTable(BaseModel):
-    """A table of a config file: unknown keys and wrong types are reported, never coerced."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class ConnectionTable(ConfigTable):
-    """What one source says about where and how to connect."""
-
-    endpoint: str | None = None
-    token: str | None = Field(default=None, repr=False)
-    token_command: str | None = Field(default=None, repr=False)
-    ssl_verify: bool | str | None = None
-    ca_bundle: str | None = None
-
-
-class DrtuiFileTable(ConfigTable):
-    """The top level of the drtui TOML besides its connection and screen keys."""
-
-    default_profile: str | None = None
-    profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
-
-
-KIND_OF_KEY: dict[str, str] = {
-    "endpoint": "text (a URL)",
-    "token": "text",
-    "token_command": "text (a command line)",
-    "ssl_verify": "true, false or the path of a CA bundle",
-    "ca_bundle": "text (the path of a CA bundle)",
-    "default_profile": "text (a profile name)",
-    "profiles": "a table of profiles",
-}
-"""How a key's expected type is said in an error; other layers add their keys."""
 
 
 @dataclass
@@ -105,46 +70,6 @@ def suggest(key: str, valid: Collection[str]) -> str:
 
 def unknown_key_warning(where: str, key: str, valid: Collection[str], what: str = "key") -> str:
     return f"{where}: unknown {what} {key!r}{suggest(key, valid)} is ignored."
-
-
-def _shown(key: str, value: Any) -> str:
-    if key in SECRET_KEYS:
-        return ""
-    text = repr(value)
-    return f", not {text[:40] + '…' if len(text) > 40 else text}"
-
-
-def validate_table(
-    model: type[M],
-    table: Mapping[str, Any],
-    where: str,
-    *,
-    also_known: Collection[str] = (),
-    kinds: Mapping[str, str] | None = None,
-) -> tuple[M, list[str]]:
-    """``model`` from the keys of ``table`` it knows; a warning for each key nobody knows.
-
-    Keys in ``also_known`` belong to another reader and are skipped silently. A value of the
-    wrong type raises ``ConfigError`` naming ``where`` and the key, never a secret's value.
-    """
-    fields = set(model.model_fields)
-    valid = fields | set(also_known)
-    warnings = [
-        unknown_key_warning(where, str(key), valid) for key in table if str(key) not in valid
-    ]
-    mine = {str(k): v for k, v in table.items() if str(k) in fields}
-    try:
-        return model.model_validate(mine), warnings
-    except ValidationError as exc:
-        error = exc.errors(include_input=False, include_url=False)[0]
-        key = str(error["loc"][0]) if error["loc"] else "?"
-        said = {**KIND_OF_KEY, **(kinds or {})}
-        expected = said.get(key)
-        if expected is not None and error["type"] not in ("greater_than_equal", "value_error"):
-            message = f"{key} must be {expected}{_shown(key, mine.get(key))}"
-        else:
-            message = f"{key}: {error['msg']}"
-        raise ConfigError(f"{where}: {message}.") from None
 
 
 def _permission_warning(path: Path) -> list[str]:
@@ -201,6 +126,10 @@ def load_drtui_file(
                 else f"The config file {path} does not exist."
             )
         return None
+    # The tables' pydantic models load only when a file is actually read: the usual start
+    # (flags or the environment, no file) imports no pydantic model at all.
+    from drtui.api.config_tables import ConnectionTable, DrtuiFileTable, validate_table
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -241,12 +170,6 @@ def load_drtui_file(
     return DrtuiFile(credentials, screen, warnings)
 
 
-class _OfficialFile(ConnectionTable):
-    """The official client's YAML: it has keys of its own (max_retries, ...), all allowed."""
-
-    model_config = ConfigDict(extra="ignore")
-
-
 @overload
 def load_yaml_file(path: Path, *, required: Literal[True]) -> CredentialSource: ...
 @overload
@@ -257,6 +180,10 @@ def load_yaml_file(path: Path, *, required: bool) -> CredentialSource | None:
         if required:
             raise ConfigError(f"DATAROBOT_CONFIG_FILE names {path}, which does not exist.")
         return None
+    import yaml
+
+    from drtui.api.config_tables import ConnectionTable, validate_table
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -481,3 +482,30 @@ def test_token_command_timeout_ends_its_grandchildren(dirs, tmp_path: Path, monk
     finally:
         if _alive(grandchild):
             os.kill(grandchild, signal.SIGKILL)
+
+
+def test_the_screen_keys_are_the_screen_tables_fields() -> None:
+    from drtui.screen_table import ScreenTable
+
+    assert frozenset(ScreenTable.model_fields) == SCREEN_KEYS
+
+
+def test_no_config_file_loads_no_pydantic_model(tmp_path: Path) -> None:
+    # The usual start (the environment, no file) must not pay for the files' pydantic models.
+    code = (
+        "import sys\n"
+        "from drtui.api.config import resolve_config\n"
+        "from drtui.settings_file import SCREEN_KEYS, screen_settings_of\n"
+        "env = {'DATAROBOT_ENDPOINT': 'https://t.test', 'DATAROBOT_API_TOKEN': 't'}\n"
+        "from pathlib import Path\n"
+        "c = resolve_config(env=env, home=Path(sys.argv[1]), config_dir=Path(sys.argv[1]),"
+        " screen_keys=SCREEN_KEYS)\n"
+        "screen_settings_of(c)\n"
+        "assert 'pydantic' not in sys.modules, 'pydantic imported'\n"
+        "assert 'drtui.api.config_tables' not in sys.modules\n"
+        "assert 'yaml' not in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
