@@ -176,8 +176,15 @@ def _keystroke(app: PtyApp, key: str, quiet: float) -> float:
         raise TimeoutError(f"no frame after {key!r}")
     app.wait_quiet(quiet)
     with app._lock:
-        ends = [c.at for c in app.chunks if c.at >= sent and SYNC_END in c.data]
-    return (max(ends) - sent) * 1000
+        chunks = [c for c in app.chunks if c.at >= sent]
+    # A frame's end marker may be split between two reads: look for it in the joined bytes.
+    seen, last = b"", sent
+    for chunk in chunks:
+        found = seen.count(SYNC_END)
+        seen += chunk.data
+        if seen.count(SYNC_END) > found:
+            last = chunk.at
+    return (last - sent) * 1000
 
 
 def _figures(samples: list[float]) -> tuple[float, float]:
