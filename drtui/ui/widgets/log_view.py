@@ -26,6 +26,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import BindingType
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -54,6 +55,8 @@ SOURCE_COLOURS = (
 GUTTER = 2
 MAX_WIDTH = 4_000
 """Cells of horizontal scroll room (the longest lines are cut for drawing beyond this)."""
+STRIPS = 1_000
+"""Drawn lines kept (a screenful is ~50; the rest are the highlights of recent searches)."""
 CONTINUATION = "↪ "
 """The gutter of a wrapped line's second and later screen lines."""
 
@@ -135,7 +138,9 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         self._rewrap_pending = False
         self._sized: tuple[Size, Size, Size] | None = None
         self._style_cache: dict[str, Style] = {}
-        """(size, container size, virtual size) the scrollbars were last updated for."""
+        self._strips: LRUCache[tuple[object, ...], tuple[LogLine, Strip]] = LRUCache(STRIPS)
+        """Drawn lines by (line, what its drawing depends on, its highlights): a search
+        keystroke that gives a line highlights it had before (a letter deleted) draws nothing."""
 
     # ----- rows ------------------------------------------------------------------------------------
 
@@ -229,25 +234,35 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Moved(self))
 
     def set_search(self, pattern: re.Pattern[str] | None) -> None:
-        """Highlight `pattern`: only the screen lines whose highlighted spans change are drawn
-        again (a keystroke in the prompt costs the lines it changes, not a screenful)."""
+        """Highlight `pattern`: only the cells whose highlights change are drawn again (a
+        keystroke in the prompt costs the words it changes, not a screenful of lines)."""
         if pattern is self.search:
             return
         old, self.search = self.search, pattern
-        width = self.size.width
+        width = self.scrollable_content_region.width
         top = round(self.scroll_y)
-        changed: dict[int, bool] = {}
+        prefix = GUTTER + (self._label_width + 1 if self._label_width else 0)
+        scroll_x = round(self.scroll_x)
+        changed: dict[int, tuple[int, int] | None] = {}
         for y in range(self._height):
             row = self._row_at(top + y)
             if row not in changed:
+                changed[row] = None
                 line = self.line_at(row)
-                changed[row] = (
-                    line is not None
-                    and not line.marker
-                    and (_spans(old, self.text_of(line)) != _spans(pattern, self.text_of(line)))
-                )
-            if changed[row]:
-                self.refresh(Region(0, y, width, 1))
+                if line is not None and not line.marker:
+                    text = self.text_of(line)
+                    before, after = _spans(old, text), _spans(pattern, text)
+                    if before != after:
+                        if self.wrap or not text.isascii():
+                            changed[row] = (0, width)  # cells are not characters: the line
+                        else:  # a character is a cell: only the columns that change
+                            moved = set(before).symmetric_difference(after)
+                            low = prefix + min(start for start, _ in moved) - scroll_x
+                            high = prefix + max(end for _, end in moved) - scroll_x
+                            changed[row] = (max(0, low), min(width, high))
+            span = changed[row]
+            if span is not None and span[1] > span[0]:
+                self.refresh(Region(span[0], y, span[1] - span[0], 1))
 
     def toggle_timestamps(self) -> None:
         top = self._row_at(round(self.scroll_y))
@@ -465,6 +480,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         self._style_cache.clear()
+        self._strips.clear()
         super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
@@ -498,6 +514,30 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             )
         line = self.buffer.at(number)
         is_cursor = number == self.cursor_line and not self.following
+        first = number == self.buffer.dropped or self.buffer.at(number - 1).record != line.record
+        text = self.text_of(line)
+        key = (
+            id(line),
+            part,
+            width,
+            0 if self.wrap else round(self.scroll_x),
+            self._wrap_width if self.wrap else 0,
+            is_cursor,
+            first,
+            self.show_timestamps,
+            tuple(_spans(self.search, text)) if not line.marker else (),
+        )
+        cached = self._strips.get(key)
+        if cached is not None and cached[0] is line:
+            return cached[1]
+        strip = self._draw(line, part, width, is_cursor, first, text)
+        self._strips[key] = (line, strip)  # the line is kept with it: its id is not reused
+        return strip
+
+    def _draw(
+        self, line: LogLine, part: int, width: int, is_cursor: bool, first: bool, text: str
+    ) -> Strip:
+        base = self._style("")
         style = base
         if line.marker:
             style += self._style("marker")
@@ -509,7 +549,6 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             style += self._style("debug")
         if is_cursor:
             style += self._style("cursor")
-        first = number == self.buffer.dropped or self.buffer.at(number - 1).record != line.record
         if part:
             mark = CONTINUATION
         elif line.marker:
@@ -530,7 +569,6 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
                         style + Style(color=label.colour, bold=True),
                     )
                 )
-        text = self.text_of(line)
         if self.wrap:  # this screen line's share of the text (a search match may span two)
             text_width = self._wrap_width
             if len(text) > text_width or not text.isascii():
