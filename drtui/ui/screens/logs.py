@@ -300,7 +300,9 @@ class LogScreen(ViewScreen):
             parts.append(f" · level {dict(LEVELS)[self.level]}")
         if self.context and view.filtered is not None:
             parts.append(f" · context {self.context}")
-        if self.search_text:
+        if self.search_text and not self._typing_search:
+            # While it is typed, the prompt shows it: the status line is not drawn again
+            # for each letter.
             parts.append(f" · search {clean(self.search_text, limit=30)!r}")
         if view.wrap:
             parts.append(" · wrapped")
@@ -310,6 +312,10 @@ class LogScreen(ViewScreen):
         status = self.query_one("#log-status", Static)
         if str(status.content) != content.plain:
             status.update(content, layout=False)  # one line, always: no layout pass
+
+    @property
+    def _typing_search(self) -> bool:
+        return self._prompt_mode == "search" and self.query_one("#log-prompt", Input).display
 
     def on_log_view_moved(self, _: LogView.Moved) -> None:
         self._status()
@@ -330,6 +336,7 @@ class LogScreen(ViewScreen):
         prompt.value = value
         prompt.display = True
         prompt.focus()
+        self._status()
 
     def action_search(self) -> None:
         self._open_prompt("search", self.search_text, "search (regular expression); enter jumps")
@@ -354,6 +361,7 @@ class LogScreen(ViewScreen):
         prompt = self.query_one("#log-prompt", Input)
         prompt.display = False
         self.view.focus()
+        self._status()
         if self._prompt_mode == "filter":
             self.filter_text = event.value
             self._refilter()
@@ -455,6 +463,7 @@ class LogScreen(ViewScreen):
         if prompt.display:
             prompt.display = False
             self.view.focus()
+            self._status()
         elif self.search_text:
             self.search_text = ""
             self.view.set_search(None)
