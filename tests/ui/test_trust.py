@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from drtui.api.query import DeploymentQuery
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.choices import ChooseOne
@@ -143,3 +145,27 @@ async def test_a_rejected_token_stops_polling_with_the_message_until_r() -> None
         await until(pilot, lambda: len(h.app._notifications) > 0, what="retry said")
         await until(pilot, lambda: screen.poller.failures == 2, what="retried once")
         assert len(await h.requests()) > before
+
+
+async def test_a_model_going_silent_and_speaking_again_is_an_event(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    silent: set[str] = set()
+    monkeypatch.setattr("drtui.ui.screens.deployments.is_silent", lambda row, now: row.id in silent)
+    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 48)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        target = screen.table.rows[0]
+        silent.add(target.id)
+        await pilot.press("r")
+        await until(pilot, lambda: screen.refreshes == 2, what="second refresh")
+        moves = [e.transition for e in screen.events if e.transition.dimension == "predictions"]
+        assert [(m.deployment_id, m.old, m.new) for m in moves] == [
+            (target.id, "flowing", "silent")
+        ]
+        assert screen.table._marks.get(target.id) == "∅"
+        silent.clear()
+        await pilot.press("r")
+        await until(pilot, lambda: screen.refreshes == 3, what="third refresh")
+        moves = [e.transition for e in screen.events if e.transition.dimension == "predictions"]
+        assert [(m.old, m.new) for m in moves] == [("flowing", "silent"), ("silent", "flowing")]

@@ -260,7 +260,9 @@ class DeploymentsScreen(ViewScreen):
         self.fleet = update.diff.fleet
         self._view_rows = update.view
         self._counts = summary(self.fleet.rows.values())
-        self._silent = frozenset(k for k, r in self.fleet.rows.items() if is_silent(r, fetched_at))
+        silent = frozenset(k for k, r in self.fleet.rows.items() if is_silent(r, fetched_at))
+        self._log_silences(self._silent, silent, fetched_at)
+        self._silent = silent
         self.alerts.observe(update.transitions, fetched_at)
         if self.recorder is not None:
             self.recorder.submit(self.fleet, fetched_at)
@@ -278,6 +280,22 @@ class DeploymentsScreen(ViewScreen):
         self._show_header()
 
     # ----- alerts -------------------------------------------------------------------------------
+
+    def _log_silences(self, before: frozenset[str], now: frozenset[str], at: datetime) -> None:
+        """A deployment whose predictions stopped far outside its own rhythm (core.silence) is
+        an event when it goes silent and when it speaks again, before any health colour moves."""
+        rows = self.fleet.rows
+        moves = [
+            HealthTransition(key, rows[key].label, "predictions", "flowing", "silent")
+            for key in sorted(now - before)
+            if key in rows
+        ] + [
+            HealthTransition(key, rows[key].label, "predictions", "silent", "flowing")
+            for key in sorted(before - now)
+            if key in rows
+        ]
+        if moves:
+            self.events.extend(at, moves)
 
     def _alert(self, moves: list[HealthTransition], at: datetime) -> None:
         """Every move goes to the events log; toasts, bell and the ▲ mark only for degradations
