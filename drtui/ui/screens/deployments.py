@@ -261,7 +261,8 @@ class DeploymentsScreen(ViewScreen):
         self._view_rows = update.view
         self._counts = summary(self.fleet.rows.values())
         silent = frozenset(k for k, r in self.fleet.rows.items() if is_silent(r, fetched_at))
-        self._log_silences(self._silent, silent, fetched_at)
+        if self.poller.polls:  # a first sighting is not a change (as for health)
+            self._log_silences(self._silent, silent, fetched_at)
         self._silent = silent
         self.alerts.observe(update.transitions, fetched_at)
         if self.recorder is not None:
