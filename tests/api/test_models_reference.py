@@ -12,7 +12,7 @@ from pydantic import BaseModel, TypeAdapter
 from drtui.api import models as m
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "api_reference_examples.json"
-"""Every JSON example of shared/api-reference, extracted by tests/fixtures/extract_reference.py:
+"""Every JSON example of shared/api-reference, extracted by tools/extract_reference.py:
 kept in the repository so the suite runs on a clone with nothing beside it."""
 
 
