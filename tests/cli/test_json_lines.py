@@ -24,6 +24,18 @@ HOSTILE = [
         "predictionUsage": {"dailyRates": [1, -2, "3", None], "lastTimestamp": "2024-05-01"},
     },
     {"id": "plain", "label": "ünïcode ✓ 日本", "tags": [], "predictionUsage": {"dailyRates": []}},
+    {
+        "id": "usual",
+        "label": "Churn",
+        "tags": [{"name": "env", "value": "prod"}, {"name": "team\x1b[2J", "value": 'a"b'}],
+        "owners": {
+            "count": 2,
+            "preview": [
+                {"id": "u1", "firstName": "Dana", "lastName": "Ortiz", "email": "d@x"},
+                {},
+            ],
+        },
+    },
     {},
 ]
 
