@@ -340,3 +340,37 @@ async def test_wrap_shows_a_long_line_whole_and_follow_lands_on_the_newest() -> 
         await pilot.press("w")  # back to cutting
         await pilot.pause()
         assert "again-end" not in "".join(screen_lines(view)) and not view.wrap
+
+
+async def test_the_view_draws_what_textuals_own_styling_would_draw() -> None:
+    """LineStyles skips Textual's per-line styling (the view has no border, padding, tint or
+    opacity): what reaches the screen is line for line what Textual's StylesCache makes,
+    through searching, the cursor, a horizontal scroll, wrapping and the timestamps."""
+    from textual._styles_cache import StylesCache
+    from textual.geometry import Region
+
+    async with log_harness() as h, h.app.run_test(size=(100, 30)) as pilot:
+        screen = await open_log(h, pilot, with_tracebacks(h))
+        view = screen.view
+
+        async def same(what: str) -> None:
+            await pilot.pause()
+            whole = Region(0, 0, view.region.width, view.region.height)
+            drawn = view.render_lines(whole)
+            textual = StylesCache().render_widget(view, whole)
+            assert [list(strip) for strip in drawn] == [list(strip) for strip in textual], what
+            assert [strip.cell_length for strip in drawn] == [s.cell_length for s in textual]
+
+        await same("following")
+        await pilot.press("slash", *"err")
+        await same("highlights as typed")
+        await pilot.press("backspace", "enter")
+        await same("a letter deleted, the cursor on a match")
+        await pilot.press("k", "k", "right", "right")
+        await same("cursor moved, scrolled right")
+        await pilot.press("w")
+        await same("wrapped")
+        await pilot.press("t")
+        await same("timestamps hidden")
+        view.styles.padding = (0, 1)  # a rule the fast path does not draw: Textual draws
+        await same("padded")

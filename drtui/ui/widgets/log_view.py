@@ -11,6 +11,11 @@ view keeps each row's height and their running sum (`_starts`, virtual line of e
 screen line maps to its (row, part) by bisection. Appends extend the heights of the new rows
 only; a filter, the timestamps or a new width measures them again (a length per line, no
 drawing).
+
+A keystroke in the search prompt draws only the lines whose highlights change: a pattern's
+matches on a line are computed once (`matches`), a drawn line is kept by what it depends on,
+and `LineStyles` hands the kept strips to the screen as they are (Textual's per-line styling
+would copy and filter each one again).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import ClassVar
 
@@ -25,12 +31,16 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual._styles_cache import StylesCache
 from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.color import Color
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.widget import Widget
 
 from drtui.core.logs import (
     ERROR,
@@ -57,20 +67,84 @@ MAX_WIDTH = 4_000
 """Cells of horizontal scroll room (the longest lines are cut for drawing beyond this)."""
 STRIPS = 1_000
 """Drawn lines kept (a screenful is ~50; the rest are the highlights of recent searches)."""
+SPANS = 4_000
+"""Search matches kept, by (line, pattern): a keystroke runs the pattern once per line shown."""
 CONTINUATION = "↪ "
 """The gutter of a wrapped line's second and later screen lines."""
 
-
-def _spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
-    """Where `pattern` highlights `text`."""
-    if pattern is None:
-        return []
-    return [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
+Spans = tuple[tuple[int, int], ...]
+"""Where a pattern matches a line's drawn text: (start, end) character offsets."""
 
 
 def cells(text: str) -> int:
     """Terminal cells of `text` (plain length for ASCII, the common case: 30x faster)."""
     return len(text) if text.isascii() else cell_len(text)
+
+
+class LineStyles(StylesCache):
+    """Textual's per-widget line cache, without its per-line styling when there is none to do.
+
+    For each line it draws again, Textual's `StylesCache` reads a dozen style rules (border,
+    padding, outline, tint, opacity, hatch) and copies the line into a new `Strip`, whose
+    filters (the ANSI-to-truecolor pass) then run again: about 80 µs a line, most of a search
+    keystroke's frame. The log view has none of these rules, so its lines go out as the view
+    drew them (cut or padded to the width, the filters applied), the same objects each time:
+    Textual's own caches of a strip (its filtered form, its division at the screen's cuts, its
+    terminal sequences) then serve a line drawn before. With any such rule set, Textual draws.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._frame: tuple[object, ...] = ()
+
+    def render_widget(self, widget: Widget, crop: Region) -> list[Strip]:
+        styles = widget.styles
+        if (
+            styles.gutter != NO_SPACING  # border or padding
+            or any(edge for edge, _ in styles.outline)
+            or styles.tint.a
+            or styles.opacity != 1.0
+            or styles.text_opacity != 1.0
+            or (styles.has_rule("hatch") and styles.hatch != "none")
+            or widget._border_title is not None
+            or widget._border_subtitle is not None
+        ):
+            self._frame = ()
+            return super().render_widget(widget, crop)
+        base_background, background = widget.background_colors
+        width = widget.region.width
+        filters = tuple(widget.get_line_filters())
+        inner = _inner_style(base_background, background)
+        frame = (width, inner, background, filters)
+        if frame != self._frame:  # the lines kept were made for another width or colours
+            self._frame = frame
+            self._cache.clear()
+            self._width = width
+        cache, dirty = self._cache, self._dirty_lines
+        render_line = widget.render_line
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            strip = None if y in dirty else cache.get(y)
+            if strip is None:
+                strip = render_line(y).adjust_cell_length(width, inner)
+                for line_filter in filters:
+                    strip = strip.apply_filter(line_filter, background)
+                cache[y] = strip
+            strips.append(strip)
+        dirty.difference_update(crop.line_range)
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+
+NO_SPACING = Spacing(0, 0, 0, 0)
+
+
+@lru_cache(maxsize=64)
+def _inner_style(base_background: Color, background: Color) -> Style:
+    """The style that pads a line to the widget's width (as Textual's styles cache pads it)."""
+    return VisualStyle(background=base_background + background).rich_style
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +189,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._styles_cache = LineStyles()
         self.buffer = buffer
         self.labels = labels or []
         self._label_width = max((cell_len(lb.text) for lb in self.labels), default=0)
@@ -137,10 +212,15 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         """Wrapped: the text width the heights were measured for."""
         self._rewrap_pending = False
         self._sized: tuple[Size, Size, Size] | None = None
+        self._drawing_width: int | None = None
+        """While a frame's lines are drawn: the width they are drawn at."""
         self._style_cache: dict[str, Style] = {}
         self._strips: LRUCache[tuple[object, ...], tuple[LogLine, Strip]] = LRUCache(STRIPS)
         """Drawn lines by (line, what its drawing depends on, its highlights): a search
         keystroke that gives a line highlights it had before (a letter deleted) draws nothing."""
+        self._spans: dict[tuple[int, re.Pattern[str], bool], tuple[LogLine, Spans]] = {}
+        """Where a pattern highlights a line (the line kept with it: its id is not reused);
+        emptied when it reaches SPANS entries (a plain dict: a keystroke reads ~100 of them)."""
 
     # ----- rows ------------------------------------------------------------------------------------
 
@@ -188,6 +268,21 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def text_of(self, line: LogLine) -> str:
         return line.text if self.show_timestamps else line.text[line.stamp_len :]
+
+    def matches(self, line: LogLine, pattern: re.Pattern[str] | None) -> Spans:
+        """Where `pattern` highlights a line's drawn text (computed once per line and pattern:
+        a keystroke compares the old pattern's spans with the new one's, then draws)."""
+        if pattern is None or line.marker:
+            return ()
+        key = (id(line), pattern, self.show_timestamps)
+        cached = self._spans.get(key)
+        if cached is not None and cached[0] is line:
+            return cached[1]
+        spans = tuple(m.span() for m in pattern.finditer(self.text_of(line)) if m.end() > m.start())
+        if len(self._spans) >= SPANS:
+            self._spans.clear()
+        self._spans[key] = (line, spans)
+        return spans
 
     # ----- what the screen calls ---------------------------------------------------------------------
 
@@ -240,29 +335,45 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         old, self.search = self.search, pattern
         width = self.scrollable_content_region.width
-        top = round(self.scroll_y)
         prefix = GUTTER + (self._label_width + 1 if self._label_width else 0)
         scroll_x = round(self.scroll_x)
-        changed: dict[int, tuple[int, int] | None] = {}
-        for y in range(self._height):
-            row = self._row_at(top + y)
-            if row not in changed:
-                changed[row] = None
-                line = self.line_at(row)
+        whole = self.wrap
+        matches = self.matches
+        regions: list[Region] = []
+        span: tuple[int, int] | None = None
+        seen: LogLine | None = None
+        for y, line in self._lines_on_screen():
+            if line is not seen:  # a wrapped row's later screen lines repeat its first's
+                seen, span = line, None
                 if line is not None and not line.marker:
-                    text = self.text_of(line)
-                    before, after = _spans(old, text), _spans(pattern, text)
+                    before, after = matches(line, old), matches(line, pattern)
                     if before != after:
-                        if self.wrap or not text.isascii():
-                            changed[row] = (0, width)  # cells are not characters: the line
+                        if whole or not line.text.isascii():
+                            span = (0, width)  # cells are not characters: the line
                         else:  # a character is a cell: only the columns that change
                             moved = set(before).symmetric_difference(after)
                             low = prefix + min(start for start, _ in moved) - scroll_x
                             high = prefix + max(end for _, end in moved) - scroll_x
-                            changed[row] = (max(0, low), min(width, high))
-            span = changed[row]
+                            span = (max(0, low), min(width, high))
             if span is not None and span[1] > span[0]:
-                self.refresh(Region(span[0], y, span[1] - span[0], 1))
+                regions.append(Region(span[0], y, span[1] - span[0], 1))
+        if regions:
+            self.refresh(*regions)
+
+    def _lines_on_screen(self) -> list[tuple[int, LogLine | None]]:
+        """(screen y, its line) for each screen line showing a row (None: a separator)."""
+        top = round(self.scroll_y)
+        count = self.row_count
+        rows = self.filtered.rows if self.filtered is not None else None
+        lines, dropped = self.buffer.lines, self.buffer.dropped
+        out: list[tuple[int, LogLine | None]] = []
+        for y in range(self._height):
+            row = bisect_right(self._starts, top + y) - 1 if self.wrap else top + y
+            if row >= count:
+                break
+            number = rows[row] if rows is not None else dropped + row
+            out.append((y, None if number == SEPARATOR else lines[number - dropped]))
+        return out
 
     def toggle_timestamps(self) -> None:
         top = self._row_at(round(self.scroll_y))
@@ -483,8 +594,16 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         super().notify_style_update()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The width is read once for the lines of a frame (Textual computes it anew each time).
+        self._drawing_width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing_width = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._drawing_width or self.scrollable_content_region.width
         base = self._style("")
         part = 0
         if self.wrap:
@@ -525,17 +644,24 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             is_cursor,
             first,
             self.show_timestamps,
-            tuple(_spans(self.search, text)) if not line.marker else (),
+            spans := self.matches(line, self.search),
         )
         cached = self._strips.get(key)
         if cached is not None and cached[0] is line:
             return cached[1]
-        strip = self._draw(line, part, width, is_cursor, first, text)
+        strip = self._draw(line, part, width, is_cursor, first, text, spans)
         self._strips[key] = (line, strip)  # the line is kept with it: its id is not reused
         return strip
 
     def _draw(
-        self, line: LogLine, part: int, width: int, is_cursor: bool, first: bool, text: str
+        self,
+        line: LogLine,
+        part: int,
+        width: int,
+        is_cursor: bool,
+        first: bool,
+        text: str,
+        spans: Spans,
     ) -> Strip:
         base = self._style("")
         style = base
@@ -573,51 +699,52 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             text_width = self._wrap_width
             if len(text) > text_width or not text.isascii():
                 start = part * text_width
-                body = Strip(self._text_segments(text, line, style)).crop(start, start + text_width)
+                body = Strip(self._text_segments(text, spans, style)).crop(
+                    start, start + text_width
+                )
                 segments.extend(body)
             else:
-                segments.extend(self._text_segments(text, line, style))
+                segments.extend(self._text_segments(text, spans, style))
             return Strip(segments).adjust_cell_length(width, style if is_cursor else base)
         scroll_x = round(self.scroll_x)
         if text.isascii():  # a character is a cell: draw only the characters on screen
             prefix = sum(cell_len(segment.text) for segment in segments)
             low = max(0, scroll_x - prefix)
-            segments.extend(self._text_segments(text, line, style, low, low + width))
+            segments.extend(self._text_segments(text, spans, style, low, low + width))
             strip = Strip(segments)
             if scroll_x:  # the text is cut already: only the gutter may need cutting
                 cut = min(scroll_x, prefix)
                 strip = strip.crop(cut, cut + width)
             return strip.adjust_cell_length(width, style if is_cursor else base)
-        segments.extend(self._text_segments(text, line, style))
+        segments.extend(self._text_segments(text, spans, style))
         strip = Strip(segments)
         if scroll_x:
             strip = strip.crop(scroll_x, scroll_x + width)
         return strip.adjust_cell_length(width, style if is_cursor else base)
 
     def _text_segments(
-        self, text: str, line: LogLine, style: Style, low: int = 0, high: int | None = None
+        self, text: str, spans: Spans, style: Style, low: int = 0, high: int | None = None
     ) -> list[Segment]:
         """A line's text from character `low` to `high`, its search matches highlighted (the
-        pattern runs on the whole line, so a match is the same wherever the view is cut)."""
+        spans are the pattern's on the whole line, so a match is the same wherever it is cut)."""
         high = len(text) if high is None else min(high, len(text))
         if low >= high:
             return []
+        if not spans:
+            return [Segment(text[low:high], style)]
         segments: list[Segment] = []
-        if self.search is not None and not line.marker:
-            match_style = style + self._style("match")
-            at = low
-            for found in self.search.finditer(text):
-                start, end = max(found.start(), low), min(found.end(), high)
-                if found.end() == found.start() or end <= at:
-                    continue
-                if start >= high:
-                    break
-                if start > at:
-                    segments.append(Segment(text[at:start], style))
-                segments.append(Segment(text[start:end], match_style))
-                at = end
-            if at < high:
-                segments.append(Segment(text[at:high], style))
-        else:
-            segments.append(Segment(text[low:high], style))
+        match_style = style + self._style("match")
+        at = low
+        for found_start, found_end in spans:
+            start, end = max(found_start, low), min(found_end, high)
+            if end <= at:
+                continue
+            if start >= high:
+                break
+            if start > at:
+                segments.append(Segment(text[at:start], style))
+            segments.append(Segment(text[start:end], match_style))
+            at = end
+        if at < high:
+            segments.append(Segment(text[at:high], style))
         return segments
