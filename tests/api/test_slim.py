@@ -262,3 +262,62 @@ def test_the_list_commands_import_no_model_they_do_not_use() -> None:
         "drtui.api.download",
     )
     assert [m for m in loaded if m.startswith(unwanted)] == []
+
+
+def _general_reading(body: bytes) -> list[SlimDeployment]:
+    """The page read without msgspec: the standard library's scanner and `slim_deployment`."""
+    from drtui.api.models import slim
+
+    _, records = slim._walk(body.decode("utf-8"))
+    assert records is not None
+    return [slim.slim_deployment(item, text) for item, text in records if type(item) is dict]
+
+
+def _fields(record: SlimDeployment) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in SlimDeployment.__slots__}
+
+
+def test_msgspec_reads_a_usual_page_as_the_general_reading_does() -> None:
+    """The fast reading (msgspec, only the read fields) is the one a usual page takes, and it
+    gives the very records the general reading gives, texts included."""
+    from drtui.api.models import slim
+    from drtui.emulator.config import EmulatorConfig
+    from drtui.emulator.state import EmulatorState
+
+    state = EmulatorState(EmulatorConfig(deployments=300, seed=3, clock="manual"))
+    emulated = [state.deployments[i].doc for i in state.live_ids]
+    for body in [
+        json.dumps(samples()["deployments"]).encode(),
+        _page(*emulated),
+        json.dumps({"data": emulated[:50]}, separators=(",", ":"), ensure_ascii=False).encode(),
+    ]:
+        fast = slim._fast_page(body)
+        assert fast is not None, body[:80]
+        assert [_fields(r) for r in fast.data] == [_fields(r) for r in _general_reading(body)]
+
+
+def test_an_unusual_record_is_read_the_lenient_way_and_sinks_nothing() -> None:
+    from drtui.api.models import slim
+
+    base = samples()["deployments"]["data"][0]
+    odd = {**base, "label": 7, "tags": [{"name": "a", "value": 1}, "not a tag"]}
+    body = _page(base, odd, "not a record", {**base, "owners": {"count": 2.0}})
+    fast = slim._fast_page(body)
+    assert fast is not None
+    assert [_fields(r) for r in fast.data] == [_fields(r) for r in _general_reading(body)]
+    assert fast.data[1].label == "7" and fast.data[1].tags == (("a", "1"),)
+
+
+def test_every_key_msgspec_reads_is_a_field_of_the_models() -> None:
+    import msgspec
+
+    from drtui.api.models import slim
+
+    aliases: set[str] = set()
+    models: list[type[Any]] = [Deployment, *_nested(Deployment)]
+    for model in models:
+        aliases |= {f.alias or name for name, f in model.model_fields.items()}
+    structs: list[type[msgspec.Struct]] = [slim._Record, slim._Model, slim._Environment]
+    structs += [slim._Health, slim._Tag, slim._Owners, slim._Owner, slim._Usage]
+    keys = {f.encode_name for s in structs for f in msgspec.structs.fields(s)}
+    assert keys <= aliases, keys - aliases
