@@ -199,7 +199,7 @@ def build_step(endpoint: str, runs: int) -> None:
     print(f"per poll of {per * 1000:,.0f} deployments ({changed:,} changed between the polls):")
     line("read, json.loads only (what a bare fetch pays)", loads)
     line("read, before: pydantic full models", old_read)
-    line("read, after: split + slim", new_read)
+    line("read, after: slim (msgspec, read fields only)", new_read)
     line("build_fleet, before, next poll (full models)", old_next)
     line("build_fleet, after, next poll (slim)", new_next, 50)
     line("build_fleet, before, first poll", old_first)
