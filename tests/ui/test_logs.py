@@ -353,13 +353,16 @@ async def test_the_view_draws_what_textuals_own_styling_would_draw() -> None:
         screen = await open_log(h, pilot, with_tracebacks(h))
         view = screen.view
 
-        async def same(what: str) -> None:
+        async def same(what: str, fast: bool = True) -> None:
             await pilot.pause()
             whole = Region(0, 0, view.region.width, view.region.height)
             drawn = view.render_lines(whole)
             textual = StylesCache().render_widget(view, whole)
+            # Only the cells the vertical scrollbar leaves are drawn (it covers the rest).
+            shown = view.region.width - (view.scrollbar_size_vertical if fast else 0)
+            assert [strip.cell_length for strip in drawn] == [shown] * len(textual), what
+            textual = [strip.crop(0, shown) for strip in textual]
             assert [list(strip) for strip in drawn] == [list(strip) for strip in textual], what
-            assert [strip.cell_length for strip in drawn] == [s.cell_length for s in textual]
 
         await same("following")
         await pilot.press("slash", *"err")
@@ -373,4 +376,40 @@ async def test_the_view_draws_what_textuals_own_styling_would_draw() -> None:
         await pilot.press("t")
         await same("timestamps hidden")
         view.styles.padding = (0, 1)  # a rule the fast path does not draw: Textual draws
-        await same("padded")
+        await same("padded", fast=False)
+
+
+async def test_the_prompt_draws_what_textuals_input_would_draw() -> None:
+    """PromptInput makes its line from segments (Textual's Input renders a Rich Text through
+    the console): the same cells and styles for any value, cursor place and scroll."""
+    from textual._styles_cache import StylesCache
+    from textual.app import App, ComposeResult
+    from textual.geometry import Region
+    from textual.widgets import Input
+
+    from drtui.ui.screens.logs import PromptInput
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PromptInput(id="prompt", compact=True)
+
+    app = One()
+    async with app.run_test(size=(40, 3)) as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.cursor_blink = False
+        values = ["p", "prediction", "(err|warn) x", "x" * 70, "日本語のテキスト" * 4]
+        for value in values:
+            prompt.value = value
+            for place in sorted({0, 1, len(value) // 2, len(value) - 1, len(value)}):
+                prompt.cursor_position = place
+                await pilot.pause()
+                for visible in (True, False):
+                    prompt._cursor_visible = visible
+                    ours = prompt.render_line(0)
+                    assert list(ours) == list(Input.render_line(prompt, 0)), (value, place)
+                    whole = Region(0, 0, 40, 1)
+                    textual = StylesCache().render_widget(prompt, whole)
+                    assert list(prompt.render_lines(whole)[0]) == list(textual[0]), value
+        prompt.value = ""  # the placeholder: Textual draws it
+        await pilot.pause()
+        assert list(prompt.render_line(0)) == list(Input.render_line(prompt, 0))

@@ -113,9 +113,12 @@ class LineStyles(StylesCache):
             return super().render_widget(widget, crop)
         base_background, background = widget.background_colors
         width = widget.region.width
+        # The column(s) under a vertical scrollbar are not drawn: the scrollbar covers them, and
+        # a line that ends where the scrollbar begins is not cut in two for each frame.
+        shown = width - (styles.scrollbar_size_vertical if widget.show_vertical_scrollbar else 0)
         filters = tuple(widget.get_line_filters())
         inner = _inner_style(base_background, background)
-        frame = (width, inner, background, filters)
+        frame = (width, shown, inner, background, filters)
         if frame != self._frame:  # the lines kept were made for another width or colours
             self._frame = frame
             self._cache.clear()
@@ -126,7 +129,7 @@ class LineStyles(StylesCache):
         for y in crop.line_range:
             strip = None if y in dirty else cache.get(y)
             if strip is None:
-                strip = render_line(y).adjust_cell_length(width, inner)
+                strip = render_line(y).adjust_cell_length(shown, inner)
                 for line_filter in filters:
                     strip = strip.apply_filter(line_filter, background)
                 cache[y] = strip
@@ -134,7 +137,7 @@ class LineStyles(StylesCache):
         dirty.difference_update(crop.line_range)
         if crop.column_span != (0, width):
             x1, x2 = crop.column_span
-            strips = [strip.crop(x1, x2) for strip in strips]
+            strips = [strip.crop(x1, min(x2, shown)) for strip in strips]
         return strips
 
 
@@ -709,6 +712,13 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         scroll_x = round(self.scroll_x)
         if text.isascii():  # a character is a cell: draw only the characters on screen
             prefix = sum(cell_len(segment.text) for segment in segments)
+            if not scroll_x and prefix <= width:  # the usual line: made at its width at once
+                shown = self._text_segments(text, spans, style, 0, width - prefix)
+                segments.extend(shown)
+                pad = width - prefix - min(len(text), width - prefix)
+                if pad:
+                    segments.append(Segment(" " * pad, style if is_cursor else base))
+                return Strip(segments, width)
             low = max(0, scroll_x - prefix)
             segments.extend(self._text_segments(text, spans, style, low, low + width))
             strip = Strip(segments)
