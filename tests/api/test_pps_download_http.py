@@ -17,6 +17,7 @@ from drtui.api.models import PPSImageMetadata
 from drtui.api.retry import NO_RETRY
 from tests.api.conftest import USER_TOKEN, Emulator
 from tests.cli.runner import run_drtui
+from tests.pps_metadata import pps_metadata
 from tests.reliability.hostile_server import HostileServer, Reply
 
 IMAGE = b"portable prediction server " * 40_000
@@ -90,18 +91,7 @@ async def test_insufficient_space_is_refused_before_any_byte(
 
 
 def _meta(**extra: Any) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "filename": "pps.tar.gz",
-        "imageSize": len(IMAGE),
-        "hash": hashlib.sha256(IMAGE).hexdigest(),
-        "hashAlgorithm": "SHA256",
-        "created": "2026-03-01T10:00:00Z",
-        "dockerImageId": "sha256:" + "ab" * 32,
-        "shortDockerImageId": "abababababab",
-        "baseImageId": "base-1",
-    }
-    meta.update(extra)
-    return meta
+    return pps_metadata(IMAGE, **extra)
 
 
 class PpsHost:

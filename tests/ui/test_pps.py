@@ -17,6 +17,7 @@ from drtui.core.pps import NO_IMAGE
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.pps import PpsScreen, TargetPrompt
 from drtui.ui.settings import AppSettings
+from tests.pps_metadata import pps_metadata
 from tests.reliability.hostile_server import HostileServer, Reply
 from tests.ui.harness import FIXED_NOW, harness
 from tests.ui.test_views import text_of
@@ -27,18 +28,7 @@ IMAGE = b"pps image " * 50_000
 
 
 def _meta(**extra: Any) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "filename": "pps.tar.gz",
-        "imageSize": len(IMAGE),
-        "hash": hashlib.sha256(IMAGE).hexdigest(),
-        "hashAlgorithm": "SHA256",
-        "created": "2026-03-01T09:05:00Z",
-        "dockerImageId": "sha256:" + "cd" * 32,
-        "shortDockerImageId": "cdcdcdcdcdcd",
-        "baseImageId": "base-7",
-    }
-    meta.update(extra)
-    return meta
+    return pps_metadata(IMAGE, **extra)
 
 
 @contextmanager

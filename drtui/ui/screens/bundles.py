@@ -11,12 +11,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
 from textual.events import Resize
-from textual.widgets import Input
 
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
 from drtui.api.models import ResourceBundle
@@ -31,13 +30,13 @@ from drtui.core.bundles import (
 from drtui.core.sanitize import clean
 from drtui.ui.keymap import BUNDLE_BINDINGS
 from drtui.ui.polling import Freshness, Poller
-from drtui.ui.screens.base import ViewScreen
-from drtui.ui.screens.choices import ChooseMany, ChooseOne
+from drtui.ui.screens.choices import ChooseMany
+from drtui.ui.screens.list_view import ListViewScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.footer import DrtuiFooter
-from drtui.ui.widgets.line_table import Column, LineTable, sort_rows
+from drtui.ui.widgets.line_table import Column, LineTable
 from drtui.ui.widgets.view_header import Part
 
 WIDE = 120
@@ -105,9 +104,11 @@ class BundleTable(LineTable[BundleRow]):
         )
 
 
-class BundlesScreen(ViewScreen):
+class BundlesScreen(ListViewScreen[BundleRow]):
     BINDINGS: ClassVar[list[BindingType]] = list(BUNDLE_BINDINGS)
     VIEW_TITLE = "Compute bundles"
+    COLUMNS = COLUMNS
+    NO_MATCH = "No compute bundle matches."
 
     def __init__(
         self, settings: AppSettings, sources: Sources, now: Callable[[], datetime]
@@ -135,10 +136,7 @@ class BundlesScreen(ViewScreen):
     def compose(self) -> ComposeResult:
         yield self.make_header()
         yield self.poller
-        search = Input(placeholder="search name, description, use cases", id="search", compact=True)
-        search.cursor_blink = False
-        search.display = False
-        yield search
+        yield self.search_input("search name, description, use cases")
         with Container(id="body"):
             yield BundleTable(now=self._now, id="table")
             yield DetailPane(id="detail")
@@ -151,7 +149,7 @@ class BundlesScreen(ViewScreen):
     def on_mount(self) -> None:
         self.set_class(self.app.size.width >= WIDE, "-wide")
         self.table.focus()
-        self.table.set_order(self.sort_key)
+        self.apply_order()
         self.start_ticking()
         self.poller.poll_now()
 
@@ -191,7 +189,7 @@ class BundlesScreen(ViewScreen):
 
     def _apply(self, rows: list[BundleRow], fetched_at: datetime) -> None:
         self.bundles = rows
-        self._show()
+        self.show_rows()
 
     def _poll_state(self, freshness: Freshness) -> None:
         if freshness.stopped and not self.bundles:
@@ -203,19 +201,19 @@ class BundlesScreen(ViewScreen):
             self.table.empty_message = "This installation has no compute bundles."
         self.show_header()
 
-    def _show(self) -> None:
-        rows = narrow(
+    @property
+    def loaded(self) -> Sequence[BundleRow]:
+        return self.bundles
+
+    def narrowed(self) -> list[BundleRow]:
+        return narrow(
             self.bundles,
             search=self.search_text,
             use_cases=self.use_cases,
             show_deleted=self.show_deleted,
         )
-        column = next((c for c in COLUMNS if c.key == self.sort_key), None)
-        rows = sort_rows(rows, column, descending=self.descending)
-        if self.bundles and not rows:
-            self.table.empty_message = "No compute bundle matches."
-        self.table.set_rows(rows, clock=self._now())
-        self.show_header()
+
+    def after_show(self) -> None:
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -230,45 +228,14 @@ class BundlesScreen(ViewScreen):
     def on_line_table_cursor_moved(self, _: LineTable.CursorMoved) -> None:
         self._show_detail()
 
-    def on_line_table_header_clicked(self, message: LineTable.HeaderClicked) -> None:
-        key = message.column.key
-        self.descending = not self.descending if key == self.sort_key else False
-        self.sort_key = key
-        self._sorted()
-
-    def _sorted(self) -> None:
-        self.table.set_order(f"-{self.sort_key}" if self.descending else self.sort_key)
-        self._show()
-
     # ----- actions -------------------------------------------------------------------------------
 
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.search_text = event.value
-        self._show()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.table.focus()
-
-    def action_back(self) -> None:
-        """esc: clear the search first, then close the narrow detail pane, then go back."""
-        search = self.query_one("#search", Input)
-        if search.display or self.search_text:
-            search.value = ""
-            search.display = False
-            self.search_text = ""
-            self.table.focus()
-            self._show()
-        elif self.has_class("-detail-open"):
+    def back_after_search(self) -> bool:
+        """esc after the search: close the narrow detail pane."""
+        if self.has_class("-detail-open"):
             self.remove_class("-detail-open")
-        else:
-            super().action_back()
+            return True
+        return False
 
     def action_use_cases(self) -> None:
         present = {u for b in self.bundles for u in b.use_cases}
@@ -280,33 +247,11 @@ class BundlesScreen(ViewScreen):
     def _use_cases_chosen(self, chosen: frozenset[str] | None) -> None:
         if chosen is not None:
             self.use_cases = chosen
-            self._show()
+            self.show_rows()
 
     def action_toggle_deleted(self) -> None:
         self.show_deleted = not self.show_deleted
-        self._show()
-
-    def action_sort(self) -> None:
-        options: Sequence[tuple[str, str]] = [
-            (c.key, c.title.title()) for c in COLUMNS if c.sort_key is not None
-        ]
-        self.app.push_screen(ChooseOne("Sort by", options, self.sort_key), self._sort_chosen)
-
-    def _sort_chosen(self, key: str | None) -> None:
-        if key is not None:
-            self.sort_key, self.descending = key, False
-            self._sorted()
-
-    def action_reverse_sort(self) -> None:
-        self.descending = not self.descending
-        self._sorted()
-
-    def action_refresh(self) -> None:
-        if not self.poller.poll_now():
-            self.notify("A refresh is already running.", timeout=3)
-
-    def action_pause(self) -> None:
-        self.poller.toggle_pause()
+        self.show_rows()
 
     def action_open(self) -> None:
         row = self.table.cursor_row

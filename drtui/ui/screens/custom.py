@@ -12,11 +12,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
-from textual.widgets import Input
 
 from drtui.api.errors import PermissionDeniedError
 from drtui.api.models import CustomModelDeployment
@@ -26,13 +24,13 @@ from drtui.core.logs import DEFAULT_CAPACITY
 from drtui.core.sanitize import clean
 from drtui.ui.keymap import CUSTOM_BINDINGS
 from drtui.ui.polling import Freshness, Poller
-from drtui.ui.screens.base import ViewScreen
-from drtui.ui.screens.choices import ChooseMany, ChooseOne
+from drtui.ui.screens.choices import ChooseMany
+from drtui.ui.screens.list_view import ListViewScreen
 from drtui.ui.screens.logs import LogScreen, LogTarget
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.widgets.footer import DrtuiFooter
-from drtui.ui.widgets.line_table import Column, LineTable, sort_rows
+from drtui.ui.widgets.line_table import Column, LineTable
 from drtui.ui.widgets.view_header import Part
 
 MAX_MERGED = 8
@@ -153,9 +151,12 @@ class CustomTable(LineTable[CustomRow]):
         )
 
 
-class CustomScreen(ViewScreen):
+class CustomScreen(ListViewScreen[CustomRow]):
     BINDINGS: ClassVar[list[BindingType]] = list(CUSTOM_BINDINGS)
     VIEW_TITLE = "Custom model deployments"
+    COLUMNS = COLUMNS
+    NO_MATCH = "No custom model deployment matches."
+    DESCENDING_BY_DEFAULT = frozenset({"deployed"})
 
     def __init__(
         self, settings: AppSettings, sources: Sources, now: Callable[[], datetime]
@@ -185,10 +186,7 @@ class CustomScreen(ViewScreen):
     def compose(self) -> ComposeResult:
         yield self.make_header()
         yield self.poller
-        search = Input(placeholder="search label, model, environment", id="search", compact=True)
-        search.cursor_blink = False
-        search.display = False
-        yield search
+        yield self.search_input("search label, model, environment")
         with Container(id="body"):
             yield CustomTable(now=self._now, id="table")
         yield DrtuiFooter()
@@ -199,7 +197,7 @@ class CustomScreen(ViewScreen):
 
     def on_mount(self) -> None:
         self.table.focus()
-        self.table.set_order(f"-{self.sort_key}" if self.descending else self.sort_key)
+        self.apply_order()
         self.start_ticking()
         self.poller.poll_now()
 
@@ -238,7 +236,7 @@ class CustomScreen(ViewScreen):
         self.items = rows
         self._known_models.update(present(rows, "model"))
         self._known_environments.update(present(rows, "environment"))
-        self._show()
+        self.show_rows()
         if self._wanted is not None and self.table.move_cursor_to_id(self._wanted):
             self._wanted = None
 
@@ -256,39 +254,24 @@ class CustomScreen(ViewScreen):
             self.table.empty_message = "No custom model deployments."
         self.show_header()
 
-    def _show(self) -> None:
-        rows = narrow(self.items, self.search_text)
-        column = next((c for c in COLUMNS if c.key == self.sort_key), None)
-        rows = sort_rows(rows, column, descending=self.descending)
-        if self.items and not rows:
-            self.table.empty_message = "No custom model deployment matches."
-        self.table.set_rows(rows, clock=self._now())
-        self.show_header()
+    @property
+    def loaded(self) -> Sequence[CustomRow]:
+        return self.items
+
+    def narrowed(self) -> list[CustomRow]:
+        return narrow(self.items, self.search_text)
 
     def select_deployment(self, deployment_id: str) -> None:
         """Put the cursor on a deployment (from the deployments view), now or once loaded."""
         if self.search_text or self.model_ids or self.environment_ids:
-            self.search_text = ""
+            self.clear_search()
             self.model_ids = self.environment_ids = frozenset()
-            search = self.query_one("#search", Input)
-            search.value = ""
-            search.display = False
             self.poller.invalidate()
         if not self.table.move_cursor_to_id(deployment_id):
             self._wanted = deployment_id
 
     def on_line_table_selection_changed(self, _: LineTable.SelectionChanged) -> None:
         self.show_header()
-
-    def on_line_table_header_clicked(self, message: LineTable.HeaderClicked) -> None:
-        key = message.column.key
-        self.descending = not self.descending if key == self.sort_key else False
-        self.sort_key = key
-        self._sorted()
-
-    def _sorted(self) -> None:
-        self.table.set_order(f"-{self.sort_key}" if self.descending else self.sort_key)
-        self._show()
 
     # ----- actions -------------------------------------------------------------------------------
 
@@ -312,33 +295,12 @@ class CustomScreen(ViewScreen):
             LogScreen(self._settings, self._sources, self._now, targets, capacity=log_capacity())
         )
 
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.search_text = event.value
-        self._show()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.table.focus()
-
-    def action_back(self) -> None:
-        """esc: clear the search, then the selection, then go back."""
-        search = self.query_one("#search", Input)
-        if search.display or self.search_text:
-            search.value = ""
-            search.display = False
-            self.search_text = ""
-            self.table.focus()
-            self._show()
-        elif self.table.selected:
+    def back_after_search(self) -> bool:
+        """esc after the search: clear the selection."""
+        if self.table.selected:
             self.table.clear_selection()
-        else:
-            super().action_back()
+            return True
+        return False
 
     def action_models(self) -> None:
         self._choose("Custom models (any of)", self._known_models, self.model_ids, "model_ids")
@@ -366,25 +328,3 @@ class CustomScreen(ViewScreen):
                 self.poller.invalidate()  # a server-side filter: ask again now
 
         self.app.push_screen(ChooseMany(title, options, chosen), done)
-
-    def action_sort(self) -> None:
-        options: Sequence[tuple[str, str]] = [
-            (c.key, c.title.title()) for c in COLUMNS if c.sort_key is not None
-        ]
-        self.app.push_screen(ChooseOne("Sort by", options, self.sort_key), self._sort_chosen)
-
-    def _sort_chosen(self, key: str | None) -> None:
-        if key is not None:
-            self.sort_key, self.descending = key, key == "deployed"
-            self._sorted()
-
-    def action_reverse_sort(self) -> None:
-        self.descending = not self.descending
-        self._sorted()
-
-    def action_refresh(self) -> None:
-        if not self.poller.poll_now():
-            self.notify("A refresh is already running.", timeout=3)
-
-    def action_pause(self) -> None:
-        self.poller.toggle_pause()
