@@ -413,3 +413,41 @@ async def test_the_prompt_draws_what_textuals_input_would_draw() -> None:
         prompt.value = ""  # the placeholder: Textual draws it
         await pilot.pause()
         assert list(prompt.render_line(0)) == list(Input.render_line(prompt, 0))
+
+
+async def test_the_screen_and_scrollbars_hand_over_their_lines_until_they_change() -> None:
+    """StillStyles gives the log screen and the view's scrollbars their previous frame's lines
+    while nothing marked them dirty: a keystroke in the prompt leaves them as they were, and
+    what they draw after a scroll or a resize is what Textual's own cache draws."""
+    from textual._styles_cache import StylesCache
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    async with log_harness(log_rate=10.0) as h, h.app.run_test(size=(100, 30)) as pilot:
+        screen = await open_log(h, pilot, with_tracebacks(h))
+        await poll(h, pilot, screen, 5)  # a log taller than the screen: a vertical scrollbar
+        view = screen.view
+        assert view.show_vertical_scrollbar and view.show_horizontal_scrollbar
+        parts: list[Widget] = [screen, view.vertical_scrollbar, view.scrollbar_corner]
+
+        def drawn(widget: Widget) -> list[list[object]]:
+            whole = Region(0, 0, widget.region.width, widget.region.height)
+            return [list(strip) for strip in widget.render_lines(whole)]
+
+        def textual(widget: Widget) -> list[list[object]]:
+            whole = Region(0, 0, widget.region.width, widget.region.height)
+            return [list(strip) for strip in StylesCache().render_widget(widget, whole)]
+
+        await pilot.press("slash", *"err")
+        await pilot.pause()
+        before = [drawn(part) for part in parts]
+        await pilot.press("o")
+        await pilot.pause()
+        assert [drawn(part) for part in parts] == before, "a keystroke leaves them as they are"
+        await pilot.press("escape", "pageup", "pageup")  # the scrollbar's thumb moves
+        await pilot.pause()
+        assert drawn(view.vertical_scrollbar) != before[1]
+        assert [drawn(part) for part in parts] == [textual(part) for part in parts]
+        await pilot.resize_terminal(90, 26)
+        await pilot.pause()
+        assert [drawn(part) for part in parts] == [textual(part) for part in parts]

@@ -52,7 +52,13 @@ from drtui.ui.screens.base import ViewScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.widgets.footer import DrtuiFooter
-from drtui.ui.widgets.log_view import SOURCE_COLOURS, LineStyles, LogView, SourceLabel
+from drtui.ui.widgets.log_view import (
+    SOURCE_COLOURS,
+    LineStyles,
+    LogView,
+    SourceLabel,
+    StillStyles,
+)
 from drtui.ui.widgets.view_header import Part
 
 if TYPE_CHECKING:
@@ -135,6 +141,7 @@ class LogScreen(ViewScreen):
         interval: float = LOG_INTERVAL,
     ) -> None:
         super().__init__(settings, now)
+        self._styles_cache = StillStyles()  # behind every widget: the same lines each keystroke
         self._sources = sources
         self.targets = targets
         self.buffer = LogBuffer(capacity=capacity)

@@ -25,7 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -38,6 +38,7 @@ from textual.color import Color
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarCorner
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.widget import Widget
@@ -141,6 +142,38 @@ class LineStyles(StylesCache):
         return strips
 
 
+class StillStyles(StylesCache):
+    """Textual's line cache, handing over the last frame's lines whole while none is dirty.
+
+    Every frame, the compositor asks each widget on screen for all its lines, whichever lines
+    changed: Textual's `StylesCache` reads the widget's styles, walks its ancestors and filters
+    each kept line again (~0.1 ms a widget). For the log screen itself and the view's
+    scrollbars, which a search keystroke leaves as they are, the previous frame's lines are
+    handed over when nothing marked them dirty since and the size, colours and filters they
+    were made with are the same.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last: tuple[tuple[object, ...], list[Strip]] | None = None
+
+    def clear(self) -> None:
+        self._last = None
+        super().clear()
+
+    def set_dirty(self, *regions: Region) -> None:
+        self._last = None
+        super().set_dirty(*regions)
+
+    def render_widget(self, widget: Widget, crop: Region) -> list[Strip]:
+        key = (crop, widget.region.size, widget.background_colors, *widget.get_line_filters())
+        if self._last is not None and self._last[0] == key:
+            return list(self._last[1])
+        strips = super().render_widget(widget, crop)
+        self._last = (key, strips)
+        return list(strips)
+
+
 NO_SPACING = Spacing(0, 0, 0, 0)
 
 
@@ -148,6 +181,16 @@ NO_SPACING = Spacing(0, 0, 0, 0)
 def _inner_style(base_background: Color, background: Color) -> Style:
     """The style that pads a line to the widget's width (as Textual's styles cache pads it)."""
     return VisualStyle(background=base_background + background).rich_style
+
+
+ChromeT = TypeVar("ChromeT", bound=Widget)
+
+
+def _still(widget: ChromeT) -> ChromeT:
+    """A scrollbar (or their corner) of the view, its lines handed over whole when unchanged."""
+    if not isinstance(widget._styles_cache, StillStyles):
+        widget._styles_cache = StillStyles()
+    return widget
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +267,18 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         self._spans: dict[tuple[int, re.Pattern[str], bool], tuple[LogLine, Spans]] = {}
         """Where a pattern highlights a line (the line kept with it: its id is not reused);
         emptied when it reaches SPANS entries (a plain dict: a keystroke reads ~100 of them)."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return _still(super().vertical_scrollbar)
+
+    @property
+    def horizontal_scrollbar(self) -> ScrollBar:
+        return _still(super().horizontal_scrollbar)
+
+    @property
+    def scrollbar_corner(self) -> ScrollBarCorner:
+        return _still(super().scrollbar_corner)
 
     # ----- rows ------------------------------------------------------------------------------------
 
