@@ -195,7 +195,9 @@ class LogScreen(ViewScreen):
                 for i, t in enumerate(self.targets)
             ]
         yield LogView(self.buffer, labels=labels, id="log-view")
-        yield Static("", id="log-status", markup=False)
+        status = Static("", id="log-status", markup=False)
+        status._styles_cache = StillStyles()  # one line, the same while a search is typed
+        yield status
         yield DrtuiFooter()
 
     @property
@@ -364,8 +366,9 @@ class LogScreen(ViewScreen):
         self.search_text = value
         pattern, error = compile_pattern(value)
         self.view.set_search(pattern)
-        self.message = error
-        self._status()
+        if error != self.message:  # the typed search itself is shown by the prompt
+            self.message = error
+            self._status()
 
     @on(Input.Submitted, "#log-prompt")
     def _prompt_submitted(self, event: Input.Submitted) -> None:

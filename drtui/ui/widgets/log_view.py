@@ -264,9 +264,10 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[object, ...], tuple[LogLine, Strip]] = LRUCache(STRIPS)
         """Drawn lines by (line, what its drawing depends on, its highlights): a search
         keystroke that gives a line highlights it had before (a letter deleted) draws nothing."""
-        self._spans: dict[tuple[int, re.Pattern[str], bool], tuple[LogLine, Spans]] = {}
-        """Where a pattern highlights a line (the line kept with it: its id is not reused);
-        emptied when it reaches SPANS entries (a plain dict: a keystroke reads ~100 of them)."""
+        self._spans: dict[tuple[int, int], tuple[LogLine, re.Pattern[str], Spans]] = {}
+        """Where a pattern highlights a line, by their ids (both kept with it: an id is not
+        reused while its object lives); emptied when it reaches SPANS entries or the drawn text
+        changes (timestamps). A plain dict: a keystroke reads ~100 of them."""
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
@@ -332,14 +333,14 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         a keystroke compares the old pattern's spans with the new one's, then draws)."""
         if pattern is None or line.marker:
             return ()
-        key = (id(line), pattern, self.show_timestamps)
+        key = (id(line), id(pattern))
         cached = self._spans.get(key)
-        if cached is not None and cached[0] is line:
-            return cached[1]
+        if cached is not None and cached[0] is line and cached[1] is pattern:
+            return cached[2]
         spans = tuple(m.span() for m in pattern.finditer(self.text_of(line)) if m.end() > m.start())
         if len(self._spans) >= SPANS:
             self._spans.clear()
-        self._spans[key] = (line, spans)
+        self._spans[key] = (line, pattern, spans)
         return spans
 
     # ----- what the screen calls ---------------------------------------------------------------------
@@ -392,7 +393,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         if pattern is self.search:
             return
         old, self.search = self.search, pattern
-        width = self.scrollable_content_region.width
+        width, height = self.scrollable_content_region.size
         prefix = GUTTER + (self._label_width + 1 if self._label_width else 0)
         scroll_x = round(self.scroll_x)
         whole = self.wrap
@@ -400,7 +401,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         regions: list[Region] = []
         span: tuple[int, int] | None = None
         seen: LogLine | None = None
-        for y, line in self._lines_on_screen():
+        for y, line in self._lines_on_screen(max(1, height)):
             if line is not seen:  # a wrapped row's later screen lines repeat its first's
                 seen, span = line, None
                 if line is not None and not line.marker:
@@ -418,14 +419,15 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         if regions:
             self.refresh(*regions)
 
-    def _lines_on_screen(self) -> list[tuple[int, LogLine | None]]:
-        """(screen y, its line) for each screen line showing a row (None: a separator)."""
+    def _lines_on_screen(self, height: int) -> list[tuple[int, LogLine | None]]:
+        """(screen y, its line) for each of `height` screen lines showing a row (None: a
+        separator)."""
         top = round(self.scroll_y)
         count = self.row_count
         rows = self.filtered.rows if self.filtered is not None else None
         lines, dropped = self.buffer.lines, self.buffer.dropped
         out: list[tuple[int, LogLine | None]] = []
-        for y in range(self._height):
+        for y in range(height):
             row = bisect_right(self._starts, top + y) - 1 if self.wrap else top + y
             if row >= count:
                 break
@@ -436,6 +438,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
     def toggle_timestamps(self) -> None:
         top = self._row_at(round(self.scroll_y))
         self.show_timestamps = not self.show_timestamps
+        self._spans.clear()  # matches are found in the drawn text
         if self.wrap:
             self._rewrap(top)
         self.refresh()
