@@ -416,19 +416,23 @@ async def test_the_prompt_draws_what_textuals_input_would_draw() -> None:
 
 
 async def test_the_screen_and_scrollbars_hand_over_their_lines_until_they_change() -> None:
-    """StillStyles gives the log screen and the view's scrollbars their previous frame's lines
-    while nothing marked them dirty: a keystroke in the prompt leaves them as they were, and
+    """StillStyles gives the log screen, its header, status line and footer and the view's
+    scrollbars their previous frame's lines while nothing marked them dirty: a keystroke in the prompt leaves them as they were, and
     what they draw after a scroll or a resize is what Textual's own cache draws."""
     from textual._styles_cache import StylesCache
     from textual.geometry import Region
     from textual.widget import Widget
+
+    from drtui.ui.widgets.footer import DrtuiFooter
 
     async with log_harness(log_rate=10.0) as h, h.app.run_test(size=(100, 30)) as pilot:
         screen = await open_log(h, pilot, with_tracebacks(h))
         await poll(h, pilot, screen, 5)  # a log taller than the screen: a vertical scrollbar
         view = screen.view
         assert view.show_vertical_scrollbar and view.show_horizontal_scrollbar
-        parts: list[Widget] = [screen, view.vertical_scrollbar, view.scrollbar_corner]
+        chrome = [screen.query_one(f"#{name}") for name in ("view-header", "log-status")]
+        parts: list[Widget] = [screen, view.vertical_scrollbar, view.scrollbar_corner, *chrome]
+        parts.append(screen.query_one(DrtuiFooter))
 
         def drawn(widget: Widget) -> list[list[object]]:
             whole = Region(0, 0, widget.region.width, widget.region.height)
@@ -447,6 +451,7 @@ async def test_the_screen_and_scrollbars_hand_over_their_lines_until_they_change
         await pilot.press("escape", "pageup", "pageup")  # the scrollbar's thumb moves
         await pilot.pause()
         assert drawn(view.vertical_scrollbar) != before[1]
+        assert drawn(chrome[1]) != before[4], "the status line says PAUSED and the search"
         assert [drawn(part) for part in parts] == [textual(part) for part in parts]
         await pilot.resize_terminal(90, 26)
         await pilot.pause()

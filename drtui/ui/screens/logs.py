@@ -58,6 +58,7 @@ from drtui.ui.widgets.log_view import (
     LogView,
     SourceLabel,
     StillStyles,
+    still,
 )
 from drtui.ui.widgets.view_header import Part
 
@@ -181,7 +182,9 @@ class LogScreen(ViewScreen):
         return len(self.targets) > 1
 
     def compose(self) -> ComposeResult:
-        yield self.make_header()
+        # The screen's chrome (header, status line, footer) hands the compositor its previous
+        # lines while unchanged: each frame asks every widget on screen for all its lines.
+        yield still(self.make_header())
         yield from self.pollers
         prompt = PromptInput(id="log-prompt", compact=True)
         prompt.cursor_blink = False
@@ -195,10 +198,8 @@ class LogScreen(ViewScreen):
                 for i, t in enumerate(self.targets)
             ]
         yield LogView(self.buffer, labels=labels, id="log-view")
-        status = Static("", id="log-status", markup=False)
-        status._styles_cache = StillStyles()  # one line, the same while a search is typed
-        yield status
-        yield DrtuiFooter()
+        yield still(Static("", id="log-status", markup=False))
+        yield still(DrtuiFooter())
 
     @property
     def view(self) -> LogView:

@@ -186,8 +186,9 @@ def _inner_style(base_background: Color, background: Color) -> Style:
 ChromeT = TypeVar("ChromeT", bound=Widget)
 
 
-def _still(widget: ChromeT) -> ChromeT:
-    """A scrollbar (or their corner) of the view, its lines handed over whole when unchanged."""
+def still(widget: ChromeT) -> ChromeT:
+    """`widget`, its lines handed over whole while unchanged (StillStyles): the view's
+    scrollbars, the log screen's header, status line and footer."""
     if not isinstance(widget._styles_cache, StillStyles):
         widget._styles_cache = StillStyles()
     return widget
@@ -271,15 +272,15 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
-        return _still(super().vertical_scrollbar)
+        return still(super().vertical_scrollbar)
 
     @property
     def horizontal_scrollbar(self) -> ScrollBar:
-        return _still(super().horizontal_scrollbar)
+        return still(super().horizontal_scrollbar)
 
     @property
     def scrollbar_corner(self) -> ScrollBarCorner:
-        return _still(super().scrollbar_corner)
+        return still(super().scrollbar_corner)
 
     # ----- rows ------------------------------------------------------------------------------------
 
