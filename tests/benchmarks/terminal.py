@@ -153,3 +153,36 @@ class PtyApp:
             os.kill(self.pid, signal.SIGTERM)
         except OSError:
             pass
+
+
+@dataclass
+class Keystroke:
+    """What one key caused: times from sending it to the end of its first and of its last
+    synchronized-update frame (the app then stayed quiet), the bytes written and the frames."""
+
+    first_ms: float
+    last_ms: float
+    bytes: int
+    frames: int
+
+
+def keystroke(app: PtyApp, key: str, quiet: float = 0.15, timeout: float = 10.0) -> Keystroke:
+    """Send `key`, wait for a frame and then for `quiet` seconds of silence: the key's figures.
+
+    The finished frame is the end of the LAST frame before the silence, so a key that repaints
+    twice (a second pass, a timer landing) is timed to the frame the user finally sees."""
+    sent = app.send(key)
+    if app.next_frame_end(sent, timeout=timeout) is None:
+        raise TimeoutError(f"no frame after {key!r}")
+    app.wait_quiet(quiet)
+    with app._lock:
+        chunks = [c for c in app.chunks if c.at >= sent]
+    # A frame's end marker may be split between two reads: look for it in the joined bytes.
+    seen, first, last = b"", 0.0, sent
+    for chunk in chunks:
+        found = seen.count(SYNC_END)
+        seen += chunk.data
+        if seen.count(SYNC_END) > found:
+            last = chunk.at
+            first = first or chunk.at
+    return Keystroke((first - sent) * 1000, (last - sent) * 1000, len(seen), seen.count(SYNC_END))

@@ -20,6 +20,8 @@ Part = str | tuple[str, str]
 
 
 class FilterBar(Static):
+    DEFAULT_CSS = "FilterBar { height: 1; }"
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._plain: str | None = None
@@ -83,4 +85,6 @@ class FilterBar(Static):
         content = Content.assemble(*parts, *tail)
         if content.plain != self._plain:
             self._plain = content.plain
-            self.update(content)
+            # One line whatever it says (its height is fixed): no layout of the screen, which
+            # would repaint every scroll view's scrollbar on each keystroke's count change.
+            self.update(content, layout=False)

@@ -201,8 +201,12 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         self._clock = now()
         """The moment ages are computed against; moved on refresh, not per frame."""
         self._rows: list[R] = []
-        self._index: dict[str, int] = {}
+        self._index: dict[str, int] | None = {}
+        """Row index by id, built when first needed after `set_rows` (a keystroke that narrows
+        10,000 rows does not pay for it: the cursor is found from `_cursor_at`)."""
         self.cursor_id: str | None = None
+        self._cursor_at: int | None = None
+        """The cursor row's index in `_rows` (None: no cursor)."""
         self.selectable = selectable
         self.selected: frozenset[str] = frozenset()
         self._dim = dim
@@ -215,6 +219,10 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         self._layout_width = -1
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
         self._drawn: dict[int, tuple[object, ...]] = {}
+        self._clock_texts: dict[int, tuple[R, tuple[str, ...]]] = {}
+        """The clock cells' texts by row identity, for the current clock and layout."""
+        self._scrollbar_for: tuple[Size, Size, Size] | None = None
+        """(size, virtual size, container size) the scrollbar was last updated for."""
         self.set_reactive(LineTable.empty_message, empty_message)
 
     # ----- state the view sets ---------------------------------------------------------------
@@ -225,12 +233,27 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
 
     @property
     def cursor_row(self) -> R | None:
-        index = self._index.get(self.cursor_id or "")
+        index = self._cursor_at
         return None if index is None else self._rows[index]
 
     @property
     def cursor_index(self) -> int | None:
-        return self._index.get(self.cursor_id or "")
+        return self._cursor_at
+
+    def _ids(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {row.id: i for i, row in enumerate(self._rows)}
+        return self._index
+
+    def _find(self, row_id: str | None, *hints: int | None) -> int | None:
+        """The index of `row_id`: the hinted indices are tried before the whole index."""
+        if row_id is None:
+            return None
+        rows = self._rows
+        for hint in hints:
+            if hint is not None and 0 <= hint < len(rows) and rows[hint].id == row_id:
+                return hint
+        return self._ids().get(row_id)
 
     @property
     def columns(self) -> list[Column[R]]:
@@ -246,25 +269,44 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
 
     def set_rows(self, rows: list[R], *, clock: datetime | None = None) -> None:
         """Show `rows`, keeping the cursor on the same row id and the scroll offset."""
-        old_index = self._index.get(self.cursor_id or "", 0)
+        old_index = self._cursor_at if self._cursor_at is not None else 0
         cursor_was_visible = self._is_visible(old_index)
         self._rows = rows
-        self._index = {row.id: i for i, row in enumerate(rows)}
-        if clock is not None:
-            self._clock = clock
-        if self.selected and not self.selected <= self._index.keys():
-            self.selected = self.selected & self._index.keys()
+        self._index = None
+        if clock is not None and abs((clock - self._clock).total_seconds()) >= 1.0:
+            self.set_clock(clock)  # ages are whole seconds: a keystroke's clock need not move
+        if self.selected and not self.selected <= self._ids().keys():
+            self.selected = self.selected & self._ids().keys()
             self.post_message(self.SelectionChanged(self, self.selected))
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
-        if self.cursor_id not in self._index:
+        self._set_virtual_height(len(rows) + 1)
+        self._cursor_at = self._find(self.cursor_id, old_index, 0)
+        if self._cursor_at is None:
             self._move_cursor_to(min(old_index, len(rows) - 1) if rows else None, announce=True)
         elif cursor_was_visible:
             self._scroll_to_cursor()
         self._repaint_changed()
 
+    def set_clock(self, clock: datetime) -> None:
+        if clock != self._clock:
+            self._clock = clock
+            self._clock_texts.clear()
+
+    def _set_virtual_height(self, height: int) -> None:
+        """The rows' height, without a layout of the screen: the table's own box does not
+        change, only its scrollbar (a layout when the scrollbar appears or goes)."""
+        size = Size(self.size.width, height)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or self._scrollbar_for is None:
+            self.virtual_size = size
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)  # shows or hides the scrollbar (then lays out), moves its thumb
+        self._scrollbar_for = (self.size, size, self.container_size)
+
     def move_cursor_to_id(self, row_id: str) -> bool:
         """Put the cursor on a row by id (scrolled into view); False if it is not shown."""
-        index = self._index.get(row_id)
+        index = self._find(row_id, self._cursor_at, 0)
         if index is None:
             return False
         self._move_cursor_to(index, announce=True)
@@ -284,12 +326,14 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
 
     def set_order(self, order_by: str | None) -> None:
         """The sort shown in the header: a column key or orderBy field, `-` for descending."""
-        self._order_by = order_by
-        self._repaint_changed()
+        if order_by != self._order_by:
+            self._order_by = order_by
+            self._repaint_changed()
 
     def tick(self, clock: datetime) -> None:
         """Move the age clock; only lines whose age text changed are redrawn."""
-        self._clock = clock
+        self.set_clock(clock)
+        self._clock_texts.clear()  # a subclass's cells may depend on more than the clock
         self._repaint_changed()
 
     def watch_empty_message(self) -> None:
@@ -313,7 +357,7 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
 
     def action_select_all(self) -> None:
         """Select every row shown, or clear the selection when all are already selected."""
-        every = frozenset(self._index)
+        every = frozenset(self._ids())
         self.selected = frozenset() if self.selected >= every else every
         self.post_message(self.SelectionChanged(self, self.selected))
         self._repaint_changed()
@@ -338,13 +382,14 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         new_id = None if index is None or not self._rows else self._rows[index].id
         changed = new_id != self.cursor_id
         self.cursor_id = new_id
+        self._cursor_at = None if new_id is None else index
         if index is not None:
             self._scroll_to_cursor()
         if changed and announce:
             self.post_message(self.CursorMoved(self, new_id))
 
     def _scroll_to_cursor(self) -> None:
-        index = self._index.get(self.cursor_id or "")
+        index = self._cursor_at
         if index is None:
             return
         top = round(self.scroll_y)
@@ -356,7 +401,7 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
     def _step(self, delta: int) -> None:
         if not self._rows:
             return
-        current = self._index.get(self.cursor_id or "", 0)
+        current = self._cursor_at if self._cursor_at is not None else 0
         self._move_cursor_to(max(0, min(len(self._rows) - 1, current + delta)), announce=True)
         self._repaint_changed()
 
@@ -408,10 +453,25 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         self._relayout()
         self._scroll_to_cursor()
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Every layout of the screen (each key typed in an Input makes one) tells each scroll
+        view its size again, and Textual then repaints its scrollbar: 50 lines of segments
+        rendered anew for a thumb that did not move. Skipped when nothing it depends on
+        changed (the scrollbar's own position still repaints it as it moves)."""
+        now = (size, self.virtual_size, container_size)
+        if now == self._scrollbar_for:
+            return False
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        self._scrollbar_for = now
+        return changed
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
         self._drawn.clear()
+        self._clock_texts.clear()
 
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width
@@ -421,6 +481,7 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
             self._clock_columns = [c for c in self._columns if c.clock]
             self._strips.clear()
             self._drawn.clear()
+            self._clock_texts.clear()
 
     def width_of(self, column: Column[R]) -> int:
         return self._widths.get(column.key, column.width)
@@ -434,7 +495,7 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         if index >= len(self._rows):
             return ("blank", self._layout_width)
         row = self._rows[index]
-        clock_text = tuple(c.cell(row, self._clock)[0] for c in self._clock_columns)
+        clock_text = self._clock_text(row)
         row_id = row.id
         return (
             row,
@@ -445,22 +506,42 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
             self._layout_width,
         )
 
+    def _clock_text(self, row: R) -> tuple[str, ...]:
+        """The clock cells' texts of `row` (kept until the clock or the layout moves: a key
+        that repaints compares 50 line keys several times, not 50 ages formatted each time)."""
+        kept = self._clock_texts.get(id(row))
+        if kept is not None and kept[0] is row:
+            return kept[1]
+        if len(self._clock_texts) > 4 * self.size.height + 64:  # a few screens' rows at most
+            self._clock_texts.clear()
+        text = tuple(c.cell(row, self._clock)[0] for c in self._clock_columns)
+        self._clock_texts[id(row)] = (row, text)
+        return text
+
     def _repaint_changed(self) -> None:
         """Refresh exactly what differs from what was drawn: whole lines, or only the cells
         that changed when the same row stays on a line with the same look (over SSH a poll
         then costs a few cells, not a 200-column line per changed row)."""
         if not self.is_mounted or self._layout_width < 0:
             return
-        width = self.size.width
-        for y in range(self.size.height):
+        width = self._layout_width  # the lines, not the scrollbar beside them
+        height = self.size.height
+        dirty: list[Region] = []
+        whole = 0
+        for y in range(height):
             drawn, wanted = self._drawn.get(y), self._line_key(y)
             if drawn == wanted:
                 continue
             cells = self._changed_cells(drawn, wanted)
             if cells is None:
-                self.refresh(Region(0, y, width, 1))
+                dirty.append(Region(0, y, width, 1))
+                whole += 1
             else:
-                self.refresh(*(Region(x, y, w, 1) for x, w in cells))
+                dirty += (Region(x, y, w, 1) for x, w in cells)
+        if whole == height:
+            self.refresh(Region(0, 0, width, height))
+        elif dirty:  # one call: each refresh also drops the widget's cached styles
+            self.refresh(*dirty)
 
     def _is_row_key(self, key: tuple[object, ...] | None) -> bool:
         return key is not None and len(key) == 6 and not isinstance(key[0], str)
