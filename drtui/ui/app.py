@@ -21,7 +21,7 @@ from drtui.core.history import BackgroundRecorder, HealthStrip, history_path
 from drtui.core.sanitize import safe_filename
 from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe, state_dir
 from drtui.settings_file import keymap_warnings
-from drtui.ui.heap import COLLECTOR
+from drtui.ui.heap import COLLECTOR, acyclic_strips
 from drtui.ui.keymap import ALL_BINDINGS, APP_BINDINGS, keymap_conflicts
 from drtui.ui.palette import DeploymentProvider
 from drtui.ui.screens.base import REFUSAL
@@ -66,6 +66,7 @@ class DrtuiApp(CrashSafeApp):
     ) -> None:
         """`state`: where mutes and acknowledgements persist (None: this session only)."""
         super().__init__()
+        acyclic_strips()  # drawn lines freed by reference counting, never frozen (ui/heap.py)
         self.settings = settings
         self.crash_secrets = (settings.token,)
         self._owns_client = client is None

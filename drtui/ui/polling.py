@@ -224,7 +224,9 @@ class Poller(Widget, Generic[RawT, ValueT]):
         if self._wrap is None:
             return await asyncio.to_thread(self._build, raw)
         with self._wrap():
-            return await asyncio.to_thread(self._build, raw)
+            value = await asyncio.to_thread(self._build, raw)
+            del raw  # garbage now: neither scanned nor frozen when the wrap ends
+        return value
 
     def on_poller_loaded(self, message: Poller.Loaded) -> None:
         message.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 from drtui.ui.heap import COSTLY, OVERDUE_CHEAP, OVERDUE_COSTLY, QuietCollector
 
@@ -86,3 +87,62 @@ def test_frozen_cyclic_garbage_is_reclaimed_by_the_idle_collection() -> None:
     assert collector.collect_if_idle()
     assert ref() is None and collected
     gc.unfreeze()
+
+
+def test_garbage_made_before_the_build_ends_is_collected_not_frozen() -> None:
+    """A poll's cyclic garbage (its HTTP responses, a finished worker) must not be frozen with
+    the fleet: frozen, it waited minutes for a full collection (issue 14's typist)."""
+    import weakref
+
+    class Node:
+        def __init__(self) -> None:
+            self.me = self
+
+    collector = QuietCollector()
+    gone: list[object] = []
+    with collector.building():
+        garbage = Node()
+        ref = weakref.ref(garbage, gone.append)
+        del garbage  # dead, in a cycle, before the build ends
+        kept = Node()
+    assert ref() is None and gone, "collected before the freeze"
+    assert collector.last_build_cost > 0
+    assert kept.me is kept
+    gc.unfreeze()
+
+
+def test_drawn_strips_hold_no_reference_cycle() -> None:
+    """Textual's Strip.divide caches `[self]` for an uncut strip: a cycle that made every drawn
+    line cyclic garbage (frozen when it outlived a freeze). With acyclic_strips() it is not."""
+
+    from rich.segment import Segment
+    from textual.strip import Strip
+
+    from drtui.ui.heap import _TEXTUAL_DIVIDE, acyclic_strips
+
+    acyclic_strips()
+    acyclic_strips()  # idempotent
+    for cuts in ([11], [5, 11], [5, 20], [20], [3, 7, 11], []):
+        fresh = Strip([Segment("hello "), Segment("world")])
+        expected = [s.text for s in _TEXTUAL_DIVIDE(fresh, cuts)]
+        assert [s.text for s in Strip([Segment("hello "), Segment("world")]).divide(cuts)] == (
+            expected
+        ), cuts
+    strip = Strip([Segment("hello world")])
+    assert strip.divide([11]) == [strip]
+
+    def cyclic_strips(divide: Any) -> int:
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            drawn = Strip([Segment("hello world")])
+            divide(drawn, [11])
+            del drawn
+            gc.collect()
+            return sum(isinstance(o, Strip) for o in gc.garbage)
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+
+    assert cyclic_strips(_TEXTUAL_DIVIDE) == 1, "Textual's own divide: a cycle (fixed upstream?)"
+    assert cyclic_strips(Strip.divide) == 0, "freed by reference counting alone"
