@@ -456,3 +456,62 @@ async def test_the_screen_and_scrollbars_hand_over_their_lines_until_they_change
         await pilot.resize_terminal(90, 26)
         await pilot.pause()
         assert [drawn(part) for part in parts] == [textual(part) for part in parts]
+
+
+async def test_a_search_keystroke_repaints_every_cell_its_highlights_change() -> None:
+    """The view refreshes only the columns whose highlights change: every cell that differs
+    between the frames before and after a keystroke lies in a region the frame repaints
+    (wide and non-ASCII lines included), so the terminal shows what the view draws."""
+    from rich.cells import cell_len
+    from rich.segment import Segment
+    from textual._compositor import Compositor
+    from textual.geometry import Region
+
+    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+        screen = await open_log(h, pilot, ids_with(h, "active")[0])
+        added = [
+            "2026-03-02T10:00:00Z INFO    日本語 prédiction · [model] predict predict",
+            '{"time": "2026-03-02T10:00:01Z", "level": "info", "msg": "prediction 日本", "n": 1}',
+            "2026-03-02T10:00:02Z INFO    plain predictions " + "x" * 150,
+        ]
+        screen._append(screen.followers[0].parser.parse(added))
+        await pilot.pause()
+        compositor = screen._compositor
+        painted: list[Region] = []
+        partial = Compositor.render_partial_update
+
+        def recording(self: Compositor) -> Any:
+            painted.extend(self._dirty_regions)
+            return partial(self)
+
+        def cells() -> list[list[tuple[str, object]]]:
+            rows = []
+            for strip in compositor.render_strips():
+                row: list[tuple[str, object]] = []
+                for segment in Segment.split_and_crop_lines(list(strip), strip.cell_length):
+                    for text, style, _ in segment:
+                        for char in text:  # a wide character takes two cells
+                            row.extend([(char, style)] + [("", style)] * (cell_len(char) - 1))
+                rows.append(row)
+            return rows
+
+        Compositor.render_partial_update = recording  # type: ignore[method-assign]
+        try:
+            await pilot.press("slash")
+            await pilot.pause()
+            for key in [*"predict", "backspace", "backspace", *"ion", "backspace"]:
+                before = cells()
+                painted.clear()
+                await pilot.press(key)
+                await pilot.pause()
+                after = cells()
+                changed = {
+                    (x, y)
+                    for y, (old, new) in enumerate(zip(before, after, strict=True))
+                    for x, (a, b) in enumerate(zip(old, new, strict=False))
+                    if a != b
+                }
+                missed = {c for c in changed if not any(r.contains(*c) for r in painted)}
+                assert not missed, (key, sorted(missed)[:5])
+        finally:
+            Compositor.render_partial_update = partial  # type: ignore[method-assign]

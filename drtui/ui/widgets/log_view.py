@@ -183,6 +183,20 @@ def _inner_style(base_background: Color, background: Color) -> Style:
     return VisualStyle(background=base_background + background).rich_style
 
 
+def _joined(segments: list[Segment]) -> list[Segment]:
+    """`segments` with neighbours of the same style made one (the gutter and the text before a
+    match, the text and the padding): a terminal receives one style sequence for them, not
+    one each (a search keystroke writes ~40 bytes less per line it changes)."""
+    joined = segments[:1]
+    for segment in segments[1:]:
+        last = joined[-1]
+        if segment.style is last.style:
+            joined[-1] = Segment(last.text + segment.text, last.style)
+        else:
+            joined.append(segment)
+    return joined
+
+
 ChromeT = TypeVar("ChromeT", bound=Widget)
 
 
@@ -408,12 +422,16 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
                 if line is not None and not line.marker:
                     before, after = matches(line, old), matches(line, pattern)
                     if before != after:
-                        if whole or not line.text.isascii():
-                            span = (0, width)  # cells are not characters: the line
-                        else:  # a character is a cell: only the columns that change
+                        if whole:
+                            span = (0, width)  # wrapped: the row's screen lines
+                        else:  # only the columns that change
                             moved = set(before).symmetric_difference(after)
-                            low = prefix + min(start for start, _ in moved) - scroll_x
-                            high = prefix + max(end for _, end in moved) - scroll_x
+                            low = min(start for start, _ in moved)
+                            high = max(end for _, end in moved)
+                            if not line.text.isascii():  # a character is not always a cell
+                                text = self.text_of(line)
+                                low, high = cells(text[:low]), cells(text[:high])
+                            low, high = prefix + low - scroll_x, prefix + high - scroll_x
                             span = (max(0, low), min(width, high))
             if span is not None and span[1] > span[0]:
                 regions.append(Region(span[0], y, span[1] - span[0], 1))
@@ -777,7 +795,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
                 pad = width - prefix - min(len(text), width - prefix)
                 if pad:
                     segments.append(Segment(" " * pad, style if is_cursor else base))
-                return Strip(segments, width)
+                return Strip(_joined(segments), width)
             low = max(0, scroll_x - prefix)
             segments.extend(self._text_segments(text, spans, style, low, low + width))
             strip = Strip(segments)
@@ -786,7 +804,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
                 strip = strip.crop(cut, cut + width)
             return strip.adjust_cell_length(width, style if is_cursor else base)
         segments.extend(self._text_segments(text, spans, style))
-        strip = Strip(segments)
+        strip = Strip(_joined(segments))
         if scroll_x:
             strip = strip.crop(scroll_x, scroll_x + width)
         return strip.adjust_cell_length(width, style if is_cursor else base)
