@@ -183,6 +183,21 @@ def _inner_style(base_background: Color, background: Color) -> Style:
     return VisualStyle(background=base_background + background).rich_style
 
 
+_SPECIAL = frozenset(".^$*+?{}[]\\|()")
+
+
+def _narrows(old: re.Pattern[str] | None, new: re.Pattern[str] | None) -> bool:
+    """`new` only matches inside `old`'s matches: both literal text, `new` extending `old`
+    with the same flags (a letter typed at the end of a plain search)."""
+    return (
+        old is not None
+        and new is not None
+        and old.flags == new.flags
+        and new.pattern.startswith(old.pattern)
+        and _SPECIAL.isdisjoint(new.pattern)
+    )
+
+
 def _joined(segments: list[Segment]) -> list[Segment]:
     """`segments` with neighbours of the same style made one (the gutter and the text before a
     match, the text and the padding): a terminal receives one style sequence for them, not
@@ -413,6 +428,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         scroll_x = round(self.scroll_x)
         whole = self.wrap
         matches = self.matches
+        narrower = _narrows(old, pattern)
         regions: list[Region] = []
         span: tuple[int, int] | None = None
         seen: LogLine | None = None
@@ -420,7 +436,10 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             if line is not seen:  # a wrapped row's later screen lines repeat its first's
                 seen, span = line, None
                 if line is not None and not line.marker:
-                    before, after = matches(line, old), matches(line, pattern)
+                    before = matches(line, old)
+                    if narrower and not before:
+                        continue  # a longer literal cannot match where a shorter did not
+                    after = matches(line, pattern)
                     if before != after:
                         if whole:
                             span = (0, width)  # wrapped: the row's screen lines
