@@ -51,12 +51,31 @@ async def test_search_narrows_at_once_then_asks_the_server() -> None:
         narrowed = screen.table.rows
         assert 0 < len(narrowed) < 60
         assert all(word in row.haystack for row in narrowed)
-        await until(pilot, lambda: screen.refreshes == 2, what="server search")
-        searched = [parse_qs(r["query"]).get("search") for r in await h.requests()]
-        assert searched[-1] == [word]
+        before = len(await h.requests())
+        await until(pilot, lambda: screen.view_answers is not None, what="server search")
+        asked = [parse_qs(r["query"]) for r in (await h.requests())[before:]]
+        # Only the narrowed view is asked for: the whole fleet, just loaded, is not fetched again.
+        assert asked and all(q.get("search") == [word] for q in asked)
+        assert screen.refreshes == 1
         assert {r.id for r in screen.table.rows} == {r.id for r in narrowed}
         await pilot.press("escape")
         assert len(screen.table.rows) == 60
+
+
+async def test_a_shorter_search_is_not_narrowed_over_the_longer_ones_answer() -> None:
+    """Deleting a letter after the server answered: the rows are the whole fleet's narrowing
+    for the shorter text at once, not the longer text's answer narrowed again."""
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        word = screen.table.rows[3].label.split()[0].lower()
+        longer = word + "zz"
+        await pilot.press("slash", *longer)
+        await until(pilot, lambda: screen.view_answers is not None, what="answer")
+        assert screen.table.rows == []
+        await pilot.press("backspace", "backspace")
+        expected = {r.id for r in screen.fleet.rows.values() if word in r.haystack}
+        assert expected and {r.id for r in screen.table.rows} == expected
 
 
 async def test_filter_builder_queries_the_server() -> None:

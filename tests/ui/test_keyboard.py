@@ -147,7 +147,11 @@ async def test_regex_and_inverse_search_with_n_between_matches() -> None:
         # No match: the fleet's total stays visible.
         screen.query_one("#search", Input).value = "no such deployment anywhere"
         await pilot.pause(0.6)
-        await until(pilot, lambda: screen.refreshes >= 2, what="server search")
+        await until(
+            pilot,
+            lambda: getattr(screen.view_answers, "search", None) == "no such deployment anywhere",
+            what="server search",
+        )
         assert "0/" in bar_of(screen) and "fleet 60" in bar_of(screen)
 
 
