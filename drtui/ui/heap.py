@@ -43,8 +43,11 @@ FULL_COLLECTION_EVERY = 120.0
 """Seconds between the full collections that reclaim frozen cyclic garbage."""
 IDLE_BEFORE_COLLECTING = 10.0
 """A due full collection waits until no key or click came for this long..."""
-OVERDUE_CHEAP, OVERDUE_COSTLY = 30.0, 300.0
-"""...but no longer than this past due: a short wait when the last one was cheap..."""
+OVERDUE_CHEAP, OVERDUE_COSTLY = 300.0, 1800.0
+"""...but no longer than this past due: a short wait when the last one was cheap... (With
+each build's young heap collected before its freeze, frozen garbage grows ~0.1 MB a minute
+for a typist; a forced full collection stalls the screen 0.3-0.5 s at 1,000 deployments on a
+loaded 2-core machine, so for someone who never pauses it comes every 7 to 32 minutes.)"""
 COSTLY = 0.1
 """...(under this many seconds), a long one when it was not."""
 
