@@ -169,33 +169,104 @@ def narrow(rows: Sequence[Row], text: str) -> list[Row]:
 
 
 @dataclass
-class ViewCache:
-    """The last view's ordered rows, and the narrowings already computed over them.
+class _Ordered:
+    """One base's rows (kept by identity), their view order, and the narrowings made over it."""
 
-    The rows are kept by identity (a fleet's rows are immutable; a poll makes new ones), and
-    the narrowings are bounded by `budget` times the view's length in kept row references."""
-
-    budget: int = 4
-    base_key: tuple[object, ...] | None = None
-    source: tuple[Row, ...] = ()
-    ordered: list[Row] = field(default_factory=list)
+    key: tuple[object, ...]
+    source: tuple[Row, ...]
+    ordered: list[Row]
     found: OrderedDict[tuple[bool, bool, str], list[Row]] = field(default_factory=OrderedDict)
     kept: int = 0
+    positions: dict[int, int] | None = None
+    """Each source row's index by identity, built when a smaller base is ordered from it."""
+
+    def holds(self, source: tuple[Row, ...], key: tuple[object, ...]) -> bool:
+        return (
+            key == self.key
+            and len(source) == len(self.source)
+            and all(map(operator.is_, source, self.source))
+        )
+
+    def order_of_part(self, part: tuple[Row, ...]) -> list[Row] | None:
+        """The view order of `part`, when it is a subsequence of this base's rows (the same
+        objects in the same relative order): these rows' order, restricted to `part`. Sorting
+        is stable and the attention view a stable filter and sort, so that is exactly what
+        sorting `part` gives, without the sort. None when `part` is not such a subsequence."""
+        if len(part) > len(self.source):
+            return None
+        if self.positions is None:
+            self.positions = {id(row): i for i, row in enumerate(self.source)}
+        positions = self.positions
+        last = -1
+        for row in part:
+            at = positions.get(id(row), -1)
+            if at <= last:
+                return None
+            last = at
+        wanted = {id(row) for row in part}
+        return [row for row in self.ordered if id(row) in wanted]
+
+
+@dataclass
+class ViewCache:
+    """The last views' ordered rows, and the narrowings already computed over each.
+
+    The rows are kept by identity (a fleet's rows are immutable; a poll makes new ones), and
+    the narrowings are bounded by `budget` times the view's length in kept row references.
+    `bases` views are kept: the whole fleet and the server's narrowing of it alternate under a
+    typed search (the server's answer lands, the next key narrows the fleet again), and neither
+    is sorted again when it comes back. A base whose rows are a subsequence of a kept one's
+    (the server's narrowing, same row objects, same fetch order) takes that one's order
+    instead of a sort."""
+
+    budget: int = 4
+    bases: int = 2
+    _views: list[_Ordered] = field(default_factory=list)
+    """Most recently used last; the current one is the last."""
+
+    @property
+    def _current(self) -> _Ordered | None:
+        return self._views[-1] if self._views else None
+
+    @property
+    def base_key(self) -> tuple[object, ...] | None:
+        return self._views[-1].key if self._views else None
+
+    @property
+    def source(self) -> tuple[Row, ...]:
+        return self._views[-1].source if self._views else ()
+
+    @property
+    def ordered(self) -> list[Row]:
+        return self._views[-1].ordered if self._views else []
+
+    @property
+    def found(self) -> OrderedDict[tuple[bool, bool, str], list[Row]]:
+        return self._views[-1].found if self._views else OrderedDict()
+
+    @property
+    def kept(self) -> int:
+        return self._views[-1].kept if self._views else 0
 
     def view(self, rows: Iterable[Row], key: tuple[object, ...]) -> list[Row]:
         """The ordered rows for `key` (sort and view), sorted again only for other rows."""
         source = tuple(rows)
-        same = (
-            key == self.base_key
-            and len(source) == len(self.source)
-            and all(map(operator.is_, source, self.source))
-        )
-        if not same:
-            self.base_key, self.source = key, source
-            self.ordered = self._order(source, key)
-            self.found.clear()
-            self.kept = 0
-        return self.ordered
+        views = self._views
+        for i in range(len(views) - 1, -1, -1):
+            if views[i].holds(source, key):
+                views.append(views.pop(i))
+                return views[-1].ordered
+        ordered = None
+        for kept in reversed(views):
+            if kept.key == key:
+                ordered = kept.order_of_part(source)
+                if ordered is not None:
+                    break
+        if ordered is None:
+            ordered = self._order(source, key)
+        views.append(_Ordered(key, source, ordered))
+        del views[: max(0, len(views) - max(1, self.bases))]
+        return ordered
 
     @staticmethod
     def _order(rows: Sequence[Row], key: tuple[object, ...]) -> list[Row]:
@@ -208,27 +279,31 @@ class ViewCache:
     def narrow(self, text: str) -> list[Row]:
         """`narrow(self.ordered, text)`, from the closest narrowing already made."""
         search = parse_search(text)
+        view = self._current
+        if view is None:
+            return []
         if not search.text:
-            return list(self.ordered)
+            return list(view.ordered)
         name = (search.inverse, search.pattern is not None, search.text)
-        hit = self.found.get(name)
+        hit = view.found.get(name)
         if hit is None:
-            hit = self._narrow(search)
-            self.found[name] = hit
-            self.kept += len(hit)
-            while self.kept > self.budget * max(1, len(self.ordered)) and len(self.found) > 1:
-                _, dropped = self.found.popitem(last=False)
-                self.kept -= len(dropped)
+            hit = self._narrow(view, search)
+            view.found[name] = hit
+            view.kept += len(hit)
+            while view.kept > self.budget * max(1, len(view.ordered)) and len(view.found) > 1:
+                _, dropped = view.found.popitem(last=False)
+                view.kept -= len(dropped)
         else:
-            self.found.move_to_end(name)
+            view.found.move_to_end(name)
         return list(hit)
 
-    def _narrow(self, search: Search) -> list[Row]:
+    @staticmethod
+    def _narrow(view: _Ordered, search: Search) -> list[Row]:
         if search.pattern is not None or search.inverse:
-            return [row for row in self.ordered if search.matches(row.haystack)]
+            return [row for row in view.ordered if search.matches(row.haystack)]
         needle = search.text
-        start: list[Row] = self.ordered
-        for (inverse, pattern, text), rows in self.found.items():
+        start: list[Row] = view.ordered
+        for (inverse, pattern, text), rows in view.found.items():
             # What a needle inside this one matched holds every row this one matches.
             if not inverse and not pattern and text in needle and len(rows) < len(start):
                 start = rows

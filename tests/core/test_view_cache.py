@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from drtui.core.fleet import Fleet
 from drtui.core.rows import Row
 from drtui.core.views import ViewCache, narrow, sort_rows, visible_rows
@@ -67,3 +69,43 @@ def test_kept_narrowings_stay_within_their_budget() -> None:
     assert ids(visible_rows(fleet, attention=False, search="c", cache=cache)) == ids(
         narrow(fleet, "c")
     )
+
+
+def test_the_servers_narrowing_is_ordered_as_sorting_it_would() -> None:
+    fleet, cache = rows(), ViewCache()
+    for order_by, attention in (("label", False), ("-label", False), (None, True)):
+        whole = visible_rows(fleet, attention=attention, search="", order_by=order_by, cache=cache)
+        part = [row for row in fleet if "c" in row.haystack]  # the same rows, in fetch order
+        got = visible_rows(part, attention=attention, search="", order_by=order_by, cache=cache)
+        assert ids(got) == ids(
+            visible_rows(part, attention=attention, search="", order_by=order_by)
+        )
+        assert set(ids(got)) <= set(ids(whole)) or attention
+        shuffled = list(reversed(part))  # another relative order: sorted afresh, same answer
+        again = visible_rows(
+            shuffled, attention=attention, search="", order_by=order_by, cache=cache
+        )
+        assert ids(again) == ids(
+            visible_rows(shuffled, attention=attention, search="", order_by=order_by)
+        )
+
+
+def test_the_fleet_and_the_servers_narrowing_are_both_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fleet, cache = rows(), ViewCache()
+    part = fleet[:3]
+    visible_rows(fleet, attention=False, search="c", order_by="label", cache=cache)
+    visible_rows(part, attention=False, search="c", order_by="label", cache=cache)
+    sorted_again: list[int] = []
+    original = ViewCache._order
+
+    def order(rows: list[Row], key: tuple[object, ...]) -> list[Row]:
+        sorted_again.append(len(rows))
+        return original(rows, key)
+
+    monkeypatch.setattr(ViewCache, "_order", staticmethod(order))
+    got = visible_rows(fleet, attention=False, search="ch", order_by="label", cache=cache)
+    visible_rows(part, attention=False, search="ch", order_by="label", cache=cache)
+    assert sorted_again == []
+    assert ids(got) == ids(narrow(sort_rows(fleet, "label"), "ch"))

@@ -41,7 +41,7 @@ from drtui.core.history import (
     Replay,
     timeline_section,
 )
-from drtui.core.rows import Row, row_from_deployment
+from drtui.core.rows import Row, row_from_deployment, row_of
 from drtui.core.sanitize import clean, clean_lines
 from drtui.core.silence import is_silent
 from drtui.core.views import (
@@ -96,6 +96,8 @@ SEARCH_DEBOUNCE = 0.4
 MIN_TIMER_DELAY = 0.01
 """Textual's set_timer(0) never fires (and its task fails on unmount): due means 'soon'."""
 MAX_TOASTED = 4
+VIEW_CHUNK = 500
+"""Server-narrowed records turned into rows between two yields to the event loop."""
 DESCENDING_FIRST = frozenset({"recentPredictions", "lastPredictionTimestamp"})
 """One-key sorts that start descending (busiest, latest first); health starts worst first,
 importance most important first (their ascending order)."""
@@ -374,7 +376,9 @@ class DeploymentsScreen(ViewScreen):
         search = parse_search(self.search_text)
         return (search.text or None) if search.plain else None
 
-    def _show_view(self) -> None:
+    def _show_view(self, *, detail: bool = True) -> None:
+        """Draw the view; `detail=False` leaves the detail pane to the caller (a search moves
+        the cursor after this, and the pane is drawn once, for the row it lands on)."""
         rows = visible_rows(
             self.shown_rows.values(),
             attention=self.attention,
@@ -396,7 +400,8 @@ class DeploymentsScreen(ViewScreen):
         table.set_rows(rows, clock=self._now())
         self._show_filters()
         self._show_header()
-        self._show_detail()
+        if detail:
+            self._show_detail()
 
     def _marks(self) -> dict[str, str]:
         """Gutter marks: ◦ muted, ✓ degradation acknowledged, ∅ predictions silent (first)."""
@@ -583,7 +588,10 @@ class DeploymentsScreen(ViewScreen):
         self._seek(instant)
 
     def on_line_table_cursor_moved(self, _: LineTable.CursorMoved) -> None:
-        self._show_detail()
+        # The row under the cursor now (a message may name an interim row the view moved on
+        # from); a view change that landed on it has shown its detail already.
+        if self.table.cursor_id != self.query_one(DetailPane).identity:
+            self._show_detail()
 
     def on_line_table_header_clicked(self, message: LineTable.HeaderClicked) -> None:
         field = message.column.order_by
@@ -598,8 +606,9 @@ class DeploymentsScreen(ViewScreen):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.search_text = event.value
-        self._show_view()
+        self._show_view(detail=False)
         self._land()  # the cursor on the first match
+        self._show_detail()  # once, for the row the cursor landed on
         if self._search_timer is not None:
             self._search_timer.stop()
         self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._search_server)
@@ -637,15 +646,30 @@ class DeploymentsScreen(ViewScreen):
             return  # the local narrowing stands; the next poll says what the server says
         if query != self.query_state or self.replay is not None:
             return  # the user moved on meanwhile
-        narrowed = Fleet.from_deployments(records, previous=self.fleet)
-        rows = self.fleet.rows
-        self._view_rows = {
-            key: rows.get(key, row)
-            for key, row in narrowed.rows.items()
-            if key not in narrowed.missing
-        }
+        view = await self._view_of(records)
+        if query != self.query_state or self.replay is not None:
+            return
+        self._view_rows = view
         self._view_query = query
         self._show_view()
+
+    async def _view_of(self, records: list[SlimDeployment]) -> dict[str, Row]:
+        """The server's narrowed rows, in its order: the fleet's own row for a deployment the
+        fleet holds (the same objects, so the view cache orders them from the fleet's order),
+        a row read from the record for the others. Built a few hundred records at a time,
+        yielding between them: a short search's answer is most of the fleet, and a key typed
+        meanwhile is handled between two chunks, not after all of them."""
+        out: dict[str, Row] = {}
+        for start in range(0, len(records), VIEW_CHUNK):
+            if start:
+                await asyncio.sleep(0)
+            rows = self.fleet.rows  # a poll may have landed meanwhile
+            for record in records[start : start + VIEW_CHUNK]:
+                row = rows.get(clean(record.id, limit=100))
+                if row is None:
+                    row = row_of(record, keep_slim=False)
+                out.setdefault(row.id, row)
+        return out
 
     def _land(self) -> None:
         """After a search, sort or view change: the cursor on the first row, scrolled home

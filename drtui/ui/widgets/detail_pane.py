@@ -13,6 +13,7 @@ from __future__ import annotations
 from itertools import zip_longest
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
@@ -50,6 +51,11 @@ class DetailPane(ScrollView, can_focus=False):
         changed = super()._size_updated(size, virtual_size, container_size, layout)
         self._scrollbar_for = now
         return changed
+
+    @property
+    def identity(self) -> str | None:
+        """The identity of the item shown (None: nothing, or not shown yet)."""
+        return self._shown[0] if self._shown is not None else None
 
     def show(
         self,
@@ -104,7 +110,20 @@ class DetailPane(ScrollView, can_focus=False):
             for text, indent in self._text:
                 lines += self._wrap_one(console, text, indent, width)
             self._lines = lines
-        self.virtual_size = Size(width, len(self._lines))
+        self._set_virtual_size(Size(width, len(self._lines)))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """The lines' size, without a layout of the screen (as `LineTable._set_virtual_height`):
+        the pane's box does not change with another deployment's line count, only its scrollbar
+        (a layout when the scrollbar appears or goes)."""
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or self._scrollbar_for is None:
+            self.virtual_size = size
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
+        self._scrollbar_for = (self.size, size, self.container_size)
 
     def _wrap_one(self, console: Console, text: Text, indent: int, width: int) -> list[Strip]:
         """A field's lines: what does not fit the first line continues `indent` cells in (a
@@ -112,6 +131,10 @@ class DetailPane(ScrollView, can_focus=False):
         base = self.rich_style
         if indent >= width // 2:
             indent = 0
+        plain = text.plain
+        if "\n" not in plain and "\t" not in plain and cell_len(plain) <= width:  # most fields
+            segments = [s for s in text.render(console) if s.text != "\n"]
+            return [Strip(segments).apply_style(base).adjust_cell_length(width, base)]
         out: list[Strip] = []
         first = True
         for part in text.split("\n", allow_blank=True):
