@@ -152,6 +152,8 @@ class DeploymentsScreen(ViewScreen):
         self._counts: dict[str, HealthCounts] = {}
         self.events = events if events is not None else EventLog()
         self._search_timer: Timer | None = None
+        self._asking: DeploymentQuery | None = None
+        """The query the server is being asked for its narrowing (`_narrow_on_server`)."""
         self._degraded_timer: Timer | None = None
         self._degraded_until: dict[str, float] = {}
         self.poller: Poller[Fetched, FleetUpdate] = Poller(
@@ -606,6 +608,12 @@ class DeploymentsScreen(ViewScreen):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.search_text = event.value
+        asking = self._asking
+        if asking is not None and asking.search != self._typed_search():
+            # Its answer would be for a text the user has moved on from: its pages would only
+            # be read and parsed on the event loop between the next keys, to be set aside.
+            self.workers.cancel_group(self, "server-search")
+            self._asking = None
         self._show_view(detail=False)
         self._land()  # the cursor on the first match
         self._show_detail()  # once, for the row the cursor landed on
@@ -621,8 +629,10 @@ class DeploymentsScreen(ViewScreen):
         alone (a few pages), not the whole fleet again (100 pages at 10,000: seconds of CPU
         while the user is still typing); the poll keeps its own clock."""
         query = dataclasses.replace(self.query_state, search=self._typed_search())
-        if query == self.query_state:
-            return
+        if query == self.query_state and (
+            query in (self._asking, self._view_query) or not self.poller.polls or not narrows(query)
+        ):
+            return  # asked already (a request cancelled by a key typed since is asked again)
         only_search = dataclasses.replace(query, search=None) == dataclasses.replace(
             self.query_state, search=None
         )
@@ -631,6 +641,7 @@ class DeploymentsScreen(ViewScreen):
             return
         self.query_state = query
         if narrows(query):
+            self._asking = query  # from now: a key typed before the worker starts cancels it
             self._narrow_on_server(query)
         else:
             self._view_rows = self._view_query = None
@@ -638,6 +649,14 @@ class DeploymentsScreen(ViewScreen):
 
     @work(group="server-search", exclusive=True, exit_on_error=False)
     async def _narrow_on_server(self, query: DeploymentQuery) -> None:
+        self._asking = query
+        try:
+            await self._answer(query)
+        finally:
+            if self._asking == query:
+                self._asking = None
+
+    async def _answer(self, query: DeploymentQuery) -> None:
         try:
             records = await self._sources.deployments(
                 dataclasses.replace(query, order_by=FETCH_ORDER)
