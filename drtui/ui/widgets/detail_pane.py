@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -37,6 +38,7 @@ class DetailPane(ScrollView, can_focus=False):
         self._text: list[Line] = [(Text("Nothing selected."), 0)]
         self._lines: list[Strip] = []
         self._wrapped_at = -1
+        self._blank = Strip.blank(0)
         self._scrollbar_for: tuple[Size, Size, Size] | None = None
 
     def _size_updated(
@@ -104,11 +106,14 @@ class DetailPane(ScrollView, can_focus=False):
         self._wrapped_at = width
         if width <= 0:
             self._lines = []
+            self._blank = Strip.blank(0)
         else:
             console = self.app.console
+            base = self.rich_style  # once: each call walks the DOM to the screen for colours
+            self._blank = Strip.blank(width, base)
             lines: list[Strip] = []
             for text, indent in self._text:
-                lines += self._wrap_one(console, text, indent, width)
+                lines += self._wrap_one(console, text, indent, width, base)
             self._lines = lines
         self._set_virtual_size(Size(width, len(self._lines)))
 
@@ -125,10 +130,11 @@ class DetailPane(ScrollView, can_focus=False):
         self._scroll_update(size)
         self._scrollbar_for = (self.size, size, self.container_size)
 
-    def _wrap_one(self, console: Console, text: Text, indent: int, width: int) -> list[Strip]:
+    def _wrap_one(
+        self, console: Console, text: Text, indent: int, width: int, base: Style
+    ) -> list[Strip]:
         """A field's lines: what does not fit the first line continues `indent` cells in (a
         wrapped value never starts at the pane's edge, where a field name would)."""
-        base = self.rich_style
         if indent >= width // 2:
             indent = 0
         plain = text.plain
@@ -165,7 +171,6 @@ class DetailPane(ScrollView, can_focus=False):
         if self._wrapped_at != self.scrollable_content_region.width:
             self._wrap()
         index = round(self.scroll_y) + y
-        width = self.scrollable_content_region.width
         if 0 <= index < len(self._lines):
             return self._lines[index]
-        return Strip.blank(width, self.rich_style)
+        return self._blank

@@ -223,6 +223,8 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         """The clock cells' texts by row identity, for the current clock and layout."""
         self._scrollbar_for: tuple[Size, Size, Size] | None = None
         """(size, virtual size, container size) the scrollbar was last updated for."""
+        self._styles: dict[str, Any] = {}
+        """Component styles by name ("": the widget's own), until the styles change."""
         self.set_reactive(LineTable.empty_message, empty_message)
 
     # ----- state the view sets ---------------------------------------------------------------
@@ -472,6 +474,7 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self._drawn.clear()
         self._clock_texts.clear()
+        self._styles.clear()
 
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width
@@ -584,11 +587,25 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         return strip
 
     def _style(self, name: str) -> Any:
-        return self.get_component_rich_style(f"line-table--{name}")
+        """A component's style, kept until the styles change (`notify_style_update`, which
+        also drops the strips drawn with it): Textual forgets its own copy at every refresh,
+        and a key that changes the visible rows draws 50 lines with several styles each."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(f"line-table--{name}")
+        return style
+
+    @property
+    def _base_style(self) -> Any:
+        """`self.rich_style` (a walk up the DOM for colours), kept as `_style` keeps."""
+        style = self._styles.get("")
+        if style is None:
+            style = self._styles[""] = self.rich_style
+        return style
 
     def _draw_line(self, key: tuple[object, ...], y: int) -> Strip:
         width = self._layout_width
-        base = self.rich_style
+        base = self._base_style
         if key[0] == "header":
             return self._render_header(width)
         if key[0] == "empty":
@@ -627,7 +644,7 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         return Strip(segments).simplify().adjust_cell_length(width, line_style)
 
     def _render_header(self, width: int) -> Strip:
-        style = self.rich_style + self._style("header")
+        style = self._base_style + self._style("header")
         sorted_style = style + self._style("sorted")
         segments = [Segment(" " * GUTTER, style)]
         field = (self._order_by or "").lstrip("-")
