@@ -121,6 +121,7 @@ def log_child(path: str) -> None:
 
     from drtui.api.client import LogText
     from drtui.ui.app import DrtuiApp
+    from drtui.ui.heap import acyclic_strips
     from drtui.ui.screens.logs import LogScreen, LogTarget
     from drtui.ui.settings import AppSettings
 
@@ -130,6 +131,8 @@ def log_child(path: str) -> None:
     class OneLog:
         async def custom_log(self, _: str) -> LogText:
             return log
+
+    acyclic_strips()  # as DrtuiApp does
 
     class LogApp(App[None]):
         CSS_PATH = DrtuiApp.CSS_PATH

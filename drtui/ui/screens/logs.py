@@ -46,6 +46,7 @@ from drtui.core.logs import (
     overlap,
 )
 from drtui.core.sanitize import clean, safe_filename
+from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import CLOSE_BINDINGS, LOG_BINDINGS
 from drtui.ui.polling import Freshness, Poller
 from drtui.ui.screens.base import ViewScreen
@@ -174,6 +175,10 @@ class LogScreen(ViewScreen):
             interval=interval,
             now=self._now,
             stop_on=(PermissionDeniedError,),
+            # As the fleet's poll: each build ends with the young heap collected and what is
+            # alive frozen, so 100,000 kept lines are never rescanned by a collection that
+            # would otherwise stall a keystroke (160-230 ms measured in the search benchmark).
+            wrap=COLLECTOR.building,
             id=f"log-poller-{follower.index}",
         )
 
