@@ -200,3 +200,51 @@ async def test_help_lists_the_screen_keys_and_copy_puts_the_id_on_the_clipboard(
         await pilot.press("escape")
         current: object = h.app.screen
         assert current is screen
+
+
+async def test_a_search_key_draws_the_detail_once_for_the_row_it_lands_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from drtui.ui.widgets.detail_pane import DetailPane
+
+    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 48)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        word = screen.table.rows[3].label.split()[0].lower()
+        await pilot.press("slash")
+        shown: list[str | None] = []
+        original = DetailPane.show
+
+        def show(pane: DetailPane, identity: str | None, *args: object, **kw: object) -> None:
+            shown.append(identity)
+            original(pane, identity, *args, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(DetailPane, "show", show)
+        await pilot.press(word[0])
+        await pilot.pause()
+        first = screen.table.rows[0].id
+        assert screen.table.cursor_id == first
+        assert shown == [first]  # not the interim cursor row's, nor the same row twice
+        assert screen.query_one(DetailPane).identity == first
+
+
+async def test_a_key_cancels_the_server_search_for_the_text_it_changed() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        word = screen.table.rows[3].label.split()[0].lower()
+        await pilot.press("slash", *word)
+        screen._search_timer.stop()  # type: ignore[union-attr]
+        screen._search_server()  # the debounce fires: the server is asked for `word`
+        assert screen._asking is not None and screen._asking.search == word
+        await pilot.press("z")  # before its answer: that request is of no use any more
+        assert screen._asking is None
+        await pilot.press("backspace")  # back to `word`: asked again once the typing pauses
+        await until(
+            pilot,
+            lambda: getattr(screen.view_answers, "search", None) == word,
+            what="the answer asked again",
+        )
+        assert {r.id for r in screen.table.rows} == {
+            r.id for r in screen.fleet.rows.values() if word in r.haystack
+        }
