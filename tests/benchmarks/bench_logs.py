@@ -229,6 +229,7 @@ def search_keystroke(rounds: int) -> bool:
         f"(type and delete {WORD!r} x{rounds})"
     )
     print(f"  log view: p50 {lp50:.1f} ms, p95 {lp95:.1f} ms")
+    print("  log view samples (ms, in key order):", " ".join(f"{x:.0f}" for x in samples["log"]))
     print(f"  floor (Input, handler does nothing): p50 {fp50:.1f} ms, p95 {fp95:.1f} ms")
     print(
         f"  ratio p50 {lp50 / fp50:.2f}x, p95 {lp95 / fp95:.2f}x (budget <= {BUDGET}x): "
