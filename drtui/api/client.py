@@ -6,6 +6,7 @@ One client per profile; it owns one keep-alive connection pool, so open it once 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -312,7 +313,10 @@ class DataRobotClient:
         )
 
     async def _read(self, url: str, params: Any = None) -> SlimPage:
-        return self._core.read(await self._core.request("GET", url, params=params), read_page)
+        """One page, read on a worker thread: the event loop (keystrokes, drawing) waits for
+        no page, only for the interpreter's switch interval (5 ms) while pages are read."""
+        response = await self._core.request("GET", url, params=params)
+        return await asyncio.to_thread(self._core.read, response, read_page)
 
     async def _read_next(self, url: str) -> SlimPage:
         self._check_next(url)
