@@ -61,6 +61,7 @@ async def test_clicking_a_column_header_sorts_the_table() -> None:
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.pause()  # the screen laid out with the first fleet's header and bar
         label = next(c for c in screen.table.columns if c.key == "label")
         x = 2 + sum(c.width + 1 for c in screen.table.columns[: screen.table.columns.index(label)])
         await pilot.click("#table", offset=(x + 1, 0))

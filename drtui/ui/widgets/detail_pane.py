@@ -19,17 +19,17 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from drtui.core.detail import Section
+from drtui.ui.widgets.steady_scroll import SteadyScrollView
 
 Line = tuple[Text, int]
 """One field as text, and how far in its wrapped continuation lines start."""
 HANGING = 4
 
 
-class DetailPane(ScrollView, can_focus=False):
+class DetailPane(SteadyScrollView, can_focus=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"detail-pane--title", "detail-pane--name"}
 
     def __init__(self, **kwargs: Any) -> None:
@@ -39,20 +39,6 @@ class DetailPane(ScrollView, can_focus=False):
         self._lines: list[Strip] = []
         self._wrapped_at = -1
         self._blank = Strip.blank(0)
-        self._scrollbar_for: tuple[Size, Size, Size] | None = None
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        """Each layout of the screen (every key typed in the search field makes one) would
-        repaint this pane's scrollbar (7-10 ms a key at 200x50); only when what it depends on
-        changed (as `LineTable._size_updated`)."""
-        now = (size, self.virtual_size, container_size)
-        if now == self._scrollbar_for:
-            return False
-        changed = super()._size_updated(size, virtual_size, container_size, layout)
-        self._scrollbar_for = now
-        return changed
 
     @property
     def identity(self) -> str | None:
@@ -118,17 +104,9 @@ class DetailPane(ScrollView, can_focus=False):
         self._set_virtual_size(Size(width, len(self._lines)))
 
     def _set_virtual_size(self, size: Size) -> None:
-        """The lines' size, without a layout of the screen (as `LineTable._set_virtual_height`):
-        the pane's box does not change with another deployment's line count, only its scrollbar
-        (a layout when the scrollbar appears or goes)."""
-        if size == self.virtual_size:
-            return
-        if not self.is_mounted or self._scrollbar_for is None:
-            self.virtual_size = size
-            return
-        self.set_reactive(ScrollView.virtual_size, size)
-        self._scroll_update(size)
-        self._scrollbar_for = (self.size, size, self.container_size)
+        """The lines' size, without a layout of the screen (`set_content_size`): the pane's box
+        does not change with another deployment's line count, only its scrollbar."""
+        self.set_content_size(size)
 
     def _wrap_one(
         self, console: Console, text: Text, indent: int, width: int, base: Style

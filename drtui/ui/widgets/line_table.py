@@ -31,10 +31,10 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from drtui.ui.keymap import TABLE_BINDINGS
+from drtui.ui.widgets.steady_scroll import SteadyScrollView
 
 
 class HasId(Protocol):
@@ -135,7 +135,7 @@ def content_of(row: object) -> tuple[object, ...]:
     return tuple(getattr(row, name) for name in names)
 
 
-class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
+class LineTable(SteadyScrollView, Generic[R], can_focus=True, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = list(TABLE_BINDINGS)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -221,7 +221,6 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         self._drawn: dict[int, tuple[object, ...]] = {}
         self._clock_texts: dict[int, tuple[R, tuple[str, ...]]] = {}
         """The clock cells' texts by row identity, for the current clock and layout."""
-        self._scrollbar_for: tuple[Size, Size, Size] | None = None
         """(size, virtual size, container size) the scrollbar was last updated for."""
         self._styles: dict[str, Any] = {}
         """Component styles by name ("": the widget's own), until the styles change."""
@@ -294,17 +293,8 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
             self._clock_texts.clear()
 
     def _set_virtual_height(self, height: int) -> None:
-        """The rows' height, without a layout of the screen: the table's own box does not
-        change, only its scrollbar (a layout when the scrollbar appears or goes)."""
-        size = Size(self.size.width, height)
-        if size == self.virtual_size:
-            return
-        if not self.is_mounted or self._scrollbar_for is None:
-            self.virtual_size = size
-            return
-        self.set_reactive(ScrollView.virtual_size, size)
-        self._scroll_update(size)  # shows or hides the scrollbar (then lays out), moves its thumb
-        self._scrollbar_for = (self.size, size, self.container_size)
+        """The rows' height, without a layout of the screen (`set_content_size`)."""
+        self.set_content_size(Size(self.size.width, height))
 
     def move_cursor_to_id(self, row_id: str) -> bool:
         """Put the cursor on a row by id (scrolled into view); False if it is not shown."""
@@ -454,20 +444,6 @@ class LineTable(ScrollView, Generic[R], can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.size.width, len(self._rows) + 1)
         self._relayout()
         self._scroll_to_cursor()
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        """Every layout of the screen (each key typed in an Input makes one) tells each scroll
-        view its size again, and Textual then repaints its scrollbar: 50 lines of segments
-        rendered anew for a thumb that did not move. Skipped when nothing it depends on
-        changed (the scrollbar's own position still repaints it as it moves)."""
-        now = (size, self.virtual_size, container_size)
-        if now == self._scrollbar_for:
-            return False
-        changed = super()._size_updated(size, virtual_size, container_size, layout)
-        self._scrollbar_for = now
-        return changed
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
