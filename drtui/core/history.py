@@ -29,6 +29,7 @@ import os
 import queue
 import sqlite3
 import threading
+import time
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -61,6 +62,8 @@ DEFAULT_MAX_GAP = timedelta(minutes=15)
 SIZE_CHECK_EVERY = 20
 """Polls between two size checks (a check is a couple of PRAGMAs)."""
 BUSY_TIMEOUT_MS = 10_000
+OPEN_TRIES = 10
+"""Tries to open a file another process is setting up at the same moment (`_connect_when_free`)."""
 STRIPS_EVERY = timedelta(minutes=1)
 """How often the recorder's thread recomputes the health strips (a cell is three hours wide)."""
 
@@ -319,12 +322,26 @@ class History:
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            return self._connect()
+            return self._connect_when_free()
         except sqlite3.DatabaseError as error:
             if not damaged(error):  # locked, unreadable, misused: not damage
                 raise
             self._move_aside(error)
             return self._connect()
+
+    def _connect_when_free(self) -> sqlite3.Connection:
+        """`_connect`, tried again while another process opens the same file: two drtui started
+        together on one profile both set up a new file (its journal mode, its schema), and the
+        switch to WAL answers "database is locked" at once rather than waiting its busy timeout.
+        A few tries, 0.2 s apart; then the error stands (history is then off, and says why)."""
+        for _ in range(OPEN_TRIES - 1):
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+            time.sleep(0.2)
+        return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         fresh = not self.path.exists()

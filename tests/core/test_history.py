@@ -251,3 +251,31 @@ def test_two_polls_at_the_same_instant_keep_the_later(tmp_path: Path) -> None:
         history.record(fleet_of(8, 0), T0)
         history.record(fleet_of(8, 1), T0)
         assert history.at(T0).states == fleet_of(8, 1)
+
+
+def test_two_processes_opening_one_new_file_together_both_record(tmp_path: Path) -> None:
+    """Two drtui started together on one profile: the switch of a new file to WAL answers
+    "locked" at once to the second opener, which tries again instead of turning history off."""
+    import threading
+
+    for round_ in range(8):
+        path = tmp_path / f"together-{round_}.sqlite3"
+        start = threading.Barrier(3)
+        opened: list[object] = []
+
+        def open_it(
+            path: Path = path, start: threading.Barrier = start, opened: list[object] = opened
+        ) -> None:
+            start.wait()
+            try:
+                with History(path) as history:
+                    opened.append(history.path)
+            except sqlite3.Error as error:
+                opened.append(error)
+
+        threads = [threading.Thread(target=open_it) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert opened == [path, path, path]
