@@ -242,7 +242,7 @@ def _rows_or_exit(
     each: Callable[[Row], object] | None = None,
 ) -> list[Row] | None:
     try:
-        with _collector_paused():
+        with _start_up_frozen():
             return asyncio.run(_fetch_within(config, query, timeout, each))
     except DataRobotError as exc:
         print(f"drtui: {exc}", file=sys.stderr)
@@ -256,7 +256,7 @@ def _rows_or_exit(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _start_up_frozen() -> Iterator[None]:
     """What is alive before a listing (modules, classes, the configuration: some 60,000 objects)
     is frozen out of the collector's scans while the listing is read: the collections its
     growing fleet triggers then scan the listing's own objects, not the start-up's again and

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 
 from drtui.api.models.slim import SlimDeployment
 from drtui.core.health import DIMENSIONS, is_problem, normalise, severity, summary_bucket
-from drtui.core.rows import Row, row_of
-from drtui.core.sanitize import clean
+from drtui.core.rows import Row, row_id, row_of
 
 if TYPE_CHECKING:
     from drtui.api.models import Deployment
@@ -49,7 +48,7 @@ class Fleet:
         for deployment in deployments:
             row = None
             if before and isinstance(deployment, SlimDeployment):
-                old = before.get(clean(deployment.id, limit=100))
+                old = before.get(row_id(deployment.id))
                 if old is not None and old.text == deployment.text:
                     row = old
             if row is None:

@@ -93,6 +93,11 @@ class Row:
         return IMPORTANCE_RANK.get(self.importance.upper(), len(IMPORTANCE_RANK))
 
 
+def row_id(raw: object) -> str:
+    """A deployment's id as its row holds it (sanitised, bounded): the key of every fleet."""
+    return clean(raw, limit=100)
+
+
 def _status(summary: HealthSummary | None) -> str:
     return clean(summary.status if summary is not None else None, limit=40)
 
@@ -122,7 +127,7 @@ def row_from_deployment(deployment: Deployment) -> Row:
         _status(deployment.accuracy_health),
     )
     label = clean(deployment.label, limit=512) or "(no label)"
-    row_id = clean(deployment.id, limit=100)
+    key = row_id(deployment.id)
     owner = owner_name(deployment)
     status = clean(deployment.status, limit=40)
     importance = clean(deployment.importance, limit=40)
@@ -131,7 +136,7 @@ def row_from_deployment(deployment: Deployment) -> Row:
     # What the API's `search` matches (label and description), so preview and server agree.
     haystack = f"{label}\n{clean(deployment.description, limit=2000)}".lower()
     return Row(
-        id=row_id,
+        id=key,
         label=label,
         status=status,
         importance=importance,
@@ -171,7 +176,7 @@ def row_from_slim(slim: SlimDeployment, *, keep_slim: bool = True) -> Row:
     created = slim.created_at
     deployed = slim.deployed_at
     return Row(
-        id=clean(slim.id, limit=100),
+        id=row_id(slim.id),
         label=label,
         status=clean(slim.status, limit=40),
         importance=clean(slim.importance, limit=40),

@@ -229,18 +229,6 @@ class ViewCache:
         return self._views[-1] if self._views else None
 
     @property
-    def base_key(self) -> tuple[object, ...] | None:
-        return self._views[-1].key if self._views else None
-
-    @property
-    def source(self) -> tuple[Row, ...]:
-        return self._views[-1].source if self._views else ()
-
-    @property
-    def ordered(self) -> list[Row]:
-        return self._views[-1].ordered if self._views else []
-
-    @property
     def found(self) -> OrderedDict[tuple[bool, bool, str], list[Row]]:
         return self._views[-1].found if self._views else OrderedDict()
 
@@ -310,10 +298,6 @@ class ViewCache:
         return [row for row in start if needle in row.haystack]
 
 
-VIEW_CACHE = ViewCache()
-"""The deployments view's: one view is shown at a time."""
-
-
 def visible_rows(
     rows: Iterable[Row],
     *,
@@ -325,9 +309,10 @@ def visible_rows(
 ) -> list[Row]:
     """The table's content for the current view, sort and search text (a new list).
 
-    `cache` (default: the module's) keeps the ordered rows and the narrowings between calls,
-    so a keystroke over an unchanged fleet neither sorts nor rescans what it narrows."""
-    view = cache if cache is not None else VIEW_CACHE
+    `cache` (the view's own, kept between calls) keeps the ordered rows and the narrowings,
+    so a keystroke over an unchanged fleet neither sorts nor rescans what it narrows; without
+    one, everything is computed afresh."""
+    view = cache if cache is not None else ViewCache()
     view.view(rows, (order_by, attention, include_unknown))
     return view.narrow(search)
 

@@ -41,12 +41,13 @@ from drtui.core.history import (
     Replay,
     timeline_section,
 )
-from drtui.core.rows import Row, row_from_deployment, row_of
+from drtui.core.rows import Row, row_from_deployment, row_id, row_of
 from drtui.core.sanitize import clean, clean_lines
 from drtui.core.silence import is_silent
 from drtui.core.views import (
     DEFAULT_ORDER,
     FETCH_ORDER,
+    ViewCache,
     attention_counts,
     chips,
     parse_search,
@@ -142,6 +143,8 @@ class DeploymentsScreen(ViewScreen):
         self._busy_said = -1
         """The attention view shows failing and warning; `u` adds unknown / N/A."""
         self._view_rows: dict[str, Row] | None = None
+        self._view_cache = ViewCache()
+        """The ordered rows and the narrowings typed over them, kept between keystrokes."""
         self._view_query: DeploymentQuery | None = None
         """The query `_view_rows` answers (the server's narrowing for it)."""
         self._fetched_query: DeploymentQuery | None = None
@@ -387,6 +390,7 @@ class DeploymentsScreen(ViewScreen):
             search=self.search_text,
             order_by=self.query_state.order_by,
             include_unknown=self.include_unknown,
+            cache=self._view_cache,
         )
         table = self.table
         if not rows and self.freshness.fetched_at is not None:
@@ -684,7 +688,7 @@ class DeploymentsScreen(ViewScreen):
                 await asyncio.sleep(0)
             rows = self.fleet.rows  # a poll may have landed meanwhile
             for record in records[start : start + VIEW_CHUNK]:
-                row = rows.get(clean(record.id, limit=100))
+                row = rows.get(row_id(record.id))
                 if row is None:
                     row = row_of(record, keep_slim=False)
                 out.setdefault(row.id, row)

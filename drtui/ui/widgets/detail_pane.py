@@ -101,12 +101,8 @@ class DetailPane(SteadyScrollView, can_focus=False):
             for text, indent in self._text:
                 lines += self._wrap_one(console, text, indent, width, base)
             self._lines = lines
-        self._set_virtual_size(Size(width, len(self._lines)))
-
-    def _set_virtual_size(self, size: Size) -> None:
-        """The lines' size, without a layout of the screen (`set_content_size`): the pane's box
-        does not change with another deployment's line count, only its scrollbar."""
-        self.set_content_size(size)
+        # Another deployment's line count changes the scrollbar, not the pane's box: no layout.
+        self.set_content_size(Size(width, len(self._lines)))
 
     def _wrap_one(
         self, console: Console, text: Text, indent: int, width: int, base: Style

@@ -221,7 +221,6 @@ class LineTable(SteadyScrollView, Generic[R], can_focus=True, inherit_bindings=F
         self._drawn: dict[int, tuple[object, ...]] = {}
         self._clock_texts: dict[int, tuple[R, tuple[str, ...]]] = {}
         """The clock cells' texts by row identity, for the current clock and layout."""
-        """(size, virtual size, container size) the scrollbar was last updated for."""
         self._styles: dict[str, Any] = {}
         """Component styles by name ("": the widget's own), until the styles change."""
         self.set_reactive(LineTable.empty_message, empty_message)
@@ -279,7 +278,7 @@ class LineTable(SteadyScrollView, Generic[R], can_focus=True, inherit_bindings=F
         if self.selected and not self.selected <= self._ids().keys():
             self.selected = self.selected & self._ids().keys()
             self.post_message(self.SelectionChanged(self, self.selected))
-        self._set_virtual_height(len(rows) + 1)
+        self.set_content_size(Size(self.size.width, len(rows) + 1))  # no screen layout
         self._cursor_at = self._find(self.cursor_id, old_index, 0)
         if self._cursor_at is None:
             self._move_cursor_to(min(old_index, len(rows) - 1) if rows else None, announce=True)
@@ -291,10 +290,6 @@ class LineTable(SteadyScrollView, Generic[R], can_focus=True, inherit_bindings=F
         if clock != self._clock:
             self._clock = clock
             self._clock_texts.clear()
-
-    def _set_virtual_height(self, height: int) -> None:
-        """The rows' height, without a layout of the screen (`set_content_size`)."""
-        self.set_content_size(Size(self.size.width, height))
 
     def move_cursor_to_id(self, row_id: str) -> bool:
         """Put the cursor on a row by id (scrolled into view); False if it is not shown."""
