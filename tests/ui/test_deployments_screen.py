@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from urllib.parse import parse_qs
 
 import pytest
 from textual.widgets import OptionList, SelectionList
 
+from drtui.api.models.slim import SlimDeployment
+from drtui.api.query import DeploymentQuery
 from drtui.core.health import is_passing
 from drtui.ui.screens import deployments as deployments_module
 from drtui.ui.screens.deployments import DeploymentsScreen
@@ -234,11 +237,22 @@ async def test_a_key_cancels_the_server_search_for_the_text_it_changed() -> None
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         word = screen.table.rows[3].label.split()[0].lower()
         await pilot.press("slash", *word)
+        gate = asyncio.Event()  # the server's answer is held until the next key is typed
+        answer = screen._sources.deployments
+
+        async def held(query: DeploymentQuery) -> list[SlimDeployment]:
+            await gate.wait()
+            return await answer(query)
+
+        screen._sources.deployments = held  # type: ignore[method-assign]
         screen._search_timer.stop()  # type: ignore[union-attr]
         screen._search_server()  # the debounce fires: the server is asked for `word`
         assert screen._asking is not None and screen._asking.search == word
+        (asking,) = [w for w in screen.workers if w.group == "server-search"]
         await pilot.press("z")  # before its answer: that request is of no use any more
         assert screen._asking is None
+        assert asking.is_cancelled and screen.view_answers is None  # it never landed
+        gate.set()
         await pilot.press("backspace")  # back to `word`: asked again once the typing pauses
         await until(
             pilot,
