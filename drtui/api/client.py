@@ -9,18 +9,18 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
 
 from drtui.api.config import ResolvedConfig
 from drtui.api.errors import BadResponseError
 from drtui.api.http import HttpCore, RetryHook
-from drtui.api.models.slim import SlimDeployment, SlimPage, read_page
+from drtui.api.models.slim import NOTHING_KNOWN, Known, SlimDeployment, SlimPage, read_page
 from drtui.api.paging import MAX_PAGES, MAX_RECORDS, PAGE_SIZE, fetch_all_pages
 from drtui.api.query import STABLE_ORDER, DeploymentQuery
 from drtui.api.retry import RetryPolicy
@@ -265,14 +265,21 @@ class DataRobotClient:
         )
 
     async def list_deployment_records(
-        self, query: DeploymentQuery | None = None, *, offset: int = 0, limit: int = PAGE_SIZE
-    ) -> SlimPage:
+        self,
+        query: DeploymentQuery | None = None,
+        *,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+        known: Mapping[str, Known] = NOTHING_KNOWN,
+    ) -> SlimPage[Known]:
         """One page of ``GET /deployments/`` read slim (``models/slim.py``): what the table,
-        filters, health and alerts read, plus each record's text for its full model on demand."""
+        filters, health and alerts read, plus each record's text for its full model on demand.
+        A record whose text is in ``known`` is not read again (``read_page``)."""
         params = [("offset", str(offset)), ("limit", str(limit))]
         params += (query or DeploymentQuery()).to_params()
-        return await self._read("deployments/", params)
+        return await self._read("deployments/", params, known)
 
+    @overload
     async def list_all_deployment_records(
         self,
         query: DeploymentQuery | None = None,
@@ -280,24 +287,49 @@ class DataRobotClient:
         concurrency: int | None = None,
         deadline: float | None = _UNSET,
         on_page: Callable[[Sequence[SlimDeployment]], object] | None = None,
-    ) -> list[SlimDeployment]:
+    ) -> list[SlimDeployment]: ...
+    @overload
+    async def list_all_deployment_records(
+        self,
+        query: DeploymentQuery | None = None,
+        *,
+        concurrency: int | None = None,
+        deadline: float | None = _UNSET,
+        on_page: Callable[[Sequence[SlimDeployment | Known]], object] | None = None,
+        known: Mapping[str, Known],
+    ) -> list[SlimDeployment | Known]: ...
+    async def list_all_deployment_records(
+        self,
+        query: DeploymentQuery | None = None,
+        *,
+        concurrency: int | None = None,
+        deadline: float | None = _UNSET,
+        on_page: Callable[[Sequence[Any]], object] | None = None,
+        known: Mapping[str, Any] = NOTHING_KNOWN,
+    ) -> list[Any]:
         """Every deployment the query matches, read slim, in the server's order: the list path
         of the screen and of ``drtui deployments``/``check`` (bounds and deadline as
         ``list_all_deployments``).
 
         ``on_page`` is called with each page's records as it arrives (in any order), so a caller
         can work on them while the server prepares the next pages; what it returns is ignored.
+        ``known`` maps record texts already read to what the caller holds for them (a poll
+        passes its last rows): such a record is not read again, the caller's object stands in
+        its place in the answer (``read_page``).
         """
         query = stable(query)
 
-        async def offset_page(offset: int, limit: int) -> SlimPage:
-            page = await self.list_deployment_records(query, offset=offset, limit=limit)
+        async def offset_page(offset: int, limit: int) -> SlimPage[Any]:
+            page = await self.list_deployment_records(
+                query, offset=offset, limit=limit, known=known
+            )
             if on_page is not None:
                 on_page(page.data)
             return page
 
-        async def next_page(url: str) -> SlimPage:
-            page = await self._read_next(url)
+        async def next_page(url: str) -> SlimPage[Any]:
+            self._check_next(url)
+            page = await self._read(url, None, known)
             if on_page is not None:
                 on_page(page.data)
             return page
@@ -312,15 +344,17 @@ class DataRobotClient:
             what=f"{self._core.host}'s GET /deployments/",
         )
 
-    async def _read(self, url: str, params: Any = None) -> SlimPage:
+    async def _read(
+        self, url: str, params: Any = None, known: Mapping[str, Known] = NOTHING_KNOWN
+    ) -> SlimPage[Known]:
         """One page, read on a worker thread: the event loop (keystrokes, drawing) waits for
         no page, only for the interpreter's switch interval (5 ms) while pages are read."""
         response = await self._core.request("GET", url, params=params)
-        return await asyncio.to_thread(self._core.read, response, read_page)
 
-    async def _read_next(self, url: str) -> SlimPage:
-        self._check_next(url)
-        return await self._read(url)
+        def reader(content: bytes) -> SlimPage[Known]:
+            return read_page(content, known)
+
+        return await asyncio.to_thread(self._core.read, response, reader)
 
     async def get_deployment(self, deployment_id: str) -> Deployment:
         return await self._get(f"deployments/{deployment_id}/", _DEPLOYMENT)

@@ -34,18 +34,25 @@ class Fleet:
 
     @classmethod
     def from_deployments(
-        cls, deployments: Iterable[SlimDeployment | Deployment], previous: Fleet | None = None
+        cls,
+        deployments: Iterable[SlimDeployment | Deployment | Row],
+        previous: Fleet | None = None,
     ) -> Fleet:
         """Rows in fetch order; a duplicate id (paging over a changing list) keeps the first.
 
         With `previous`, a deployment it had that this poll lacks is carried over once (marked
         missing); missing twice in a row, it is gone. A slim record whose text is the one the
         previous row was read from keeps that row: it is not read or sanitised again. Rows keep
-        only their record's text (`Row.origin`), not the slim record.
+        only their record's text (`Row.origin`), not the slim record. A `Row` given in place of
+        a record is kept as it is: the reader found the very text that row was read from
+        (`known_texts`, `read_page`'s `known`).
         """
         rows: dict[str, Row] = {}
         before = previous.rows if previous is not None else {}
         for deployment in deployments:
+            if isinstance(deployment, Row):
+                rows.setdefault(deployment.id, deployment)
+                continue
             row = None
             if before and isinstance(deployment, SlimDeployment):
                 old = before.get(row_id(deployment.id))
@@ -64,6 +71,12 @@ class Fleet:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def known_texts(self) -> dict[str, Row]:
+        """Each row by the record text it was read from: what the next poll's reader needs
+        not read again (`read_page`'s `known`). The texts are the rows' own strings (no copy),
+        and a string keeps its hash, so after the first poll this costs a dict of lookups."""
+        return {text: row for row in self.rows.values() if (text := row.text) is not None}
 
 
 @dataclass(frozen=True, slots=True)

@@ -291,7 +291,7 @@ def test_msgspec_reads_a_usual_page_as_the_general_reading_does() -> None:
         _page(*emulated),
         json.dumps({"data": emulated[:50]}, separators=(",", ":"), ensure_ascii=False).encode(),
     ]:
-        fast = slim._fast_page(body)
+        fast: slim.SlimPage[slim.SlimDeployment] | None = slim._fast_page(body)
         assert fast is not None, body[:80]
         assert [_fields(r) for r in fast.data] == [_fields(r) for r in _general_reading(body)]
 
@@ -302,7 +302,7 @@ def test_an_unusual_record_is_read_the_lenient_way_and_sinks_nothing() -> None:
     base = samples()["deployments"]["data"][0]
     odd = {**base, "label": 7, "tags": [{"name": "a", "value": 1}, "not a tag"]}
     body = _page(base, odd, "not a record", {**base, "owners": {"count": 2.0}})
-    fast = slim._fast_page(body)
+    fast: slim.SlimPage[slim.SlimDeployment] | None = slim._fast_page(body)
     assert fast is not None
     assert [_fields(r) for r in fast.data] == [_fields(r) for r in _general_reading(body)]
     assert fast.data[1].label == "7" and fast.data[1].tags == (("a", "1"),)
@@ -321,3 +321,62 @@ def test_every_key_msgspec_reads_is_a_field_of_the_models() -> None:
     structs += [slim._Health, slim._Tag, slim._Owners, slim._Owner, slim._Usage]
     keys = {f.encode_name for s in structs for f in msgspec.structs.fields(s)}
     assert keys <= aliases, keys - aliases
+
+
+def _listing(records: list[dict[str, Any]], known: Any = None) -> list[Any]:
+    """Every record of a listing through the real client (one page), `known` passed on."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        first = request.url.params.get("offset", "0") == "0"
+        chunk = records if first else []
+        body = {"count": len(chunk), "totalCount": len(records), "data": chunk}
+        return httpx.Response(200, content=json.dumps(body).encode())
+
+    async def run() -> list[Any]:
+        async with DataRobotClient(
+            "https://dr.example/api/v2", "t", retry=NO_RETRY, transport=httpx.MockTransport(answer)
+        ) as client:
+            if known is None:
+                return list(await client.list_all_deployment_records())
+            return await client.list_all_deployment_records(known=known)
+
+    return asyncio.run(run())
+
+
+def test_a_poll_reads_only_the_records_whose_text_changed_and_keeps_the_rest_as_rows() -> None:
+    base = samples()["deployments"]["data"]
+    docs = [{**base[i % len(base)], "id": f"d{i:03d}", "label": f"dep {i:03d}"} for i in range(6)]
+    first = Fleet.from_deployments(_listing(docs))
+    moved = [*docs[:2], {**docs[2], "label": "renamed"}, *docs[3:]]
+    answer = _listing(moved, known=first.known_texts())
+    # Unchanged records come back as the very rows of the last poll, in the server's order; the
+    # changed one is read afresh.
+    kinds = [type(item).__name__ for item in answer]
+    assert kinds == ["Row", "Row", "SlimDeployment", "Row", "Row", "Row"]
+    assert [item.id for item in answer] == [f"d{i:03d}" for i in range(6)]
+    assert answer[0] is first.rows["d000"]
+    later = Fleet.from_deployments(answer, previous=first)
+    fresh = Fleet.from_deployments(_listing(moved), previous=first)
+    assert list(later.rows) == list(fresh.rows)
+    assert later.rows == fresh.rows
+    assert diff(first, later).changed == diff(first, fresh).changed == {"d002"}
+    assert later.rows["d002"].label == "renamed"
+
+
+def test_known_texts_are_honoured_by_the_general_reading_too() -> None:
+    base = samples()["deployments"]["data"][0]
+    odd = {**base, "id": "odd", "label": "odd"}
+    # A NaN is JSON msgspec refuses: the whole body is read the standard library's way.
+    body = (
+        b'{"nan": NaN, "count": 2, "data": ['
+        + json.dumps(base).encode()
+        + b", "
+        + json.dumps(odd).encode()
+        + b"]}"
+    )
+    plain = read_page(body).data
+    assert [d.label for d in plain] == [base["label"], "odd"]
+    held = object()
+    again = read_page(body, {plain[0].text: held}).data
+    assert again[0] is held
+    assert isinstance(again[1], SlimDeployment) and again[1].label == "odd"

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 import msgspec
 
@@ -102,13 +102,24 @@ class SlimDeployment:
         return full_deployment(self.text)
 
 
-class SlimPage:
-    """One page of the list envelope; the attributes ``paging`` reads of a ``Page``."""
+Known = TypeVar("Known")
+"""What a caller already holds for a record's text (``read_page``'s ``known``)."""
+
+
+class SlimPage(Generic[Known]):
+    """One page of the list envelope; the attributes ``paging`` reads of a ``Page``.
+
+    ``data`` holds a ``SlimDeployment`` per record, or, for a record whose text is one of the
+    reader's ``known`` texts, what the caller holds for it (see ``read_page``)."""
 
     __slots__ = ("count", "data", "next", "total_count")
 
     def __init__(
-        self, data: list[SlimDeployment], count: int | None, total: int | None, nxt: str | None
+        self,
+        data: list[SlimDeployment | Known],
+        count: int | None,
+        total: int | None,
+        nxt: str | None,
     ) -> None:
         self.data = data
         self.count = count
@@ -475,15 +486,25 @@ def _from_record(r: _Record, text: str) -> SlimDeployment:
     return slim
 
 
-def _fast_page(content: bytes) -> SlimPage | None:
+NOTHING_KNOWN: Mapping[str, Any] = {}
+"""No text known: every record is read."""
+
+
+def _fast_page(
+    content: bytes, known: Mapping[str, Known] = NOTHING_KNOWN
+) -> SlimPage[Known] | None:
     """The page read by msgspec, or None when only the general reading can read it."""
     try:
         envelope = _ENVELOPE.decode(content)
     except msgspec.MsgspecError:
         return None
-    data: list[SlimDeployment] = []
+    data: list[SlimDeployment | Known] = []
     for raw in envelope.data:
         text = bytes(raw).decode("utf-8")
+        held = known.get(text) if known else None
+        if held is not None:  # the very text read before: nothing to read again
+            data.append(held)
+            continue
         try:
             data.append(_from_record(_RECORD.decode(raw), text))
         except msgspec.MsgspecError:  # an unusual value: this record the lenient way
@@ -501,9 +522,18 @@ def _fast_page(content: bytes) -> SlimPage | None:
     )
 
 
-def read_page(content: bytes) -> SlimPage:
-    """One page of ``GET /deployments/`` read slim; ``SlimPageError`` when it is not a page."""
-    fast = _fast_page(content)
+@overload
+def read_page(content: bytes) -> SlimPage[SlimDeployment]: ...
+@overload
+def read_page(content: bytes, known: Mapping[str, Known]) -> SlimPage[Known]: ...
+def read_page(content: bytes, known: Mapping[str, Any] = NOTHING_KNOWN) -> SlimPage[Any]:
+    """One page of ``GET /deployments/`` read slim; ``SlimPageError`` when it is not a page.
+
+    ``known`` maps record texts the caller has already read (the last poll's, by its rows) to
+    what it holds for them: a record whose text is there, byte for byte, is not decoded again
+    and ``data`` holds the caller's object in its place (on a poll most of a fleet is
+    unchanged: reading a record costs ~25 µs, looking its text up ~1 µs)."""
+    fast = _fast_page(content, known)
     if fast is not None:
         return fast
     try:
@@ -512,7 +542,11 @@ def read_page(content: bytes) -> SlimPage:
         envelope, records = _general(content)
     if records is None:
         raise SlimPageError(not_json=False)
-    data = [slim_deployment(item, text) for item, text in records if type(item) is dict]
+    data = [
+        held if (held := known.get(text)) is not None else slim_deployment(item, text)
+        for item, text in records
+        if type(item) is dict
+    ]
     return SlimPage(
         data,
         _int(envelope.get("count")),
