@@ -32,7 +32,7 @@ import threading
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,6 +66,8 @@ OPEN_TRIES = 10
 """Tries to open a file another process is setting up at the same moment (`_connect_when_free`)."""
 STRIPS_EVERY = timedelta(minutes=1)
 """How often the recorder's thread recomputes the health strips (a cell is three hours wide)."""
+STRIPS_WHOLE_EVERY = timedelta(minutes=10)
+"""How often every deployment's strip is recomputed; in between, only those that changed."""
 
 
 class State(NamedTuple):
@@ -305,6 +307,8 @@ class History:
         self._current: dict[str, State] = {}
         self._generation = -1
         self._polls = 0
+        self.last_moved: list[str] = []
+        """Ids whose state the last recorded poll changed (added and removed ones too)."""
         self._policy = DEFAULT_POLICY
         self._rows: dict[str, tuple[Row, State, State, int]] = {}
         """Per deployment: the last row object seen, its state (not silent, silent) and the
@@ -535,6 +539,7 @@ class History:
                 if (was := get(key)) is not state and was != state
             ]
             moved.extend((key, None) for key in current.keys() - states.keys())
+            self.last_moved = [key for key, _ in moved]
             rows = []
             for key, state in moved:
                 dep = self._key(key)
@@ -716,9 +721,11 @@ class History:
         span: timedelta = STRIP_SPAN,
         buckets: int = STRIP_BUCKETS,
         kept: int = STRIP_KEPT,
+        only: Collection[str] | None = None,
     ) -> dict[str, HealthStrip]:
         """Every deployment's health over the `span` before `until` (see HealthStrip): one
-        snapshot and the span's changes are read, once, for the whole fleet."""
+        snapshot and the span's changes are read, once, for the whole fleet. With `only`, the
+        strips of those deployments alone (the rest of the answer would be unchanged)."""
         end = to_ms(until)
         start = end - int(span.total_seconds() * 1000)
         width = max(1, (end - start) // buckets)
@@ -738,17 +745,38 @@ class History:
             for i in range(int(first), int(last) + 1):
                 covered[i] = True
         levels: dict[int, int] = {0: -1}
+        by_health: dict[tuple[str, str, str], int] = {}
+        steady: dict[int, HealthStrip] = {}  # by level: a deployment that did not change
         out: dict[str, HealthStrip] = {}
-        for dep in initial.keys() | events.keys():
-            cells = [-1] * buckets
+        deps = initial.keys() | events.keys()
+        if only is not None:
+            wanted = {self._keys.get(ident) for ident in only}
+            deps &= {dep for dep in wanted if dep is not None}
+        for dep in deps:
             code = initial.get(dep, 0)
+            level = levels.get(code)
+            if level is None:
+                level = levels[code] = self._level(code, by_health)
+            if dep not in events:
+                # No change in the span (most of a fleet): the same level in every cell, so
+                # one strip per level is shared (strips are immutable).
+                strip = steady.get(level)
+                if strip is None:
+                    glyph = STRIP_GLYPHS[level]
+                    cells_text = "".join(
+                        glyph if covered[i] else STRIP_GLYPHS[-1] for i in range(buckets)
+                    )
+                    strip = steady[level] = HealthStrip(cells_text, 0, ())
+                out[self._id(dep)] = strip
+                continue
+            cells = [-1] * buckets
             at = start
             count = 0
             moves: list[tuple[int, int, int]] = []
             for t, new in (*events.get(dep, ()), (end + 1, -1)):
                 level = levels.get(code)
                 if level is None:
-                    level = levels[code] = strip_level(self._state(code))
+                    level = levels[code] = self._level(code, by_health)
                 if level >= 0:
                     first = min(buckets - 1, (at - start) // width)  # `until` is in the last
                     for i in range(first, min(buckets, max(first, (t - 1 - start) // width) + 1)):
@@ -780,6 +808,17 @@ class History:
                 ),
             )
         return out
+
+    def _level(self, code: int, by_health: dict[tuple[str, str, str], int]) -> int:
+        """`strip_level` of a state code; states differ by label, levels only by health."""
+        if not code:
+            return -1
+        state = self._state(code)
+        key = state.health
+        level = by_health.get(key)
+        if level is None:
+            level = by_health[key] = strip_level(state)
+        return level
 
     def changes(self, since: datetime, until: datetime) -> tuple[dict[str, State], list[Change]]:
         """The fleet at `since` (as far as it was recorded, else empty) and every change after
@@ -833,6 +872,9 @@ class BackgroundRecorder:
         self._on_strips = on_strips
         self._strips_every = strips_every
         self._strips_at: datetime | None = None
+        self._strips_whole_at: datetime | None = None
+        self._strips_last: dict[str, HealthStrip] = {}
+        self._strips_moved: set[str] = set()
         self._policy = policy
         self._options = options
         self._queue: queue.Queue[tuple[Fleet, datetime] | None] = queue.Queue(maxsize=1)
@@ -862,13 +904,28 @@ class BackgroundRecorder:
 
     def _strips(self, history: History, at: datetime) -> None:
         """After a recorded poll, at most every `strips_every`: the fleet's health strips (one
-        read of the last 24 h, on this thread), handed to `on_strips`."""
+        read of the last 24 h, on this thread), handed to `on_strips`.
+
+        The whole fleet's strips are computed every STRIPS_WHOLE_EVERY (cells are three hours
+        wide: time moves them that slowly); in between, only the deployments recorded as
+        changed since the last strips are computed again (a fleet of 10,000 costs ~0.3 s of
+        CPU a time, the few that changed ~nothing), and nothing is handed over when none did."""
         if self._on_strips is None:
             return
+        self._strips_moved.update(history.last_moved)
         if self._strips_at is not None and at - self._strips_at < self._strips_every:
             return
         self._strips_at = at
-        self._on_strips(history.strips(at), at)
+        if self._strips_whole_at is None or at - self._strips_whole_at >= STRIPS_WHOLE_EVERY:
+            strips = history.strips(at)
+            self._strips_whole_at = at
+        elif self._strips_moved:
+            strips = {**self._strips_last, **history.strips(at, only=self._strips_moved)}
+        else:
+            return
+        self._strips_moved.clear()
+        self._strips_last = strips
+        self._on_strips(strips, at)
 
     def _run(self) -> None:
         try:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -279,3 +282,79 @@ def test_two_processes_opening_one_new_file_together_both_record(tmp_path: Path)
         for thread in threads:
             thread.join()
         assert opened == [path, path, path]
+
+
+OK_, FAIL_ = ("passing", "passing", "passing"), ("failing", "passing", "passing")
+
+
+def test_a_deployment_unchanged_all_day_fills_every_cell_with_its_level(tmp_path: Path) -> None:
+    """The strip of a deployment with no change in the 24 h (most of a fleet) is its level in
+    every recorded cell; one that changed shows when."""
+    now = T0 + timedelta(days=2)
+    with History(tmp_path / "h.sqlite3", max_gap=timedelta(hours=3)) as history:
+        for hours in range(-30, 1, 2):
+            moved = FAIL_ if -5 <= hours < -2 else OK_
+            history.record(
+                {
+                    "calm": State("calm", "LOW", *OK_),
+                    "sick": State("sick", "LOW", *FAIL_),
+                    "moved": State("moved", "LOW", *moved),
+                },
+                now + timedelta(hours=hours),
+            )
+        strips = history.strips(now)
+        assert strips["calm"].text == "▁" * 8 + "  0"
+        assert strips["sick"].text == "▇" * 8 + "  0"
+        assert strips["moved"].cells == "▁" * 6 + "▇▇" and strips["moved"].changes == 2
+        # Asked for some deployments only: theirs, the same as in the whole answer.
+        some = history.strips(now, only=["moved", "calm", "never seen"])
+        assert set(some) == {"moved", "calm"}
+        assert all(some[k] == strips[k] for k in some)
+
+
+def _slim_fleet(service: dict[str, str], previous: Fleet | None = None) -> Fleet:
+    """A fleet read from records: each id with its service health."""
+    from drtui.api.models.slim import read_page
+    from tests.reliability.test_fuzz import samples
+
+    base = samples()["deployments"]["data"][0]
+    docs = [
+        {**base, "id": key, "label": key.upper(), "serviceHealth": {"status": status}}
+        for key, status in service.items()
+    ]
+    body = json.dumps({"count": len(docs), "data": docs}).encode()
+    return Fleet.from_deployments(read_page(body).data, previous=previous)
+
+
+def test_the_recorder_recomputes_only_the_strips_of_deployments_that_changed(
+    tmp_path: Path,
+) -> None:
+    from drtui.core.history import BackgroundRecorder
+
+    handed: list[dict[str, Any]] = []
+    recorder = BackgroundRecorder(
+        tmp_path / "h.sqlite3", on_strips=lambda s, _: handed.append(s), strips_every=timedelta(0)
+    )
+    try:
+        first = _slim_fleet({"a": "passing", "b": "passing", "c": "passing"})
+        then = _slim_fleet({"a": "passing", "b": "failing", "c": "passing"}, previous=first)
+        for i, fleet in enumerate([first, first, then]):
+            recorder.submit(fleet, T0 + timedelta(minutes=i))
+            deadline = time.monotonic() + 10
+            while recorder._queue.qsize() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.2)
+    finally:
+        recorder.close()
+    # The whole fleet first; an unchanged poll hands nothing; then one recomputed strip, the
+    # others handed over as they were.
+    assert len(handed) == 2, handed
+    whole, partial = handed
+    assert set(whole) == set(partial) == {"a", "b", "c"}
+    assert partial["a"] is whole["a"] and partial["c"] is whole["c"]
+    assert partial["b"] is not whole["b"]
+    assert [c.after.service for c in partial["b"].transitions if c.after] == [
+        "passing",
+        "failing",
+    ]
+    assert partial["b"].cells.endswith("▇") and whole["b"].cells.endswith("▁")
