@@ -18,7 +18,6 @@ import shlex
 import signal
 import stat
 import subprocess
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +127,8 @@ def load_drtui_file(
         return None
     # The tables' pydantic models load only when a file is actually read: the usual start
     # (flags or the environment, no file) imports no pydantic model at all.
+    import tomllib
+
     from drtui.api.config_tables import ConnectionTable, DrtuiFileTable, validate_table
 
     try:

@@ -17,10 +17,9 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import httpx
-import humanize
 
 from drtui.api.errors import (
     ConnectionFailed,
@@ -31,8 +30,10 @@ from drtui.api.errors import (
     ServerError,
 )
 from drtui.api.http import HttpCore
-from drtui.api.models import PPSImageMetadata
 from drtui.core.sanitize import clean
+
+if TYPE_CHECKING:
+    from drtui.api.models import PPSImageMetadata
 
 DownloadProgress = Callable[[int, int | None, float], None]
 """Called with bytes done, total bytes (None if unknown) and the current rate in bytes/s."""
@@ -187,6 +188,8 @@ async def download_to_file(
 def _check_space(directory: Path, needed: int) -> None:
     free = shutil.disk_usage(directory).free
     if needed > free:
+        import humanize  # only for this message
+
         raise DownloadError(
             f"Not enough free space in {directory}: the image needs "
             f"{humanize.naturalsize(needed, binary=True)} more and only "

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from drtui.api.models import DeletedDeployment
 from drtui.core.sanitize import clean
+
+if TYPE_CHECKING:
+    from drtui.api.models import DeletedDeployment
 
 ERASE_BATCH = 100
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,7 +31,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select
 from textual.worker import Worker
 
 from drtui.api.errors import ConnectionFailed, DataRobotError, RequestTimeout
@@ -51,10 +51,29 @@ from drtui.core.sanitize import clean
 from drtui.ui.keymap import ACTION_BINDINGS
 from drtui.ui.screens.closing import close_once
 
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
 log = logging.getLogger(__name__)
 
 PayloadT = TypeVar("PayloadT")
 ResultT = TypeVar("ResultT")
+
+
+def _text_area(text: str = "", *, id: str) -> TextArea:
+    """A compact, soft-wrapping description box. Textual's TextArea (its document, history and
+    syntax modules: some 1,200 objects every full garbage collection scans) is imported only
+    when a dialog opens, not with the dashboard (issue 20)."""
+    from textual.widgets import TextArea
+
+    return TextArea(text, id=id, compact=True, soft_wrap=True)
+
+
+def _description(screen: ModalScreen[Any], selector: str) -> str:
+    from textual.widgets import TextArea
+
+    return screen.query_one(selector, TextArea).text
+
 
 Progress = Callable[[str], None]
 Submit = Callable[[PayloadT, Progress], Awaitable[ResultT]]
@@ -270,7 +289,7 @@ class EditDialog(ActionDialog[dict[str, str | None], dict[str, str | None]]):
         yield Input(t.label, id="edit-label", compact=True, select_on_focus=False)
         yield Label("", id="edit-label-count", classes="count", markup=False)
         yield _field("Description", f"(optional, at most {DESCRIPTION_MAX:,}; empty clears it)")
-        area = TextArea(t.description or "", id="edit-description", compact=True, soft_wrap=True)
+        area = _text_area(t.description or "", id="edit-description")
         area.cursor_blink = False
         yield area
         yield Label("", id="edit-description-count", classes="count", markup=False)
@@ -291,7 +310,7 @@ class EditDialog(ActionDialog[dict[str, str | None], dict[str, str | None]]):
 
     def _values(self) -> tuple[str, str, str | None]:
         label = self.query_one("#edit-label", Input).value
-        description = self.query_one("#edit-description", TextArea).text
+        description = _description(self, "#edit-description")
         importance = self.query_one("#edit-importance", Select).value
         return label, description, importance if isinstance(importance, str) else None
 
@@ -318,9 +337,11 @@ class EditDialog(ActionDialog[dict[str, str | None], dict[str, str | None]]):
         return changes
 
     @on(Input.Changed)
-    @on(TextArea.Changed)
     @on(Select.Changed)
     def _changed(self) -> None:
+        self.check()
+
+    def on_text_area_changed(self) -> None:  # by name: TextArea is imported on first use
         self.check()
 
     @on(Input.Submitted)
@@ -441,7 +462,7 @@ class CreateDialog(ActionDialog[NewDeployment, ResultT]):
             yield Input(d.label, id="create-label", compact=True, select_on_focus=False)
         with Horizontal(classes="form-row"):
             yield _field("Description")
-            yield TextArea(id="create-description", compact=True, soft_wrap=True)
+            yield _text_area(id="create-description")
         with Horizontal(classes="form-row"):
             yield _field("Importance")
             yield Select(
@@ -483,7 +504,7 @@ class CreateDialog(ActionDialog[NewDeployment, ResultT]):
         return new_deployment(
             model_id=self.query_one("#create-model", Input).value,
             label=self.query_one("#create-label", Input).value,
-            description=self.query_one("#create-description", TextArea).text,
+            description=_description(self, "#create-description"),
             importance=self._select("#create-importance"),
             threshold=self.query_one("#create-threshold", Input).value,
             status=self._select("#create-status"),
@@ -495,15 +516,17 @@ class CreateDialog(ActionDialog[NewDeployment, ResultT]):
         if not self.is_mounted:
             return None
         label = self.query_one("#create-label", Input).value
-        description = self.query_one("#create-description", TextArea).text
+        description = _description(self, "#create-description")
         problem = description_problem(description)
         if len(label) > LABEL_MAX:
             problem = label_problem(label)
         return problem
 
     @on(Input.Changed)
-    @on(TextArea.Changed)
     def _changed(self) -> None:
+        self.check()
+
+    def on_text_area_changed(self) -> None:  # by name: TextArea is imported on first use
         self.check()
 
     @on(Input.Submitted)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,7 +18,6 @@ from textual.containers import Container
 from textual.events import Resize
 
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
-from drtui.api.models import ResourceBundle
 from drtui.core.bundles import (
     NO_BUNDLES_FEATURE,
     USE_CASES,
@@ -38,6 +37,9 @@ from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, LineTable
 from drtui.ui.widgets.view_header import Part
+
+if TYPE_CHECKING:
+    from drtui.api.models import ResourceBundle
 
 WIDE = 120
 NO_FEATURE = NO_BUNDLES_FEATURE

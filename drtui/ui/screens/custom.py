@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
 
 from drtui.api.errors import PermissionDeniedError
-from drtui.api.models import CustomModelDeployment
 from drtui.core.custom import CustomRow, custom_rows, narrow, present
 from drtui.core.formatting import age
 from drtui.core.logs import DEFAULT_CAPACITY
@@ -32,6 +31,9 @@ from drtui.ui.sources import Sources
 from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, LineTable
 from drtui.ui.widgets.view_header import Part
+
+if TYPE_CHECKING:
+    from drtui.api.models import CustomModelDeployment
 
 MAX_MERGED = 8
 """Logs tailed at once in one merged view (each is a poll)."""

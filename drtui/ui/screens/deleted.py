@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
 
 from drtui.api.errors import NotFoundError, PermissionDeniedError
-from drtui.api.models import DeletedDeployment
 from drtui.core.deleted import DeletedRow, batches, deleted_rows, erase_phrase
 from drtui.core.formatting import age, timestamp
 from drtui.ui.keymap import DELETED_BINDINGS
@@ -30,6 +29,9 @@ from drtui.ui.sources import Sources
 from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, LineTable
 from drtui.ui.widgets.view_header import Part
+
+if TYPE_CHECKING:
+    from drtui.api.models import DeletedDeployment
 
 NOT_ALLOWED = (
     "Deleted deployments are only listed for accounts with the CAN_DELETE_APP_PROJECTS "

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -27,7 +27,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from drtui.api.errors import DataRobotError, NotFoundError
-from drtui.api.models import PPSImageMetadata
 from drtui.core.pps import (
     LABEL_WIDTH,
     NO_IMAGE,
@@ -44,6 +43,9 @@ from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.view_header import Part
+
+if TYPE_CHECKING:
+    from drtui.api.models import PPSImageMetadata
 
 DEFAULT_NAME = "pps-image.tar.gz"
 PROGRESS_EVERY = 0.1

@@ -23,7 +23,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from drtui.api.models import Deployment
 from drtui.core.history import History, Replay, State
 from drtui.core.report import parse_instant
 from drtui.core.rows import Row, row_from_deployment
@@ -92,6 +91,8 @@ class HistoryReader:
 def replay_rows(states: Mapping[str, State], live: Mapping[str, Row]) -> dict[str, Row]:
     """The table's rows for a recorded fleet: each live row with its recorded label, importance
     and health; a deployment gone since is drawn from what was recorded of it."""
+    from drtui.api.models import Deployment  # pydantic, only for a deployment gone since
+
     out: dict[str, Row] = {}
     for key, state in states.items():
         row = live.get(key)
