@@ -31,6 +31,8 @@ class Fleet:
 
     rows: dict[str, Row] = field(default_factory=dict)
     missing: frozenset[str] = frozenset()
+    texts: dict[str, Row] | None = field(default=None, compare=False, repr=False)
+    """`known_texts`, made with the rows (on the poll's build thread) or on first use."""
 
     @classmethod
     def from_deployments(
@@ -67,16 +69,21 @@ class Fleet:
                 if key not in rows and key not in previous.missing:
                     rows[key] = row
                     missing.add(key)
-        return cls(rows, frozenset(missing))
+        texts = {text: row for row in rows.values() if (text := row.text) is not None}
+        return cls(rows, frozenset(missing), texts)
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def known_texts(self) -> dict[str, Row]:
         """Each row by the record text it was read from: what the next poll's reader needs
-        not read again (`read_page`'s `known`). The texts are the rows' own strings (no copy),
-        and a string keeps its hash, so after the first poll this costs a dict of lookups."""
-        return {text: row for row in self.rows.values() if (text := row.text) is not None}
+        not read again (`read_page`'s `known`). The texts are the rows' own strings (no copy).
+        Do not change the answer: it is the fleet's own."""
+        texts = self.texts
+        if texts is None:
+            texts = {text: row for row in self.rows.values() if (text := row.text) is not None}
+            object.__setattr__(self, "texts", texts)
+        return texts
 
 
 @dataclass(frozen=True, slots=True)
