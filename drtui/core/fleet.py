@@ -170,9 +170,10 @@ class HealthCounts:
 def summary(rows: Iterable[Row]) -> dict[str, HealthCounts]:
     """Per dimension: how many deployments fail, warn, pass, or are unknown/other."""
     counters = {dimension: Counter[str]() for dimension in DIMENSIONS}
-    for row in rows:
-        for dimension, status in zip(DIMENSIONS, row.health, strict=True):
-            counters[dimension][summary_bucket(status)] += 1
+    # A fleet has a few dozen distinct health triples: count those, then bucket each once.
+    for health, count in Counter([row.health for row in rows]).items():
+        for dimension, status in zip(DIMENSIONS, health, strict=True):
+            counters[dimension][summary_bucket(status)] += count
     return {
         dimension: HealthCounts(c["failing"], c["warning"], c["passing"], c["other"])
         for dimension, c in counters.items()
