@@ -32,9 +32,11 @@ class FleetUpdate:
 
 def build_fleet(
     base: Fleet,
-    deployments: Sequence[SlimDeployment | Deployment],
-    view: Sequence[SlimDeployment | Deployment] | None = None,
+    deployments: Sequence[SlimDeployment | Deployment | Row],
+    view: Sequence[SlimDeployment | Deployment | Row] | None = None,
 ) -> FleetUpdate:
+    """The poll's new fleet, what changed and which health moved. A `Row` among the records is
+    the last poll's row for a record whose text did not change (`read_page`'s `known`)."""
     fleet = Fleet.from_deployments(deployments, previous=base)
     changes = diff(base, fleet)
     view_rows = None

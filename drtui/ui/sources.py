@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from drtui.api.client import DataRobotClient
 from drtui.api.client import LogText as LogText
@@ -32,6 +32,7 @@ from drtui.api.query import DeploymentQuery
 from drtui.core.audit import AuditEntry, AuditLog, Outcome
 from drtui.core.changes import NewDeployment
 from drtui.core.deleted import batches
+from drtui.core.rows import Row
 
 
 class Sources:
@@ -44,9 +45,22 @@ class Sources:
 
     # ----- deployments ----------------------------------------------------------------------
 
-    async def deployments(self, query: DeploymentQuery) -> list[SlimDeployment]:
-        """The list path: records read slim, each row's full model parsed when it is shown."""
-        return await self._client.list_all_deployment_records(query)
+    @overload
+    async def deployments(self, query: DeploymentQuery) -> list[SlimDeployment]: ...
+    @overload
+    async def deployments(
+        self, query: DeploymentQuery, known: Mapping[str, Row]
+    ) -> list[SlimDeployment | Row]: ...
+    async def deployments(
+        self, query: DeploymentQuery, known: Mapping[str, Row] | None = None
+    ) -> list[SlimDeployment] | list[SlimDeployment | Row]:
+        """The list path: records read slim, each row's full model parsed when it is shown.
+
+        ``known`` (``Fleet.known_texts`` of the last poll): a record whose text a row was read
+        from is not read again, that row stands in its place."""
+        if known is None:
+            return await self._client.list_all_deployment_records(query)
+        return await self._client.list_all_deployment_records(query, known=known)
 
     async def deployment(self, deployment_id: str) -> Deployment:
         return await self._client.get_deployment(deployment_id)

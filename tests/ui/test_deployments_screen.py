@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
@@ -240,11 +241,11 @@ async def test_a_key_cancels_the_server_search_for_the_text_it_changed() -> None
         gate = asyncio.Event()  # the server's answer is held until the next key is typed
         answer = screen._sources.deployments
 
-        async def held(query: DeploymentQuery) -> list[SlimDeployment]:
+        async def held(query: DeploymentQuery, *known: Any) -> list[SlimDeployment]:
             await gate.wait()
-            return await answer(query)
+            return await answer(query, *known)
 
-        screen._sources.deployments = held  # type: ignore[method-assign]
+        screen._sources.deployments = held  # type: ignore[method-assign,assignment]
         screen._search_timer.stop()  # type: ignore[union-attr]
         screen._search_server()  # the debounce fires: the server is asked for `word`
         assert screen._asking is not None and screen._asking.search == word

@@ -104,7 +104,7 @@ DESCENDING_FIRST = frozenset({"recentPredictions", "lastPredictionTimestamp"})
 importance most important first (their ascending order)."""
 
 
-Fetched = tuple[list[SlimDeployment], list[SlimDeployment] | None]
+Fetched = tuple[list[SlimDeployment | Row], list[SlimDeployment | Row] | None]
 """The whole fleet, and the server-narrowed view when the query filters or searches."""
 
 
@@ -155,6 +155,8 @@ class DeploymentsScreen(ViewScreen):
         self._counts: dict[str, HealthCounts] = {}
         self.events = events if events is not None else EventLog()
         self._search_timer: Timer | None = None
+        self._match_counts: tuple[dict[str, Row], str, int] | None = None
+        """(rows, plain search, how many of them it matches), kept for the attention view's bar."""
         self._asking: DeploymentQuery | None = None
         """The query the server is being asked for its narrowing (`_narrow_on_server`)."""
         self._degraded_timer: Timer | None = None
@@ -240,10 +242,11 @@ class DeploymentsScreen(ViewScreen):
         """The whole fleet, in an order traffic cannot move (alerts and counts are about all of
         it), and the narrowed view when the query filters or searches on the server."""
         query = self._fetched_query = self.query_state
-        whole = self._sources.deployments(DeploymentQuery(order_by=FETCH_ORDER))
+        known = self.fleet.known_texts()  # records read last time are not read again
+        whole = self._sources.deployments(DeploymentQuery(order_by=FETCH_ORDER), known)
         if not narrows(query):
             return await whole, None
-        view = self._sources.deployments(dataclasses.replace(query, order_by=FETCH_ORDER))
+        view = self._sources.deployments(dataclasses.replace(query, order_by=FETCH_ORDER), known)
         everything, narrowed = await asyncio.gather(whole, view)
         return everything, narrowed
 
@@ -421,8 +424,44 @@ class DeploymentsScreen(ViewScreen):
         marks.update(dict.fromkeys(silent, "∅"))
         return marks
 
+    def _standing_in(self) -> str | None:
+        """The plain search the server is (or will be) asked for, while the whole fleet is
+        narrowed here in place of its answer: None when the rows shown are not such a stand-in
+        (no typed search, a regular expression, the server's answer itself, other filters)."""
+        typed = self._typed_search()
+        if typed is None or self.replay is not None:
+            return None
+        if self._view_rows is None:
+            return (
+                typed if not narrows(dataclasses.replace(self.query_state, search=None)) else None
+            )
+        return typed if self.shown_rows is self.fleet.rows else None
+
+    def _matching(self, shown: dict[str, Row], needle: str) -> int:
+        """How many of `shown` the plain search `needle` matches: what the server's answer will
+        hold (the table's own count unless the attention view hides some of them)."""
+        if not self.attention:
+            return len(self.table.rows)
+        kept = self._match_counts
+        if kept is None or kept[0] is not shown or kept[1] != needle:
+            kept = self._match_counts = (
+                shown,
+                needle,
+                sum(needle in r.haystack for r in shown.values()),
+            )
+        return kept[2]
+
     def _show_filters(self) -> None:
         shown = self.shown_rows
+        # While the fleet stands in for the server's answer to a typed search, the bar counts
+        # and names what that answer will hold (the search chip, its total beside the fleet's):
+        # an answer that agrees with it then changes nothing on screen, and the debounce that
+        # asks the server draws nothing either.
+        needle = self._standing_in()
+        total = len(shown) if needle is None else self._matching(shown, needle.lower())
+        query = self.query_state
+        if needle is not None:
+            query = dataclasses.replace(query, search=needle)
         notes: list[str] = []
         if self.attention:
             _, unknown = attention_counts(shown.values())
@@ -434,10 +473,10 @@ class DeploymentsScreen(ViewScreen):
         if search.error:
             notes.insert(0, search.error)
         self.query_one(FilterBar).show(
-            chips(self.query_state),
+            chips(query),
             attention=self.attention,
             shown=len(self.table.rows),
-            total=len(shown),
+            total=total,
             notes=notes,
             fleet=len(self.fleet),
             grouped=(
@@ -649,7 +688,9 @@ class DeploymentsScreen(ViewScreen):
             self._narrow_on_server(query)
         else:
             self._view_rows = self._view_query = None
-        self._show_view()
+        # The rows shown are the same (the whole fleet narrowed here until the answer lands);
+        # only the bar may say something new.
+        self._show_filters()
 
     @work(group="server-search", exclusive=True, exit_on_error=False)
     async def _narrow_on_server(self, query: DeploymentQuery) -> None:
