@@ -21,9 +21,9 @@ from drtui.ui.screens.actions import CreateDialog, EditDialog
 from tests.ui.waiting import until
 from tests.ui.write_harness import loaded, write_harness
 
-DEFERRED = ("textual.widgets._text_area", "tomllib", "humanize")
+DEFERRED = ("textual.widgets._text_area", "tomllib", "humanize", "drtui.core.report")
 """Imported only on first use: the edit and create dialogs' description box, a config file
-being read, a download's "not enough space" message."""
+being read, a download's "not enough space" message, a replay time typed as a date."""
 
 
 def _fresh(code: str) -> Any:

@@ -24,7 +24,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from drtui.core.history import History, Replay, State
-from drtui.core.report import parse_instant
 from drtui.core.rows import Row, row_from_deployment
 
 _AGO = re.compile(r"^-?\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*(?:ago)?$", re.IGNORECASE)
@@ -50,6 +49,8 @@ def parse_typed_time(text: str, now: datetime) -> datetime:
             raise ValueError(f"{value!r} is not a time of day")
         moment = now.replace(hour=hour, minute=minute, second=second, microsecond=0)
         return moment - timedelta(days=1) if moment > now else moment
+    from drtui.core.report import parse_instant  # the report's module, only when typed
+
     try:
         return parse_instant(value)
     except ValueError:
