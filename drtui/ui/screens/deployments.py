@@ -155,8 +155,8 @@ class DeploymentsScreen(ViewScreen):
         self._counts: dict[str, HealthCounts] = {}
         self.events = events if events is not None else EventLog()
         self._search_timer: Timer | None = None
-        self._match_counts: tuple[dict[str, Row], str, int] | None = None
-        """(rows, plain search, how many of them it matches), kept for the attention view's bar."""
+        self._bar_kept: tuple[dict[str, Row], str | None, int, int] | None = None
+        """The attention view's bar figures (`_bar_counts`) and the rows and search they are of."""
         self._asking: DeploymentQuery | None = None
         """The query the server is being asked for its narrowing (`_narrow_on_server`)."""
         self._degraded_timer: Timer | None = None
@@ -437,38 +437,39 @@ class DeploymentsScreen(ViewScreen):
             )
         return typed if self.shown_rows is self.fleet.rows else None
 
-    def _matching(self, shown: dict[str, Row], needle: str) -> int:
-        """How many of `shown` the plain search `needle` matches: what the server's answer will
-        hold (the table's own count unless the attention view hides some of them)."""
+    def _bar_counts(self, shown: dict[str, Row], needle: str | None) -> tuple[int, int]:
+        """(the view's total, how many of them have no verdict) for the filter bar: of `shown`,
+        or of those the plain search `needle` matches when the fleet stands in for the server's
+        answer to it (what that answer will hold). The attention view's figures are kept until
+        the rows or the search change: a keystroke does not rescan the fleet for them."""
         if not self.attention:
-            return len(self.table.rows)
-        kept = self._match_counts
+            return (len(shown) if needle is None else len(self.table.rows)), 0
+        kept = self._bar_kept
         if kept is None or kept[0] is not shown or kept[1] != needle:
-            kept = self._match_counts = (
-                shown,
-                needle,
-                sum(needle in r.haystack for r in shown.values()),
+            rows = (
+                list(shown.values())
+                if needle is None
+                else [r for r in shown.values() if needle in r.haystack]
             )
-        return kept[2]
+            kept = self._bar_kept = (shown, needle, len(rows), attention_counts(rows)[1])
+        return kept[2], kept[3]
 
     def _show_filters(self) -> None:
         shown = self.shown_rows
         # While the fleet stands in for the server's answer to a typed search, the bar counts
-        # and names what that answer will hold (the search chip, its total beside the fleet's):
-        # an answer that agrees with it then changes nothing on screen, and the debounce that
-        # asks the server draws nothing either.
+        # and names what that answer will hold (the search chip, its figures beside the
+        # fleet's): an answer that agrees with it then changes nothing on screen, and the
+        # debounce that asks the server draws nothing either.
         needle = self._standing_in()
-        total = len(shown) if needle is None else self._matching(shown, needle.lower())
+        total, unknown = self._bar_counts(shown, needle)
         query = self.query_state
         if needle is not None:
             query = dataclasses.replace(query, search=needle)
         notes: list[str] = []
-        if self.attention:
-            _, unknown = attention_counts(shown.values())
-            if unknown:
-                notes.append(
-                    f"{unknown} with no verdict {'shown' if self.include_unknown else 'hidden'} (u)"
-                )
+        if unknown:  # counted in the attention view only
+            notes.append(
+                f"{unknown} with no verdict {'shown' if self.include_unknown else 'hidden'} (u)"
+            )
         search = parse_search(self.search_text)
         if search.error:
             notes.insert(0, search.error)
