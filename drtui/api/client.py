@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -279,16 +279,6 @@ class DataRobotClient:
         params += (query or DeploymentQuery()).to_params()
         return await self._read("deployments/", params, known)
 
-    @overload
-    async def list_all_deployment_records(
-        self,
-        query: DeploymentQuery | None = None,
-        *,
-        concurrency: int | None = None,
-        deadline: float | None = _UNSET,
-        on_page: Callable[[Sequence[SlimDeployment]], object] | None = None,
-    ) -> list[SlimDeployment]: ...
-    @overload
     async def list_all_deployment_records(
         self,
         query: DeploymentQuery | None = None,
@@ -296,17 +286,8 @@ class DataRobotClient:
         concurrency: int | None = None,
         deadline: float | None = _UNSET,
         on_page: Callable[[Sequence[SlimDeployment | Known]], object] | None = None,
-        known: Mapping[str, Known],
-    ) -> list[SlimDeployment | Known]: ...
-    async def list_all_deployment_records(
-        self,
-        query: DeploymentQuery | None = None,
-        *,
-        concurrency: int | None = None,
-        deadline: float | None = _UNSET,
-        on_page: Callable[[Sequence[Any]], object] | None = None,
-        known: Mapping[str, Any] = NOTHING_KNOWN,
-    ) -> list[Any]:
+        known: Mapping[str, Known] = NOTHING_KNOWN,
+    ) -> list[SlimDeployment | Known]:
         """Every deployment the query matches, read slim, in the server's order: the list path
         of the screen and of ``drtui deployments``/``check`` (bounds and deadline as
         ``list_all_deployments``).
@@ -319,7 +300,7 @@ class DataRobotClient:
         """
         query = stable(query)
 
-        async def offset_page(offset: int, limit: int) -> SlimPage[Any]:
+        async def offset_page(offset: int, limit: int) -> SlimPage[Known]:
             page = await self.list_deployment_records(
                 query, offset=offset, limit=limit, known=known
             )
@@ -327,7 +308,7 @@ class DataRobotClient:
                 on_page(page.data)
             return page
 
-        async def next_page(url: str) -> SlimPage[Any]:
+        async def next_page(url: str) -> SlimPage[Known]:
             self._check_next(url)
             page = await self._read(url, None, known)
             if on_page is not None:
