@@ -384,9 +384,10 @@ class DeploymentsScreen(ViewScreen):
         search = parse_search(self.search_text)
         return (search.text or None) if search.plain else None
 
-    def _show_view(self, *, detail: bool = True) -> None:
-        """Draw the view; `detail=False` leaves the detail pane to the caller (a search moves
-        the cursor after this, and the pane is drawn once, for the row it lands on)."""
+    def _show_view(self, *, detail: bool = True, land: bool = False) -> None:
+        """Draw the view; `detail=False` leaves the detail pane to the caller (a search draws
+        it once, for the row the cursor lands on); `land`: the cursor on the first row,
+        scrolled home (`_land`), without looking for the old cursor row first."""
         rows = visible_rows(
             self.shown_rows.values(),
             attention=self.attention,
@@ -406,7 +407,7 @@ class DeploymentsScreen(ViewScreen):
         # its order (the filter bar says "worst first, then <sort>").
         table.set_order(None if self.attention else self.query_state.order_by or DEFAULT_ORDER)
         table.set_marks(self._marks())
-        table.set_rows(rows, clock=self._now())
+        table.set_rows(rows, clock=self._now(), home=land)
         self._show_filters()
         self._show_header()
         if detail:
@@ -658,8 +659,7 @@ class DeploymentsScreen(ViewScreen):
             # be read and parsed on the event loop between the next keys, to be set aside.
             self.workers.cancel_group(self, "server-search")
             self._asking = None
-        self._show_view(detail=False)
-        self._land()  # the cursor on the first match
+        self._show_view(detail=False, land=True)  # the cursor on the first match
         self._show_detail()  # once, for the row the cursor landed on
         if self._search_timer is not None:
             self._search_timer.stop()
@@ -704,8 +704,10 @@ class DeploymentsScreen(ViewScreen):
 
     async def _answer(self, query: DeploymentQuery) -> None:
         try:
+            # The fleet's records are not read again: most of a short search's answer is
+            # rows the fleet holds (a one-letter search is most of the fleet, a hundred pages).
             records = await self._sources.deployments(
-                dataclasses.replace(query, order_by=FETCH_ORDER)
+                dataclasses.replace(query, order_by=FETCH_ORDER), self.fleet.known_texts()
             )
         except DataRobotError:
             return  # the local narrowing stands; the next poll says what the server says
@@ -718,7 +720,7 @@ class DeploymentsScreen(ViewScreen):
         self._view_query = query
         self._show_view()
 
-    async def _view_of(self, records: list[SlimDeployment]) -> dict[str, Row]:
+    async def _view_of(self, records: list[SlimDeployment | Row]) -> dict[str, Row]:
         """The server's narrowed rows, in its order: the fleet's own row for a deployment the
         fleet holds (the same objects, so the view cache orders them from the fleet's order),
         a row read from the record for the others. Built a few hundred records at a time,
@@ -730,9 +732,10 @@ class DeploymentsScreen(ViewScreen):
                 await asyncio.sleep(0)
             rows = self.fleet.rows  # a poll may have landed meanwhile
             for record in records[start : start + VIEW_CHUNK]:
-                row = rows.get(row_id(record.id))
-                if row is None:
-                    row = row_of(record, keep_slim=False)
+                if isinstance(record, Row):  # a record the fleet had read: its row
+                    row = rows.get(record.id, record)
+                else:
+                    row = rows.get(row_id(record.id)) or row_of(record, keep_slim=False)
                 out.setdefault(row.id, row)
         return out
 

@@ -6,6 +6,11 @@ deployment; other views build their own) and an identity for the item shown.
 Drawn line by line, like the table: when a refresh changes one field of the deployment on show
 (a health status, an age), only the lines that differ are sent to the terminal. A Static would
 repaint the whole pane, thousands of bytes over SSH, for one changed word.
+
+Each field's wrapped lines are kept (an LRU by heading or name and value, for the width and
+styles they were made with): a search key that lands the cursor on a deployment shown before,
+or one sharing most of its fields with it, wraps only what is new, and a field that did not
+change is the same strip as before, which the compositor has already divided and filtered.
 """
 
 from __future__ import annotations
@@ -18,15 +23,20 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from drtui.core.detail import Section
+from drtui.ui.widgets.line_styles import KeptStyles
 from drtui.ui.widgets.steady_scroll import SteadyScrollView
 
-Line = tuple[Text, int]
-"""One field as text, and how far in its wrapped continuation lines start."""
+Entry = tuple[str, str, str | None]
+"""One line of the pane before wrapping: ("title", heading, None), ("field", name, value) or
+("plain", text, None); what its wrapped lines are kept by."""
 HANGING = 4
+WRAPPED = 2_000
+"""Entries whose wrapped lines are kept (a deployment has ~40: the last ~50 deployments)."""
 
 
 class DetailPane(SteadyScrollView, can_focus=False):
@@ -34,11 +44,15 @@ class DetailPane(SteadyScrollView, can_focus=False):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._styles_cache: KeptStyles = KeptStyles()  # its border and padding, kept per line
         self._shown: tuple[str | None, list[Section] | None] | None = None
-        self._text: list[Line] = [(Text("Nothing selected."), 0)]
+        self._text: list[Entry] = [("plain", "Nothing selected.", None)]
         self._lines: list[Strip] = []
         self._wrapped_at = -1
         self._blank = Strip.blank(0)
+        self._wrapped: LRUCache[Entry, list[Strip]] = LRUCache(WRAPPED)
+        self._wrapped_for: tuple[object, ...] = ()
+        """(width, base, title and name styles) the kept lines were wrapped with."""
 
     @property
     def identity(self) -> str | None:
@@ -73,19 +87,25 @@ class DetailPane(SteadyScrollView, can_focus=False):
             if old != new:
                 self.refresh(Region(0, y - round(self.scroll_y), width, 1))
 
-    def _compose_text(self, sections: list[Section] | None, empty: str) -> list[Line]:
+    def _compose_text(self, sections: list[Section] | None, empty: str) -> list[Entry]:
         if sections is None:
-            return [(Text(empty), 0)]
-        title = self.get_component_rich_style("detail-pane--title", partial=True)
-        name = self.get_component_rich_style("detail-pane--name", partial=True)
-        out: list[Line] = []
+            return [("plain", empty, None)]
+        out: list[Entry] = []
         for heading, fields in sections:
-            out.append((Text(heading, title), 0))
-            for field, value in fields:
-                line = Text(f"  {field}: ", name)
-                line.append(value)  # plain: server text is never read as markup
-                out.append((line, HANGING))
+            out.append(("title", heading, None))
+            out += [("field", field, value) for field, value in fields]
         return out
+
+    def _styled(self, entry: Entry, title: Style, name: Style) -> tuple[Text, int]:
+        """An entry as text, and how far in its wrapped continuation lines start."""
+        kind, text, value = entry
+        if kind == "title":
+            return Text(text, title), 0
+        if kind == "plain":
+            return Text(text), 0
+        line = Text(f"  {text}: ", name)
+        line.append(value or "")  # plain: server text is never read as markup
+        return line, HANGING
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width
@@ -96,10 +116,21 @@ class DetailPane(SteadyScrollView, can_focus=False):
         else:
             console = self.app.console
             base = self.rich_style  # once: each call walks the DOM to the screen for colours
+            title = self.get_component_rich_style("detail-pane--title", partial=True)
+            name = self.get_component_rich_style("detail-pane--name", partial=True)
+            frame = (width, base, title, name)
+            if frame != self._wrapped_for:
+                self._wrapped_for = frame
+                self._wrapped.clear()
             self._blank = Strip.blank(width, base)
             lines: list[Strip] = []
-            for text, indent in self._text:
-                lines += self._wrap_one(console, text, indent, width, base)
+            wrapped = self._wrapped
+            for entry in self._text:
+                kept = wrapped.get(entry)
+                if kept is None:
+                    text, indent = self._styled(entry, title, name)
+                    kept = wrapped[entry] = self._wrap_one(console, text, indent, width, base)
+                lines += kept
             self._lines = lines
         # Another deployment's line count changes the scrollbar, not the pane's box: no layout.
         self.set_content_size(Size(width, len(self._lines)))
@@ -139,6 +170,7 @@ class DetailPane(SteadyScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._styles_cache.forget()
         self._wrapped_at = -1
 
     def render_line(self, y: int) -> Strip:

@@ -2,19 +2,24 @@
 
 `LineStyles` hands a Line-API view's lines to the compositor as the view drew them (the log
 view, the tables); `StillStyles` hands over a widget's last frame whole while nothing marked
-it dirty (chrome a keystroke leaves as it is). Both fall back to Textual's own styling for any
-rule they do not handle.
+it dirty (chrome a keystroke leaves as it is); `BarStyles` keeps a scrollbar's drawings by
+what they show; `KeptStyles` keeps Textual's styling of a bordered view's lines by the line
+it styled. All fall back to Textual's own styling for anything they do not handle.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.style import Style
 from textual._styles_cache import StylesCache
+from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Region, Spacing
+from textual.css.styles import StylesBase
+from textual.geometry import Region, Size, Spacing
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.widget import Widget
@@ -130,3 +135,132 @@ def still(widget: ChromeT) -> ChromeT:
     if not isinstance(widget._styles_cache, StillStyles):
         widget._styles_cache = StillStyles()
     return widget
+
+
+BARS = 64
+"""Scrollbar drawings kept (a search's narrowings come back as letters are deleted)."""
+
+
+class BarStyles(StylesCache):
+    """A scrollbar's lines kept by what they show: its thumb, size, style and colours.
+
+    A search key that changes the number of rows moves the table's thumb, and Textual then
+    draws the whole bar again (a Rich renderable split into 50 lines, each styled: ~3 ms at
+    200x50). The lines of a bar drawn before are handed over again instead: the narrowings a
+    search goes through come back as its letters are deleted. Anything else (a screen that
+    hides scrollbars, an unknown renderer) is drawn by Textual as usual.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._drawn: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(BARS)
+
+    def render_widget(self, widget: Widget, crop: Region) -> list[Strip]:
+        bar = widget.render()
+        if not isinstance(bar, ScrollBarRender):
+            return super().render_widget(widget, crop)
+        key = (
+            crop,
+            widget.region.size,
+            bar.virtual_size,
+            bar.window_size,
+            bar.position,
+            bar.thickness,
+            bar.vertical,
+            bar.style,
+            widget.background_colors,
+            *widget.get_line_filters(),
+        )
+        strips = self._drawn.get(key)
+        if strips is None:
+            strips = self._drawn[key] = super().render_widget(widget, crop)
+        return list(strips)
+
+
+def kept_bar(bar: ScrollBar) -> ScrollBar:
+    """`bar`, its drawings kept by what they show (BarStyles)."""
+    if not isinstance(bar._styles_cache, BarStyles):
+        bar._styles_cache = BarStyles()
+    return bar
+
+
+STYLED = 2_000
+"""Lines kept styled by `KeptStyles` (the detail pane's ~50 lines of the last ~40 items)."""
+
+
+class KeptStyles(StylesCache):
+    """Textual's styling of a widget's content lines (its border and padding around each), kept
+    by the content line it styled.
+
+    The detail pane has a border and padding, so Textual styles each of its lines, and a search
+    key that lands the cursor on another deployment restyles all ~50 of them (~0.1 ms each,
+    then the colour filter again on each new line). The pane hands over the same strip for a
+    field it showed before, so the styled line made for it is handed over again, the same
+    object, whose filtered form Textual has kept too. Kept while the size, colours, border,
+    outline, padding, tint and opacity are the same; the first and last lines (borders,
+    outlines) are always styled by Textual. The widget calls `forget` when its styles change.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._styled: dict[int, tuple[Strip, tuple[object, ...], Strip]] = {}
+
+    def forget(self) -> None:
+        self._styled.clear()
+
+    def render_line(
+        self,
+        styles: StylesBase,
+        y: int,
+        size: Size,
+        content_size: Size,
+        padding: Spacing,
+        base_background: Color,
+        background: Color,
+        render_content_line: Callable[[int], Strip],
+        border_title: Any,
+        border_subtitle: Any,
+        opacity: float,
+        ansi_theme: Any,
+        native_ansi: bool,
+    ) -> Strip:
+        gutter = styles.gutter
+        content_y = y - gutter.top
+        rest = (border_title, border_subtitle, opacity, ansi_theme, native_ansi)
+        if (
+            y == 0
+            or y >= size.height - max(1, gutter.bottom)
+            or not 0 <= content_y < content_size.height
+            or border_title is not None
+            or border_subtitle is not None
+        ):
+            return super().render_line(
+                styles, y, size, content_size, padding, base_background, background,
+                render_content_line, *rest,
+            )  # fmt: skip
+        content = render_content_line(content_y)
+        frame = (
+            size,
+            content_size,
+            padding,
+            base_background,
+            background,
+            styles.border,
+            styles.outline,
+            styles.tint,
+            styles.text_opacity,
+            opacity,
+            ansi_theme,
+            native_ansi,
+        )
+        kept = self._styled.get(id(content))
+        if kept is not None and kept[0] is content and kept[1] == frame:
+            return kept[2]
+        strip = super().render_line(
+            styles, y, size, content_size, padding, base_background, background,
+            lambda _: content, *rest,
+        )  # fmt: skip
+        if len(self._styled) >= STYLED:
+            self._styled.clear()
+        self._styled[id(content)] = (content, frame, strip)
+        return strip

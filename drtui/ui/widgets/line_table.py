@@ -122,6 +122,9 @@ _CONTENT_FIELDS: dict[type, tuple[str, ...]] = {}
 def content_of(row: object) -> tuple[object, ...]:
     """What a row shows (its compared dataclass fields), not the row object: a cached strip must
     not keep a superseded record (and whatever it references) alive."""
+    content = getattr(row, "content", None)
+    if content is not None:  # a row that says what it shows (core.rows.Row)
+        return tuple(content())
     kind = type(row)
     names = _CONTENT_FIELDS.get(kind)
     if names is None:
@@ -269,8 +272,10 @@ class LineTable(SteadyScrollView, Generic[R], can_focus=True, inherit_bindings=F
     def highlighted_ids(self) -> frozenset[str]:
         return self._highlighted
 
-    def set_rows(self, rows: list[R], *, clock: datetime | None = None) -> None:
-        """Show `rows`, keeping the cursor on the same row id and the scroll offset."""
+    def set_rows(self, rows: list[R], *, clock: datetime | None = None, home: bool = False) -> None:
+        """Show `rows`, keeping the cursor on the same row id and the scroll offset; `home`:
+        the cursor on the first row, scrolled home, instead (a search lands there: the old
+        cursor row is not looked for among 10,000)."""
         old_index = self._cursor_at if self._cursor_at is not None else 0
         cursor_was_visible = self._is_visible(old_index)
         self._rows = rows
@@ -281,6 +286,11 @@ class LineTable(SteadyScrollView, Generic[R], can_focus=True, inherit_bindings=F
             self.selected = self.selected & self._ids().keys()
             self.post_message(self.SelectionChanged(self, self.selected))
         self.set_content_size(Size(self.size.width, len(rows) + 1))  # no screen layout
+        if home:
+            self.scroll_home(animate=False, immediate=True)
+            self._move_cursor_to(0 if rows else None, announce=True)
+            self._repaint_changed()
+            return
         self._cursor_at = self._find(self.cursor_id, old_index, 0)
         if self._cursor_at is None:
             self._move_cursor_to(min(old_index, len(rows) - 1) if rows else None, announce=True)

@@ -5,13 +5,17 @@ size again, and Textual then repaints its scrollbar: 50 lines of segments render
 thumb that did not move (7-10 ms a key at 200x50 for one view). `SteadyScrollView` skips that
 when nothing the scrollbar depends on changed, and sets a new content size without a layout of
 the screen: the view's own box does not change, only its scrollbar (a layout still follows when
-the scrollbar appears or goes). The table and the detail pane are both one.
+the scrollbar appears or goes). Its scrollbar's drawings are kept by what they show
+(`BarStyles`). The table and the detail pane are both one.
 """
 
 from __future__ import annotations
 
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
+
+from drtui.ui.widgets.line_styles import kept_bar
 
 
 class SteadyScrollView(ScrollView):
@@ -27,6 +31,12 @@ class SteadyScrollView(ScrollView):
         changed = super()._size_updated(size, virtual_size, container_size, layout)
         self._scrollbar_for = now
         return changed
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scrollbar, its drawings kept (`BarStyles`): a search's narrowings move
+        the thumb back and forth through positions drawn before."""
+        return kept_bar(super().vertical_scrollbar)
 
     def set_content_size(self, size: Size) -> None:
         """The content's size, without a layout of the screen (see the module docstring)."""
