@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from textual.widget import Widget
 
+from drtui.ui.screens import deployments as deployments_module
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.filter_bar import FilterBar
@@ -101,3 +102,23 @@ async def test_an_answer_that_differs_is_drawn() -> None:
         await pilot.pause()
         assert {r.id for r in screen.table.rows} == local - {gone}
         assert f"{len(local) - 1}/{len(local) - 1}" in bar_of(screen)
+
+
+async def test_a_wide_search_is_asked_of_the_server_after_a_longer_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A search matching more than WIDE_SEARCH_ROWS (a letter or two, most of the fleet) waits
+    for a longer pause before the server is asked for pages of rows the fleet already shows."""
+    monkeypatch.setattr(deployments_module, "WIDE_SEARCH_ROWS", 20)
+    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 48)) as pilot:
+        screen = screen_of(h.app)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.press("slash", "e")  # most of the 60 labels or descriptions
+        await pilot.pause()
+        assert len(screen.table.rows) > 20
+        assert screen._search_timer is not None
+        assert screen._search_timer._interval == deployments_module.WIDE_SEARCH_DEBOUNCE
+        await pilot.press(*"ntirely absent")
+        await pilot.pause()
+        assert len(screen.table.rows) <= 20
+        assert screen._search_timer._interval == deployments_module.SEARCH_DEBOUNCE

@@ -94,6 +94,11 @@ WIDE = 120
 DEGRADED_SECONDS = 60.0
 """How long a row that got worse stays marked."""
 SEARCH_DEBOUNCE = 0.4
+WIDE_SEARCH_DEBOUNCE = 1.2
+WIDE_SEARCH_ROWS = 1_000
+"""A typed search matching more deployments than this (ten pages) is asked of the server after
+a longer pause: its answer is pages of rows the loaded fleet already shows, and a search that
+wide (a letter or two) is usually on its way to a narrower one."""
 MIN_TIMER_DELAY = 0.01
 """Textual's set_timer(0) never fires (and its task fails on unmount): due means 'soon'."""
 MAX_TOASTED = 4
@@ -663,7 +668,12 @@ class DeploymentsScreen(ViewScreen):
         self._show_detail()  # once, for the row the cursor landed on
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._search_server)
+        needle = self._standing_in()
+        wide = needle is not None and (
+            self._bar_counts(self.shown_rows, needle)[0] > WIDE_SEARCH_ROWS
+        )
+        delay = WIDE_SEARCH_DEBOUNCE if wide else SEARCH_DEBOUNCE
+        self._search_timer = self.set_timer(delay, self._search_server)
 
     def _search_server(self) -> None:
         """Plain text is also asked of the server (its `search`); a regular expression or an
