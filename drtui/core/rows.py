@@ -7,9 +7,10 @@ substring test per row and drawing a row is string padding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from drtui.api.models.slim import SlimDeployment, full_deployment
 from drtui.core.formatting import as_utc, compact_number, sparkline
@@ -23,13 +24,18 @@ IMPORTANCE_RANK = {"CRITICAL": 0, "HIGH": 1, "MODERATE": 2, "LOW": 3}
 """Lower is more important; a value we do not know ranks after LOW."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(msgspec.Struct, frozen=True, gc=False):
     """What the table shows of one deployment, plus where it came from for the detail pane.
 
-    A row of the list path keeps its slim record (`origin`, with the record's JSON text): the
-    full `Deployment` is validated from that text only when `source` is read (the detail pane,
-    an edit), so a fleet is plain strings and tuples, a few tracked objects per deployment.
+    A row of the list path keeps its record's JSON text (`origin`): the full `Deployment` is
+    validated from that text only when `source` is read (the detail pane, an edit), so a fleet
+    is plain strings and tuples.
+
+    A row is a frozen msgspec struct the garbage collector does not track (`gc=False`): it
+    holds strings, tuples, datetimes and its origin, none of which refers back to a row, so it
+    can be in no reference cycle, and a full collection at 10,000 deployments does not visit
+    10,000 rows and their fields (issue 20: ~20 ms of a 50 ms budget). Equality and hash are
+    those of what the row shows (`content`), not of `origin`. `replace` makes a changed copy.
     """
 
     id: str
@@ -48,10 +54,44 @@ class Row:
     deployed_at: datetime | None
     haystack: str
     """Lowercase label and description, for client-side narrowing."""
-    origin: str | SlimDeployment | Deployment = field(compare=False, repr=False)
+    origin: str | SlimDeployment | Deployment
     """What this row was read from: the record's JSON text (the app's fleet: one string, so
     the collector has little to visit), the slim record (`drtui deployments` reads its tags,
     owners and messages), or the full model (a write's result)."""
+
+    def content(self) -> tuple[object, ...]:
+        """Every field but `origin`: what the row shows, what equality and hash compare."""
+        return (
+            self.id,
+            self.label,
+            self.status,
+            self.importance,
+            self.target_type,
+            self.platform,
+            self.tags,
+            self.owner,
+            self.health,
+            self.daily_rates,
+            self.last_prediction,
+            self.created_at,
+            self.deployed_at,
+            self.haystack,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Row:
+            return NotImplemented
+        return self.content() == other.content()
+
+    def __hash__(self) -> int:
+        return hash(self.content())
+
+    def __repr__(self) -> str:
+        return f"Row(id={self.id!r}, label={self.label!r}, health={self.health!r})"
+
+    def replace(self, **changes: Any) -> Row:
+        """A copy with `changes` (the struct's `dataclasses.replace`)."""
+        return msgspec.structs.replace(self, **changes)
 
     @property
     def source(self) -> Deployment:

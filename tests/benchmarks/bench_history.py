@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import random
 import statistics
 import sys
@@ -40,7 +39,7 @@ def fleet(n: int) -> Fleet:
     rows = {}
     for i in range(n):
         key = f"{i:024x}"
-        rows[key] = dataclasses.replace(template, id=key, label=f"model {i}")
+        rows[key] = template.replace(id=key, label=f"model {i}")
     return Fleet(rows)
 
 
@@ -49,7 +48,7 @@ def churn(base: Fleet, share: float, rng: random.Random) -> Fleet:
     for key in rng.sample(list(rows), int(len(rows) * share)):
         row = rows[key]
         health = (rng.choice(STATUSES), row.health[1], row.health[2])
-        rows[key] = dataclasses.replace(row, health=health)
+        rows[key] = row.replace(health=health)
     return Fleet(rows)
 
 

@@ -104,3 +104,18 @@ def test_detail_covers_every_group_and_unknown_server_fields() -> None:
         web_url("https://app.example.com/api/v2/", "abc")
         == "https://app.example.com/deployments/abc/overview"
     )
+
+
+def test_a_row_is_invisible_to_the_collector_and_compares_by_what_it_shows() -> None:
+    import gc
+
+    row = row_from_deployment(deployment())
+    # Not tracked: a full collection at 10,000 deployments does not visit 10,000 rows.
+    assert not gc.is_tracked(row)
+    # Equality and hash are those of what the row shows, whatever it was read from.
+    other_origin = row.replace(origin='{"id": "elsewhere"}')
+    assert other_origin == row and hash(other_origin) == hash(row)
+    assert row.replace(label="renamed") != row
+    assert row.replace(health=("failing", *row.health[1:])) != row
+    assert {row, other_origin} == {row}
+    assert row.content() == tuple(getattr(row, f) for f in row.__struct_fields__ if f != "origin")

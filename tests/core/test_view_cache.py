@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from drtui.core.fleet import Fleet
@@ -46,10 +44,10 @@ def test_new_rows_are_never_answered_from_the_old_ones() -> None:
     fleet, cache = rows(), ViewCache()
     visible_rows(fleet, attention=False, search="churn", cache=cache)
     # A poll's row equal in every shown field still replaces the old one (its record may differ).
-    renewed = [dataclasses.replace(row) for row in fleet]
+    renewed = [row.replace() for row in fleet]
     got = visible_rows(renewed, attention=False, search="churn", cache=cache)
     assert all(any(row is new for new in renewed) for row in got)
-    relabelled = [dataclasses.replace(fleet[3], label="Churn fraud", haystack="churn fraud")]
+    relabelled = [fleet[3].replace(label="Churn fraud", haystack="churn fraud")]
     assert ids(visible_rows(relabelled, attention=False, search="churn", cache=cache)) == ["d3"]
 
 

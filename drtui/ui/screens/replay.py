@@ -9,7 +9,6 @@ parser, the REPLAY bar and the dialog that asks for a time.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import re
 import sqlite3
 from collections.abc import Mapping
@@ -103,9 +102,7 @@ def replay_rows(states: Mapping[str, State], live: Mapping[str, Row]) -> dict[st
                     {"id": key, "label": state.label, "importance": state.importance or None}
                 )
             )
-        out[key] = dataclasses.replace(
-            row, label=state.label, importance=state.importance, health=state.health
-        )
+        out[key] = row.replace(label=state.label, importance=state.importance, health=state.health)
     return out
 
 
