@@ -209,6 +209,8 @@ def build_step(endpoint: str, runs: int) -> None:
 RSS = r"""
 import asyncio, gc, os, sys, time
 sys.path.insert(0, sys.argv[2])
+from drtui.cli import skip_httpx_cli
+skip_httpx_cli()  # as the console script does: httpx's own CLI (click, pygments) stays out
 import drtui.ui.app  # the app's modules, Textual included
 from drtui.api.client import DataRobotClient
 from drtui.api.query import DeploymentQuery
@@ -235,6 +237,9 @@ if sys.argv[3] == "freeze":  # as the app does: start-up's objects out of every 
 update = build_fleet(Fleet(), asyncio.run(fetch()))
 fleet = update.diff.fleet
 del update
+# As the app does with its first fleet: the cursor row's detail pane reads its full record
+# (pydantic and the full model, built on first use).
+shown = next(iter(fleet.rows.values())).source
 collect = full_collection()
 tracked = len(gc.get_objects())
 rss = int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1]) / 1024
