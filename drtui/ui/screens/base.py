@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 
 from drtui.ui.keymap import WRITE_IDS, write_actions
 from drtui.ui.polling import Freshness
@@ -129,3 +131,25 @@ class ViewScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.drtui.go_back()
+
+
+def typed_ahead(screen: Screen[Any], event: events.Key, opens: str = "search") -> None:
+    """Keep what is typed right after `/` (call from the screen's `on_key`).
+
+    Keys typed fast (a typist, a paste) are all on their way to the table before the binding of
+    the first one runs (Textual runs bindings once a key has bubbled to the app), so the search
+    field used to take focus after the letters had gone by: they were lost, or ran the table's
+    commands. Here the key bound to `opens` opens the field as it passes the screen, and the
+    printable keys that reach the screen after it (no field took them: a focused field stops
+    the printable keys it takes) are handed to the focused field, in order."""
+    focused = screen.focused
+    if isinstance(focused, Input):
+        if event.is_printable:
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+        return
+    if any(b.action == opens for b in screen._bindings.key_to_bindings.get(event.key, ())):
+        event.stop()
+        event.prevent_default()
+        getattr(screen, f"action_{opens}")()

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container, Horizontal
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.timer import Timer
 from textual.widgets import Input, Label
 
@@ -67,7 +67,7 @@ from drtui.ui.screens.actions import (
     Option,
     Progress,
 )
-from drtui.ui.screens.base import ViewScreen
+from drtui.ui.screens.base import ViewScreen, typed_ahead
 from drtui.ui.screens.choices import ChooseOne
 from drtui.ui.screens.filter_builder import FilterBuilder, normalise_query
 from drtui.ui.screens.help import FLEET_LEGEND
@@ -789,9 +789,14 @@ class DeploymentsScreen(ViewScreen):
 
     # ----- actions ------------------------------------------------------------------------------
 
+    def on_key(self, event: Key) -> None:
+        typed_ahead(self, event)
+
     def action_search(self) -> None:
         self.query_one("#search-line").display = True
-        self.query_one("#search", Input).focus()
+        # Focused now, not after the keys already waiting (Widget.focus waits its turn): what is
+        # typed right after `/` (a fast typist, a paste) is the search, not table commands.
+        self.set_focus(self.query_one("#search", Input))
 
     def action_clear(self) -> None:
         """esc: back to live from a replay, clear the search, or close the narrow detail pane,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
@@ -28,6 +28,7 @@ from drtui.core.events import EventLog
 from drtui.core.export import neutralise
 from drtui.core.health import look
 from drtui.ui.keymap import EVENT_BINDINGS
+from drtui.ui.screens.base import typed_ahead
 from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, LineTable
 from drtui.ui.widgets.view_header import ViewHeader
@@ -214,10 +215,13 @@ class EventsScreen(Screen[None]):
 
     # ----- actions -------------------------------------------------------------------------------
 
+    def on_key(self, event: events.Key) -> None:
+        typed_ahead(self, event)
+
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         search.display = True
-        search.focus()
+        self.set_focus(search)  # now: keys typed right after `/` are the search
 
     @on(Input.Changed, "#search")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.widgets import Input
 
 from drtui.ui.polling import Poller
-from drtui.ui.screens.base import ViewScreen
+from drtui.ui.screens.base import ViewScreen, typed_ahead
 from drtui.ui.screens.choices import ChooseOne
 from drtui.ui.widgets.line_table import Column, HasId, LineTable, sort_rows
 
@@ -66,10 +66,13 @@ class ListViewScreen(ViewScreen, Generic[R]):
         search.display = False
         return search
 
+    def on_key(self, event: events.Key) -> None:
+        typed_ahead(self, event)
+
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         search.display = True
-        search.focus()
+        self.set_focus(search)  # now: keys typed right after `/` are the search
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

@@ -354,7 +354,7 @@ class LogScreen(ViewScreen):
         prompt.placeholder = placeholder
         prompt.value = value
         prompt.display = True
-        prompt.focus()
+        self.set_focus(prompt)  # now: keys typed right after `/` or `f` are the prompt's
         self._status()
 
     def action_search(self) -> None:
