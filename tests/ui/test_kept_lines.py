@@ -4,9 +4,6 @@ deployment it showed before, and a search landing on the first row without index
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
 import pytest
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
@@ -15,19 +12,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from drtui.ui.widgets.detail_pane import DetailPane
-from drtui.ui.widgets.line_table import Column, LineTable
+from drtui.ui.widgets.line_table import LineTable
+from tests.ui.test_line_table_keystroke import COLUMNS, ITEMS, NOW, Item
 
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    name: str
-
-
-COLUMNS: list[Column[Item]] = [Column("name", "NAME", 20, 0, lambda r, _: (r.name, ""), flex=True)]
-ITEMS = [Item(f"i{n}", f"item {n}") for n in range(500)]
 CSS = """
 LineTable { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
 DetailPane { height: 12; border-top: solid $primary; padding: 0 1; scrollbar-size-vertical: 1; }
