@@ -50,3 +50,19 @@ async def test_the_events_view_keeps_a_burst_after_its_slash_too() -> None:
         events_screen = h.app.screen
         assert isinstance(events_screen, EventsScreen)
         assert events_screen.query_one("#search", Input).value == "fail"
+
+
+async def test_a_remapped_search_key_opens_the_field_for_the_burst_behind_it() -> None:
+    async with (
+        harness(attention_first=False, keymap={"deployments.search": "ctrl+f"}) as h,
+        h.app.run_test(size=(160, 40)) as pilot,
+    ):
+        screen = h.app.screen
+        assert isinstance(screen, DeploymentsScreen)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        h.app.post_message(events.Key("ctrl+f", None))
+        _burst(h.app, "churn")
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert h.app.screen is screen
+        assert screen.query_one("#search", Input).value == "churn"

@@ -149,7 +149,13 @@ def typed_ahead(screen: Screen[Any], event: events.Key, opens: str = "search") -
             event.prevent_default()
             focused.post_message(events.Key(event.key, event.character))
         return
-    if any(b.action == opens for b in screen._bindings.key_to_bindings.get(event.key, ())):
+    bound = (
+        binding
+        for namespace, bindings in screen._binding_chain  # the user's keymap applied
+        if namespace is screen
+        for binding in bindings.key_to_bindings.get(event.key, ())
+    )
+    if any(binding.action == opens for binding in bound):
         event.stop()
         event.prevent_default()
         getattr(screen, f"action_{opens}")()
