@@ -69,8 +69,7 @@ class Fleet:
                 if key not in rows and key not in previous.missing:
                     rows[key] = row
                     missing.add(key)
-        texts = {text: row for row in rows.values() if (text := row.text) is not None}
-        return cls(rows, frozenset(missing), texts)
+        return cls(rows, frozenset(missing), _by_text(rows))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -81,9 +80,13 @@ class Fleet:
         Do not change the answer: it is the fleet's own."""
         texts = self.texts
         if texts is None:
-            texts = {text: row for row in self.rows.values() if (text := row.text) is not None}
+            texts = _by_text(self.rows)
             object.__setattr__(self, "texts", texts)
         return texts
+
+
+def _by_text(rows: dict[str, Row]) -> dict[str, Row]:
+    return {text: row for row in rows.values() if (text := row.text) is not None}
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,13 @@ def screen_of(app) -> DeploymentsScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
+async def first_fleet(app, pilot) -> tuple[DeploymentsScreen, str]:  # type: ignore[no-untyped-def]
+    """The screen once its first fleet is shown, and a word of a label on it to search for."""
+    screen = screen_of(app)
+    await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+    return screen, screen.table.rows[3].label.split()[0].lower()
+
+
 def header_text(screen: DeploymentsScreen) -> str:
     return str(screen.query_one(FleetHeader).render())
 
@@ -48,9 +55,7 @@ async def test_first_view_is_attention_worst_first_and_a_shows_all() -> None:
 
 async def test_search_narrows_at_once_then_asks_the_server() -> None:
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
-        screen = screen_of(h.app)
-        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
-        word = screen.table.rows[3].label.split()[0].lower()
+        screen, word = await first_fleet(h.app, pilot)
         await pilot.press("slash", *word)
         narrowed = screen.table.rows
         assert 0 < len(narrowed) < 60
@@ -70,9 +75,7 @@ async def test_a_shorter_search_is_not_narrowed_over_the_longer_ones_answer() ->
     """Deleting a letter after the server answered: the rows are the whole fleet's narrowing
     for the shorter text at once, not the longer text's answer narrowed again."""
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
-        screen = screen_of(h.app)
-        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
-        word = screen.table.rows[3].label.split()[0].lower()
+        screen, word = await first_fleet(h.app, pilot)
         longer = word + "zz"
         await pilot.press("slash", *longer)
         await until(pilot, lambda: screen.view_answers is not None, what="answer")
@@ -212,9 +215,7 @@ async def test_a_search_key_draws_the_detail_once_for_the_row_it_lands_on(
     from drtui.ui.widgets.detail_pane import DetailPane
 
     async with harness(attention_first=False) as h, h.app.run_test(size=(160, 48)) as pilot:
-        screen = screen_of(h.app)
-        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
-        word = screen.table.rows[3].label.split()[0].lower()
+        screen, word = await first_fleet(h.app, pilot)
         await pilot.press("slash")
         shown: list[str | None] = []
         original = DetailPane.show
@@ -234,9 +235,7 @@ async def test_a_search_key_draws_the_detail_once_for_the_row_it_lands_on(
 
 async def test_a_key_cancels_the_server_search_for_the_text_it_changed() -> None:
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
-        screen = screen_of(h.app)
-        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
-        word = screen.table.rows[3].label.split()[0].lower()
+        screen, word = await first_fleet(h.app, pilot)
         await pilot.press("slash", *word)
         gate = asyncio.Event()  # the server's answer is held until the next key is typed
         answer = screen._sources.deployments

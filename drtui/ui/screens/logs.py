@@ -53,14 +53,8 @@ from drtui.ui.screens.base import ViewScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.widgets.footer import DrtuiFooter
-from drtui.ui.widgets.log_view import (
-    SOURCE_COLOURS,
-    LineStyles,
-    LogView,
-    SourceLabel,
-    StillStyles,
-    still,
-)
+from drtui.ui.widgets.line_styles import LineStyles, StillStyles, still
+from drtui.ui.widgets.log_view import SOURCE_COLOURS, LogView, SourceLabel
 from drtui.ui.widgets.view_header import Part
 
 if TYPE_CHECKING:

@@ -47,9 +47,7 @@ from drtui.core.logs import (
     LogLine,
 )
 from drtui.ui.keymap import LOG_VIEW_BINDINGS
-from drtui.ui.widgets.line_styles import LineStyles as LineStyles
-from drtui.ui.widgets.line_styles import StillStyles as StillStyles
-from drtui.ui.widgets.line_styles import still as still
+from drtui.ui.widgets.line_styles import LineStyles, still
 
 SOURCE_COLOURS = (
     "cyan",
