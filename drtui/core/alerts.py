@@ -15,13 +15,13 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from drtui.core.fleet import HealthTransition
-from drtui.core.health import DIMENSIONS, is_problem, normalise
-from drtui.core.rows import Row
+from drtui.core.health import DIMENSIONS, is_problem, normalise, severity
+from drtui.core.rows import IMPORTANCE_RANK, Row
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,20 @@ MUTE_CHOICES: tuple[tuple[str, timedelta], ...] = (
 )
 MAX_ENTRIES = 10_000
 """A bound on what the file keeps (oldest mutes and acknowledgements go first)."""
+
+
+def ranked(
+    moves: Iterable[HealthTransition], importance_of: Callable[[str], str]
+) -> list[HealthTransition]:
+    """Degradations in the order an on-call engineer reads them: the worst new state first
+    (to FAIL before to WARN), then the most important deployment (CRITICAL before LOW, none
+    last), then by label. `importance_of(deployment id)` is the deployment's importance."""
+
+    def key(move: HealthTransition) -> tuple[int, int, str, str]:
+        rank = IMPORTANCE_RANK.get(importance_of(move.deployment_id).upper(), len(IMPORTANCE_RANK))
+        return severity(move.new), rank, move.label.lower(), move.deployment_id
+
+    return sorted(moves, key=key)
 
 
 class AlertRules:

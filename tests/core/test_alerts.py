@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from drtui.core.alerts import AlertRules
+from drtui.core.alerts import AlertRules, ranked
 from drtui.core.fleet import Fleet, HealthTransition
 from tests.core.factory import deployment
 
@@ -53,3 +53,17 @@ def test_a_broken_file_is_said_and_nothing_is_lost_by_reading_it(tmp_path: Path)
     rules = AlertRules(path)
     assert rules.load_error is not None and str(path) in rules.load_error
     assert rules.wanted(move("passing", "failing"), NOW)
+
+
+def test_degradations_rank_to_fail_first_then_importance_then_label() -> None:
+    importance = {"a": "LOW", "b": "CRITICAL", "c": "", "w": "CRITICAL", "z": "LOW"}
+    moves = [
+        HealthTransition("a", "Alpha", "service", "passing", "warning"),
+        HealthTransition("b", "Bravo", "model", "passing", "warning"),
+        HealthTransition("c", "Charlie", "service", "passing", "failing"),
+        HealthTransition("z", "Zulu", "service", "warning", "failing"),
+        HealthTransition("w", "Wholesale", "service", "warning", "failing"),
+    ]
+    order = [m.label for m in ranked(moves, importance.__getitem__)]
+    # To FAIL before to WARN; among them CRITICAL first and no importance last; then labels.
+    assert order == ["Wholesale", "Zulu", "Charlie", "Bravo", "Alpha"]

@@ -27,7 +27,7 @@ from drtui.api.errors import AuthenticationError, DataRobotError
 from drtui.api.models import Deployment
 from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
-from drtui.core.alerts import MUTE_CHOICES, AlertRules
+from drtui.core.alerts import MUTE_CHOICES, AlertRules, ranked
 from drtui.core.changes import NewDeployment
 from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
@@ -322,7 +322,11 @@ class DeploymentsScreen(ViewScreen):
         that are neither muted nor acknowledged. Computed on the whole fleet, whatever the
         table shows (a filtered-out deployment that degrades still alerts)."""
         self.events.extend(at, moves)
-        worse = [m for m in moves if self.alerts.wanted(m, at)]
+        rows = self.fleet.rows
+        worse = ranked(
+            (m for m in moves if self.alerts.wanted(m, at)),
+            lambda key: row.importance if (row := rows.get(key)) is not None else "",
+        )
         if not worse:
             return
         until = time.monotonic() + DEGRADED_SECONDS
