@@ -7,7 +7,6 @@ disagree about a deployment. No Textual here: these must start fast.
 from __future__ import annotations
 
 import asyncio
-import csv
 import dataclasses
 import gc
 import json
@@ -38,7 +37,7 @@ from drtui.core.bundles import (
     narrow,
 )
 from drtui.core.detail import web_url
-from drtui.core.export import neutralise_row
+from drtui.core.export import write_csv
 from drtui.core.health import normalise
 from drtui.core.rows import Row, row_from_slim
 from drtui.core.sanitize import clean
@@ -277,11 +276,7 @@ def write_rows(
 ) -> None:
     """Rows as CSV or JSON lines; ``written`` holds JSON lines already made (by ``id(row)``)."""
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            data = flat_record(row, endpoint)
-            writer.writerow(neutralise_row(data))
+        write_csv(out, FIELDS, (flat_record(row, endpoint) for row in rows))
         return
     line = json_lines(endpoint)
     made = written or {}
@@ -601,10 +596,7 @@ def print_bundles(
     shown = narrow(rows, show_deleted=include_deleted)
     try:
         if fmt == "csv":
-            writer = csv.DictWriter(sys.stdout, fieldnames=BUNDLE_FIELDS, lineterminator="\n")
-            writer.writeheader()
-            for row in shown:
-                writer.writerow(neutralise_row(flat_bundle_record(row)))
+            write_csv(sys.stdout, BUNDLE_FIELDS, (flat_bundle_record(row) for row in shown))
         else:
             for row in shown:
                 sys.stdout.write(json.dumps(bundle_record(row), ensure_ascii=False) + "\n")
