@@ -17,7 +17,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from drtui import __version__
 
@@ -25,9 +25,27 @@ REFRESH_FLOOR_SECONDS = 5.0
 """Also ``drtui.settings_file.REFRESH_FLOOR_SECONDS`` (a test keeps them equal); repeated here
 so that `drtui --help` does not import pydantic."""
 
+EXIT_USAGE = 3
+"""A command line that cannot be run: unknown, misspelt or misplaced options and values. Not
+argparse's 2, which `drtui check` uses for "some deployment is failing" (Nagios CRITICAL): a
+typo in a monitoring line must read UNKNOWN, never as failing deployments."""
+
 HEALTH_DIMENSIONS = ("service", "model", "accuracy")
 DEFAULT_CHECK_HEALTH = "service,model,accuracy"
 SUB = "sub_"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with drtui's rules: a usage error exits 3 (`EXIT_USAGE`), and an option is
+    only ever its whole name (no abbreviations: ``--token`` is not ``--token-file``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def _refresh_seconds(text: str) -> float:
@@ -172,7 +190,7 @@ def _add_options(parser: argparse.ArgumentParser, options: Sequence[Option], pre
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The top-level parser and each subcommand's parser (for their own usage errors)."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="drtui",
         description="A terminal dashboard for the health of DataRobot MLOps deployments.",
     )

@@ -10,6 +10,7 @@ import argparse
 import ipaddress
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from drtui.emulator.config import (
     CHAOS_PROFILES,
@@ -20,6 +21,22 @@ from drtui.emulator.config import (
 from drtui.emulator.server import EmulatorServer
 
 _DEFAULTS = EmulatorConfig()
+
+EXIT_USAGE = 3
+"""A command line that cannot be run (as for `drtui`: never argparse's 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors exit 3 and options are never abbreviated (``--token`` is not
+    ``--token-file``, ``--port`` not a prefix of anything)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +173,7 @@ def serve(config: EmulatorConfig, host: str, port: int) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m drtui.emulator", description="Serve the DataRobot API emulator."
     )
     add_arguments(parser)
@@ -165,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = config_from_args(args)
     except ValueError as error:
         print(f"emulator: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     return serve(config, args.host, args.port)
 
 

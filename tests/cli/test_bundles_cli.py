@@ -86,7 +86,7 @@ def test_csv_has_flat_columns(server: EmulatorServer) -> None:
 
 def test_an_unknown_use_case_is_a_usage_error(server: EmulatorServer) -> None:
     result = run_drtui("bundles", "--use-case", "webApp", endpoint=server.endpoint)
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert "--use-case wants one of customApplication" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -92,7 +92,7 @@ def test_unreachable_host_is_reported_not_raised(tmp_path: Path) -> None:
 
 def test_unknown_filter_is_a_usage_error(server: EmulatorServer) -> None:
     result = run_drtui("deployments", "--filter", "colour=blue", endpoint=server.endpoint)
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert "'colour' is not a filter of GET /deployments/" in result.stderr
 
 
@@ -198,7 +198,7 @@ def test_endpoint_flag_takes_the_token_from_the_environment(server: EmulatorServ
 
 def test_usage_errors_print_the_subcommands_usage(server: EmulatorServer) -> None:
     result = run_drtui("check", "--filter", "colour=blue", endpoint=server.endpoint)
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert result.stderr.startswith("usage: drtui check")
 
 

@@ -96,7 +96,7 @@ def test_filters_before_and_after_the_subcommand_add_up() -> None:
 def test_a_global_option_the_subcommand_does_not_take_is_refused(capsys) -> None:
     with pytest.raises(SystemExit) as caught:
         parse_args(["--bell", "check"])
-    assert caught.value.code == 2
+    assert caught.value.code == 3
     err = capsys.readouterr().err
     assert "--bell does not apply to `drtui check`" in err
     assert err.startswith("usage: drtui check")
