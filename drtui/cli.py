@@ -94,11 +94,14 @@ def _option(flag: str, dest: str, **kwargs: Any) -> Option:
 
 
 CONNECTION = (
-    _option("--profile", "profile", help="named profile from the drtui config file"),
+    _option(
+        "--profile", "profile", metavar="NAME", help="named profile from the drtui config file"
+    ),
     _option("--config", "config", metavar="FILE", help="drtui TOML config file to read instead"),
     _option(
         "--endpoint",
         "endpoint",
+        metavar="URL",
         help="DataRobot API endpoint, e.g. https://app.datarobot.com; its token comes from "
         "DATAROBOT_API_TOKEN, --token-file or --token-command",
     ),
@@ -133,7 +136,9 @@ QUERY = (
         metavar="KEY=V1,V2",
         help="any GET /deployments/ filter, repeatable (e.g. serviceHealth=failing,warning)",
     ),
-    _option("--search", "search", help="server-side search over label and description"),
+    _option(
+        "--search", "search", metavar="TEXT", help="server-side search over label and description"
+    ),
     _option(
         "--order-by",
         "order_by",
@@ -141,16 +146,17 @@ QUERY = (
         help="any orderBy value; prefix with - for descending (--order-by -label)",
     ),
 )
+REFRESH = _option(
+    "--refresh",
+    "refresh",
+    type=_refresh_seconds,
+    metavar="SECONDS",
+    help=f"refresh interval (default 30, at least {REFRESH_FLOOR_SECONDS:g})",
+)
 SCREEN = (
-    _option(
-        "--refresh",
-        "refresh",
-        type=_refresh_seconds,
-        metavar="SECONDS",
-        help=f"refresh interval (default 30, at least {REFRESH_FLOOR_SECONDS:g})",
-    ),
+    REFRESH,
     _option("--read-only", "read_only", action="store_true", help="disable every write action"),
-    _option("--theme", "theme", help="Textual theme name"),
+    _option("--theme", "theme", metavar="NAME", help="Textual theme name"),
     _option("--bell", "bell", action="store_true", help="ring the bell when health degrades"),
     _option(
         "--all",
@@ -168,7 +174,7 @@ ACCEPTS: dict[str | None, tuple[Option, ...]] = {
     "check": CONNECTION + QUERY,
     "pps": CONNECTION,
     "bundles": CONNECTION,
-    "record": CONNECTION,
+    "record": (*CONNECTION, REFRESH),
     "replay": CONNECTION,
     "report": CONNECTION,
 }
@@ -181,7 +187,7 @@ def _add_options(parser: argparse.ArgumentParser, options: Sequence[Option], pre
         chosen = [o for o in options if o in members]
         if not chosen:
             continue
-        group = parser.add_argument_group(title)
+        group = parser.add_argument_group("polling" if chosen == [REFRESH] else title)
         for option in chosen:
             group.add_argument(
                 option.flag, dest=prefix + option.dest, default=None, **option.kwargs
@@ -355,11 +361,8 @@ def _add_history_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
         "installation's history file in the user state directory ($DRTUI_STATE_DIR). Runs "
         "until interrupted; exit 3 when the token is refused.",
     )
-    record.add_argument(
-        "--interval",
-        type=_refresh_seconds,
-        metavar="SECONDS",
-        help="seconds between two polls (default: the refresh setting, 30)",
+    record.add_argument(  # --refresh's first name here, kept working
+        "--interval", dest=SUB + "refresh", type=_refresh_seconds, help=argparse.SUPPRESS
     )
     record.add_argument("--once", action="store_true", help="record one poll and exit")
     replay = add(

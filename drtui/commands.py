@@ -97,7 +97,7 @@ def _history_command(
     from drtui.core.report import parse_duration, parse_instant
 
     if args.command == "record":
-        return record.run_record(config, args.interval or screen.refresh_interval, once=args.once)
+        return record.run_record(config, screen.refresh_interval, once=args.once)
     try:
         if args.command == "report":
             since = parse_duration(args.since)

@@ -87,3 +87,39 @@ def test_the_standalone_emulator_refuses_abbreviations_with_exit_3(
     assert stopped.value.code == 3
     assert "unrecognized arguments: --dep" in capsys.readouterr().err
     assert emulator_command.main(["--port", "99999"]) == 3
+
+
+# -- one name per option across commands; help shows what the user types -----------------------
+
+
+def test_record_takes_refresh_like_every_other_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    from drtui import commands, record
+
+    asked: list[float] = []
+
+    def run_record(config: object, every: float, *, once: bool) -> int:
+        asked.append(every)
+        return 0
+
+    monkeypatch.setattr(record, "run_record", run_record)
+    for argv in (["record", "--refresh", "12"], ["--refresh", "12", "record"]):
+        args, _ = cli.parse_args(argv)
+        assert commands.dispatch(args) == 0
+    args, _ = cli.parse_args(["record", "--interval", "9"])  # the old name still works
+    assert commands.dispatch(args) == 0
+    assert asked == [12.0, 12.0, 9.0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [None, "demo", "emulator", "deployments", "check", "pps", "bundles", "record", "replay"],
+)
+def test_help_names_values_as_the_user_types_them(command: str | None) -> None:
+    parser, subs = cli.build_parser()
+    shown = (subs[command] if command else parser).format_help()
+    assert "SUB_" not in shown
+    if command in ("check", "deployments"):
+        assert "--profile NAME" in shown and "--endpoint URL" in shown
+        assert "--search TEXT" in shown
+    if command == "record":
+        assert "--refresh SECONDS" in shown and "--interval" not in shown
