@@ -26,6 +26,40 @@ LINE_LIMIT = 8_000
 """Characters of one line kept for drawing (a megabyte line is cut, not drawn)."""
 MAX_CANDIDATES = 64
 """Anchored overlap candidates tried before the linear-time search takes over."""
+TEXT_LIMIT = 2_000_000
+"""Characters of one log snapshot kept: its newest whole lines. Twice the server's own cap (near
+1 MB), so a real log is never cut here; a bigger answer loses its head, as the server's cap
+does, never its tail (the newest lines are the ones a follower needs)."""
+
+# ----- a snapshot's text -------------------------------------------------------------------------
+
+
+def log_tail(text: str, limit: int = TEXT_LIMIT) -> str:
+    """The newest whole lines of `text` that fit in `limit` characters.
+
+    The cut falls on a line boundary, so the first line kept is a whole line; only a last line
+    longer than `limit` on its own is kept in part (its end).
+    """
+    if len(text) <= limit:
+        return text
+    start = len(text) - limit
+    if text[start - 1] == "\n":
+        return text[start:]
+    newline = text.find("\n", start)
+    if newline == -1 or newline == len(text) - 1:
+        return text[start:]  # one line longer than the limit: its newest characters
+    return text[newline + 1 :]
+
+
+def clean_log(text: str, limit: int = TEXT_LIMIT) -> str:
+    """A log snapshot as the server sent it, made safe to draw and bounded: its newest lines
+    within `limit` characters (`log_tail`), then each line sanitised (`clean_lines`).
+
+    Cutting before sanitising keeps the tail: `clean_lines`'s own bound keeps the head, which
+    for a log at the server's cap would drop exactly the lines a follower is waiting for.
+    """
+    return clean_lines(log_tail(text, limit), limit=limit)
+
 
 # ----- overlap of two snapshots -------------------------------------------------------------
 
@@ -49,7 +83,8 @@ def overlap(previous: Sequence[str], current: Sequence[str]) -> Delta:
     (the server keeps the newest lines and cuts the head): what follows it is new. No overlap
     means the log began again (a restart) unless the new snapshot is empty and so was the old.
     A snapshot that is wholly inside the previous one (it shrank: only its head was cut) adds
-    nothing.
+    nothing. A first line that is the end of a line the previous snapshot holds (the head was
+    cut inside a line) is passed over.
     """
     n, m = len(previous), len(current)
     if n == 0:
@@ -60,9 +95,15 @@ def overlap(previous: Sequence[str], current: Sequence[str]) -> Delta:
     if m >= n and current[n - 1] == previous[n - 1] and current[:n] == previous:
         return Delta(current[n:])
     size = _longest_suffix_prefix(previous, current)
-    if size == 0:
-        return Delta(list(current), restarted=True, cut=n)
-    return Delta(current[size:], cut=n - size)
+    if size:
+        return Delta(current[size:], cut=n - size)
+    if m > 1:
+        # The server may cut the head inside a line: the new snapshot then begins with the end
+        # of a line the previous one holds whole, and the overlap starts after it.
+        size = _longest_suffix_prefix(previous, current[1:])
+        if 0 < size < n and previous[n - size - 1].endswith(current[0]):
+            return Delta(current[1 + size :], cut=n - size - 1)
+    return Delta(list(current), restarted=True, cut=n)
 
 
 def _longest_suffix_prefix(previous: Sequence[str], current: Sequence[str]) -> int:

@@ -227,3 +227,34 @@ def test_an_invalid_expression_is_one_sentence_not_an_exception() -> None:
     flt, error = LineFilter.parse("!(")
     assert not flt.active and error
     assert compile_pattern("Error")[0] is not None and compile_pattern("error")[0].flags & 2  # type: ignore[union-attr]
+
+
+# ----- a snapshot's text ----------------------------------------------------------------------------
+
+
+def test_a_log_over_the_limit_keeps_its_newest_whole_lines() -> None:
+    text = "".join(line + "\n" for line in numbered(0, 1000))
+    kept = logs.log_tail(text, 10_000)
+    assert len(kept) <= 10_000 and text.endswith(kept)
+    assert kept.splitlines() == numbered(1000 - len(kept.splitlines()), 1000), "whole lines"
+    assert logs.log_tail(text, len(text)) == text
+    one = "x" * 50 + "\n"
+    assert logs.log_tail(one, 10) == "x" * 9 + "\n", "a line longer than the limit: its end"
+
+
+def test_clean_log_sanitises_the_tail_and_keeps_the_newest_line() -> None:
+    lines = [f"2026-03-02T09:00:00Z INFO \x1b[31mline {i}\x1b[0m" for i in range(30_000)]
+    text = "\n".join(lines) + "\n"
+    assert len(text) > 1_000_000
+    kept = logs.clean_log(text).splitlines()
+    assert kept[-1] == "2026-03-02T09:00:00Z INFO line 29999" and "\x1b" not in "".join(kept)
+    assert len(kept) == 30_000
+
+
+def test_a_head_cut_inside_a_line_is_not_a_restart() -> None:
+    previous = numbered(0, 100)
+    current = [previous[39][-12:], *numbered(40, 160)]  # the server cut line 39 in two
+    delta = overlap(previous, current)
+    assert list(delta.added) == numbered(100, 160) and not delta.restarted
+    unrelated = ["banner", *numbered(0, 3)]  # a restart is still one
+    assert overlap(numbered(0, 100), unrelated).restarted

@@ -11,15 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from textual.widgets import Static
 
-from drtui.api.client import DataRobotClient
+from drtui.api.client import DataRobotClient, LogText
 from drtui.api.retry import NO_RETRY
-from drtui.core.logs import SEPARATOR
+from drtui.core.logs import SEPARATOR, TEXT_LIMIT, LineParser, clean_log
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
 from drtui.ui.app import DrtuiApp
-from drtui.ui.screens.logs import LogScreen, LogTarget, SaveDialog
+from drtui.ui.screens.logs import Follower, LogScreen, LogTarget, SaveDialog
 from drtui.ui.settings import AppSettings
 from tests.ui.harness import ENDPOINT, FIXED_NOW, Harness
 from tests.ui.waiting import until
@@ -515,3 +516,92 @@ async def test_a_search_keystroke_repaints_every_cell_its_highlights_change() ->
                 assert not missed, (key, sorted(missed)[:5])
         finally:
             Compositor.render_partial_update = partial  # type: ignore[method-assign]
+
+
+# ----- logs at and above the server's size cap ----------------------------------------------------
+
+
+def served_line(i: int) -> str:
+    """Line `i` of a busy model server's log (about 100 characters)."""
+    return (
+        f"2026-03-02T09:{i // 60 % 60:02d}:{i % 60:02d}.{i:06d}Z INFO    [uwsgi] "
+        f"POST /predictions/ 200 {i % 97}ms rows={i % 13} request={i:08d}"
+    )
+
+
+def snapshots(
+    cap: int, polls: int, per_poll: int = 500, *, inside_a_line: bool = False
+) -> list[str]:
+    """What the server answers on each poll of a log capped at `cap` characters that grows
+    `per_poll` lines between polls: its newest lines, the head cut (at a line boundary, or
+    inside a line with `inside_a_line`)."""
+    out = []
+    end = 40_000
+    for _ in range(polls + 1):
+        kept, size, i = [], 0, end
+        while size + len(served_line(i - 1)) + 1 <= cap:
+            i -= 1
+            kept.append(served_line(i))
+            size += len(kept[-1]) + 1
+        kept.reverse()
+        if inside_a_line:
+            room = cap - size - 1
+            cut = served_line(i - 1)
+            kept.insert(0, cut[len(cut) - room :] if room > 0 else "")  # the end of a cut line
+        out.append("".join(line + "\n" for line in kept))
+        end += per_poll
+    return out
+
+
+@pytest.mark.parametrize("cap", [900_000, 1_080_000, 1_350_000, 2_500_000])
+@pytest.mark.parametrize("inside_a_line", [False, True])
+def test_follow_keeps_the_newest_lines_of_a_log_at_the_servers_cap(
+    cap: int, inside_a_line: bool
+) -> None:
+    """A log at its size cap grows 500 lines a poll while its head is cut: after each poll the
+    viewer holds the first answer and exactly the lines written since, nothing repeated, lost
+    or marked as a restart (a 1.08 MB log used to show its whole self again on every poll, and
+    never its newest lines)."""
+    polls = 6
+    answers = snapshots(cap, polls, inside_a_line=inside_a_line)
+    follower = Follower(0, LogTarget("d1", "Scorer"), LineParser())
+    shown: list[str] = []
+    for answer in answers:
+        update = follower.build(LogText(clean_log(answer), None))
+        follower.previous, follower.parser = update.snapshot, update.parser
+        assert not update.restarted
+        shown += [line.original for line in update.lines]
+    first = clean_log(answers[0]).splitlines()
+    if cap > TEXT_LIMIT:
+        assert sum(len(line) + 1 for line in first) <= TEXT_LIMIT
+    newest = int(shown[-1].rsplit("=", 1)[1])
+    assert newest == 40_000 + polls * 500 - 1, "the newest line written is shown"
+    assert len(shown) == len(first) + polls * 500
+    assert shown == first + [served_line(i) for i in range(40_000, newest + 1)]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the client keeps the head of a log over 1,000,000 characters until "
+    "drtui/api/client.py's _log uses drtui.core.logs.clean_log",
+)
+async def test_a_log_above_a_megabyte_is_followed_line_for_line() -> None:
+    """Through the client, against the emulator: a log of 1.08 MB growing a few hundred lines
+    between polls shows exactly what the server wrote, its newest line last."""
+    async with (
+        log_harness(log_max_bytes=1_080_000, log_rate=200.0) as h,
+        h.app.run_test(size=(120, 30)) as pilot,
+    ):
+        target = ids_with(h, "active")[0]
+        screen = await open_log(h, pilot, target)
+        now = await served(h, target)
+        assert sum(len(line) + 1 for line in now) > 1_000_000, "the log is over a megabyte"
+        assert originals(screen) == now
+        for _ in range(3):
+            before = originals(screen)
+            await poll(h, pilot, screen, 2.5)
+            now = await served(h, target)
+            kept = originals(screen)
+            assert kept[-1] == now[-1], "the newest line is shown"
+            assert kept[: len(before)] == before and kept[-len(now) :] == now
+            assert not any(line.marker for line in screen.buffer.lines)
