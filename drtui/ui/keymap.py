@@ -214,9 +214,10 @@ LOG_VIEW_BINDINGS: list[Binding] = [
     Binding("g,home", "top", "Top", show=False, id="log.top"),
     Binding("G,end", "bottom", "Bottom (follow)", show=False, id="log.bottom"),
     Binding("left,h", "scroll_left", "Left", show=False, id="log.left"),
-    Binding("right", "scroll_right", "Right", show=False, id="log.right"),
+    Binding("right,l", "scroll_right", "Right", show=False, id="log.right"),
 ]
-"""The log widget's own movement keys; `G`/`end` resumes following."""
+"""The log widget's own movement keys (vi's `h`/`l` scroll sideways); `G`/`end` resumes
+following."""
 
 CLOSE_BINDINGS: list[Binding] = [
     Binding("escape,q", "close", "Close", id="modal.close"),

@@ -605,3 +605,26 @@ async def test_a_log_above_a_megabyte_is_followed_line_for_line() -> None:
             assert kept[-1] == now[-1], "the newest line is shown"
             assert kept[: len(before)] == before and kept[-len(now) :] == now
             assert not any(line.marker for line in screen.buffer.lines)
+
+
+async def test_one_new_line_is_counted_in_the_singular_and_l_scrolls_right() -> None:
+    async with log_harness() as h, h.app.run_test(size=(80, 24)) as pilot:
+        screen = await open_log(h, pilot, ids_with(h, "active")[0])
+        view = screen.view
+        await pilot.press("k")
+        assert not view.following
+        line = "2026-03-02T10:00:00Z INFO    one more " + "x" * 200
+        screen._append(screen.followers[0].parser.parse([line]))  # as a poll appends
+        screen._status()
+        assert "PAUSED 1 new line ↓" in status(screen) and "new lines" not in status(screen)
+        screen._append(screen.followers[0].parser.parse([line]))
+        screen._status()
+        assert "2 new lines ↓" in status(screen)
+        await pilot.pause()
+        assert view.scroll_x == 0
+        await pilot.press("l", "l")
+        await pilot.pause()
+        assert view.scroll_x == 16, "l scrolls right as → does"
+        await pilot.press("h")
+        await pilot.pause()
+        assert view.scroll_x == 8 and not view.wrap

@@ -295,7 +295,8 @@ class LogScreen(ViewScreen):
         else:
             parts.append(("PAUSED", "reverse bold"))
             if view.new_lines:
-                parts.append((f" {view.new_lines:,} new lines ↓", "bold $warning"))
+                noun = "line" if view.new_lines == 1 else "lines"
+                parts.append((f" {view.new_lines:,} new {noun} ↓", "bold $warning"))
             parts.append(" (G/end or F resumes)")
         parts.append(f"  {len(self.buffer):,} lines")
         if self.buffer.dropped:
