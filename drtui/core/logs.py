@@ -212,6 +212,38 @@ class LogLine:
 
 _RECORDS = itertools.count(1)
 
+_ESCAPED_CONTROL = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u(000[0-8bcefBCEF]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]"
+    r"|200[b-fB-F]|202[a-eA-E]|206[6-9])"
+)
+"""A JSON ``\\u`` escape of a control character (ESC, the other C0 controls but tab, line feed
+and carriage return, DEL, C1) or of a zero-width or bidi character: preceded by an even number
+of backslashes, so it is an escape and not an escaped backslash followed by ``u``."""
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = int(match.group(2), 16)
+    if code < 0x20:
+        shown = chr(0x2400 + code)  # ␛ for ESC: the Unicode control pictures
+    elif code == 0x7F:
+        shown = "\u2421"
+    else:
+        shown = "\ufffd"
+    return match.group(1) + shown
+
+
+def neutralise_json_escapes(text: str) -> str:
+    """`text` (a JSON log line) with escaped control characters made visible and harmless.
+
+    Sanitising removes control characters, but a JSON string can still hold ``"\\u001b[31m"``:
+    six printable characters that `jq -r` (or any JSON reader) turns back into a live escape
+    sequence. Each such escape becomes the character's picture (``␛`` for ESC; U+FFFD for C1,
+    zero-width and bidi characters), so the line stays valid JSON and says what was there.
+    """
+    if "\\u" not in text or not text.lstrip().startswith(("{", "[")):
+        return text
+    return _ESCAPED_CONTROL.sub(_picture, text)
+
 
 def parse_stamp(text: str) -> float | None:
     try:
@@ -307,6 +339,7 @@ class LineParser:
         text = raw if raw.isprintable() else clean_lines(raw)
         if len(text) > LINE_LIMIT:
             text = text[: LINE_LIMIT - 1] + "…"
+        safe = neutralise_json_escapes(text)  # what `enter` shows and a save writes
         if text.startswith("{") and text.rstrip().endswith("}"):
             try:
                 obj = json.loads(text)
@@ -327,8 +360,9 @@ class LineParser:
                     len(stamp_text) + 1 if stamp_text else 0,
                     self._record,
                     self.source,
-                    raw=text,
+                    raw=safe,
                 )
+        text = safe
         match = _STAMP.match(text)
         if match is None and self._record and _CONTINUATION.match(text):
             return LogLine(text, self._level, self._stamp, 0, self._record, self.source)

@@ -258,3 +258,36 @@ def test_a_head_cut_inside_a_line_is_not_a_restart() -> None:
     assert list(delta.added) == numbered(100, 160) and not delta.restarted
     unrelated = ["banner", *numbered(0, 3)]  # a restart is still one
     assert overlap(numbered(0, 100), unrelated).restarted
+
+
+def strings(value: object) -> list[str]:
+    """Every string a JSON value holds (keys too), decoded."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [*strings(k), *strings(v)]]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
+
+
+def test_escaped_controls_in_json_lines_cannot_come_back_to_life() -> None:
+    """A JSON line's ``"\\u001b[31m"`` is printable text, but `jq -r` on the saved file (or
+    `enter`'s pretty JSON) would turn it into a live escape: it is shown and saved as ``␛``."""
+    raw = (
+        r'{"level": "error", "message": "\u001b[31mred\u001B]0;retitled\u0007 \u009b2J\u202e",'
+        r' "path": "C:\\u001b", "tb": "line 1\nline 2\tx"}'
+    )
+    line = LineParser().line(raw)
+    for shown in (line.original, line.pretty()):  # what a save writes, what enter shows
+        decoded = "".join(strings(json.loads(shown)))  # what jq -r prints
+        assert not any(ch in decoded for ch in "\x1b\x07\x9b\u202e"), shown
+    message = json.loads(line.original)["message"]
+    assert message == "␛[31mred␛]0;retitled␇ \ufffd2J\ufffd", "said, not dropped"
+    assert json.loads(line.original)["path"] == "C:\\u001b", "an escaped backslash is text"
+    assert json.loads(line.original)["tb"] == "line 1\nline 2\tx", "breaks and tabs stay"
+    assert "\x1b" not in line.text and "red" in line.text and line.level == ERROR
+    plain = "2026-03-02T09:00:01Z INFO printed \\u001b literally"
+    assert LineParser().line(plain).original == plain, "only JSON lines are read as JSON"
+    array = r'["\u001b[2J"]'
+    assert LineParser().line(array).original == '["␛[2J"]'
