@@ -5,6 +5,8 @@ Every check compares what the viewer holds with what the server serves, line for
 
 from __future__ import annotations
 
+import json
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -628,3 +630,33 @@ async def test_one_new_line_is_counted_in_the_singular_and_l_scrolls_right() -> 
         await pilot.press("h")
         await pilot.pause()
         assert view.scroll_x == 8 and not view.wrap
+
+
+async def test_a_saved_log_is_private_and_holds_no_live_escape_nor_the_token(
+    tmp_path: Path,
+) -> None:
+    """ctrl+w writes a file only its owner can read; a JSON line's escaped ESC is saved as
+    ``␛`` (jq -r cannot revive it); a server that puts the token in the log's file name does
+    not get it on screen or into the path."""
+    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+        screen = await open_log(h, pilot, ids_with(h, "active")[0])
+        token = h.config.user_token
+        hostile = r'{"level": "info", "message": "\u001b]0;retitled\u0007\u001b[31mred"}'
+        screen._append(screen.followers[0].parser.parse([hostile]))
+        screen.followers[0].filename = f"log-{token}.txt"  # as Content-Disposition named it
+        await pilot.press("ctrl+w")
+        await until(pilot, lambda: isinstance(h.app.screen, SaveDialog), what="dialog")
+        field = h.app.screen.query_one("#save-path")
+        suggested = field.value  # type: ignore[attr-defined]
+        assert token not in suggested and suggested.endswith("log-token-removed.txt")
+        destination = tmp_path / "saved.log"
+        field.value = str(destination)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: any(str(destination) in str(n.message) for n in h.app._notifications),
+            what="saved",
+        )
+        assert stat.S_IMODE(destination.stat().st_mode) == 0o600
+        last = destination.read_text().splitlines()[-1]
+        assert json.loads(last)["message"] == "␛]0;retitled␇␛[31mred"

@@ -550,6 +550,9 @@ class LogScreen(ViewScreen):
         if not name:
             stem = "merged" if self.merged else self.targets[0].label
             name = safe_filename(f"{stem}.log", default="deployment.log")
+        token = self._settings.token
+        if token and token in name:  # a server that echoes the token, in the name it gives
+            name = safe_filename(name.replace(token, "token-removed"), default="deployment.log")
         folder = Path.home() / "Downloads"
         if not folder.is_dir():
             folder = Path.cwd()
@@ -568,7 +571,10 @@ class LogScreen(ViewScreen):
         if token:
             text = text.replace(token, "[token removed]")
         try:
-            with open(path, "w", encoding="utf-8") as out:
+            # Readable by the user only, as the audit file: a log can hold what others must not
+            # read (a file that already exists keeps its own permissions).
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(text)
         except OSError as error:
             reason = clean(error.strerror or type(error).__name__, limit=80)
