@@ -20,8 +20,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from drtui.core.fleet import HealthTransition
-from drtui.core.health import DIMENSIONS, is_problem, normalise, severity
+from drtui.core.health import DIMENSIONS, is_problem, look, normalise, severity
 from drtui.core.rows import IMPORTANCE_RANK, Row
+from drtui.core.sanitize import clean
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,67 @@ def ranked(
         return severity(move.new), rank, move.label.lower(), move.deployment_id
 
     return sorted(moves, key=key)
+
+
+class Unseen:
+    """Deployments that degraded (and alerted) since the user last looked: the header's
+    "▲3 new". The toast goes after 10 s and the row's ▲ after a minute; this stays until the
+    user says they have seen it (a key, the events view), acknowledges or mutes the
+    deployment. A deployment counts once, however many of its dimensions moved."""
+
+    def __init__(self) -> None:
+        self._moves: dict[str, HealthTransition] = {}
+
+    def add(self, moves: Iterable[HealthTransition]) -> None:
+        for move in moves:
+            self._moves[move.deployment_id] = move
+
+    def forget(self, deployment_id: str) -> None:
+        self._moves.pop(deployment_id, None)
+
+    def clear(self) -> int:
+        """Seen: the count is reset; how many there were."""
+        count = len(self._moves)
+        self._moves.clear()
+        return count
+
+    def __len__(self) -> int:
+        return len(self._moves)
+
+    def __contains__(self, deployment_id: object) -> bool:
+        return deployment_id in self._moves
+
+    @property
+    def badge(self) -> str:
+        """`▲3 new`, or "" when there is nothing new."""
+        return f"▲{len(self._moves)} new" if self._moves else ""
+
+
+NOTIFICATION_LIMIT = 200
+"""Characters of a terminal notification's text (one line)."""
+
+
+def notification_text(moves: list[HealthTransition]) -> str:
+    """One line for the desktop: the worst move first (`moves` ranked), and how many more."""
+    if not moves:
+        return ""
+    first = moves[0]
+    text = f"{first.label}: {first.dimension} {look(first.old).word} → {look(first.new).word}"
+    if len(moves) > 1:
+        text += f" (+{len(moves) - 1} more)"
+    return clean(text, limit=NOTIFICATION_LIMIT)
+
+
+def terminal_notification(title: str, body: str) -> str:
+    """The escape sequences that ask the terminal for a desktop notification: OSC 9 (iTerm2,
+    Windows Terminal, kitty, WezTerm, foot) and OSC 777 (rxvt-unicode, VTE, Ghostty, WezTerm).
+    Both texts are one printable line: no escape, control or bidi character can end the
+    sequence early or start another, and a `;` cannot shift OSC 777's title into its body.
+    OSC 9 text starting with a digit is read by ConEmu as a command, so it starts with the
+    title."""
+    title = clean(title, limit=60).replace(";", ",") or "drtui"
+    body = clean(body, limit=NOTIFICATION_LIMIT)
+    return f"\x1b]9;{title}: {body}\x07\x1b]777;notify;{title};{body}\x07"
 
 
 class AlertRules:

@@ -15,8 +15,9 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from drtui.api.client import DataRobotClient
-from drtui.core.alerts import AlertRules
+from drtui.core.alerts import AlertRules, Unseen, notification_text, terminal_notification
 from drtui.core.events import EventLog
+from drtui.core.fleet import HealthTransition
 from drtui.core.history import BackgroundRecorder, HealthStrip, history_path
 from drtui.core.sanitize import safe_filename
 from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe, state_dir
@@ -32,6 +33,7 @@ from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.styles import css_paths
 from drtui.ui.views import COMMANDS, DEFAULT_MODE, VIEWS
+from drtui.ui.widgets.view_header import Part
 
 POLL_DEADLINE = 120.0
 """One whole listing (every page and retry) ends by then: a trickling server goes STALE."""
@@ -63,8 +65,11 @@ class DrtuiApp(CrashSafeApp):
         client: DataRobotClient | None = None,
         now: Callable[[], datetime] | None = None,
         state: Path | None = None,
+        terminal_notify: bool | None = None,
     ) -> None:
-        """`state`: where mutes and acknowledgements persist (None: this session only)."""
+        """`state`: where mutes and acknowledgements persist (None: this session only);
+        `terminal_notify`: ask the terminal for a desktop notification when a deployment
+        degrades while the terminal is not focused (default: the settings', on)."""
         super().__init__()
         acyclic_strips()  # drawn lines freed by reference counting, never frozen (ui/heap.py)
         self.settings = settings
@@ -98,6 +103,11 @@ class DrtuiApp(CrashSafeApp):
         """Records every poll's fleet in the history file (issue 21); None without a state dir."""
         self.events = EventLog()
         """Health changes (and, with write actions, the audit of this session), app-wide."""
+        self.unseen = Unseen()
+        """Deployments that degraded since the user last looked (every header's "▲3 new")."""
+        self.terminal_notify = (
+            settings.terminal_notify if terminal_notify is None else terminal_notify
+        )
         self._history: list[str] = []
         self._strips_loop: asyncio.AbstractEventLoop | None = None
         self._unknown_theme = False
@@ -174,6 +184,37 @@ class DrtuiApp(CrashSafeApp):
             self.recorder.close()
         if self._owns_client:
             await self.client.aclose()
+
+    # ----- degradations ------------------------------------------------------------------------
+
+    def degraded(self, moves: list[HealthTransition]) -> None:
+        """Degradations that alert (muted and acknowledged ones left out), worst first: they
+        count as new until the user looks (`mark_seen`), and while the terminal is not
+        focused (it reports focus: AppBlur / AppFocus) the desktop is told."""
+        if not moves:
+            return
+        if self.current_view != "events" or not self.app_focus:  # the events view shows them
+            self.unseen.add(moves)
+        if self.terminal_notify and not self.app_focus and self._driver is not None:
+            self._driver.write(terminal_notification("drtui", notification_text(moves)))
+
+    def mark_seen(self) -> int:
+        """The user has looked: the count of new degradations goes; how many there were."""
+        count = self.unseen.clear()
+        if count:
+            for screen in self.get_screen_stack(DEFAULT_MODE):
+                if isinstance(screen, DeploymentsScreen):
+                    screen.show_header()
+        return count
+
+    def header_badges(self) -> list[Part]:
+        """What every view's header shows beside its name: the count of new degradations."""
+        badge = self.unseen.badge
+        return [(f" {badge} ", "reverse bold $warning")] if badge else []
+
+    def on_app_focus(self, _: events.AppFocus) -> None:
+        if self.current_view == "events":
+            self.mark_seen()  # back at the terminal, on the events view: they are seen
 
     # ----- navigation ---------------------------------------------------------------------------
 

@@ -75,6 +75,9 @@ SCREEN_BINDINGS: list[Binding] = [
     Binding("y", "copy_id", "Copy id", show=False, id="deployments.copy_id"),
     Binding("Y", "copy_url", "Copy URL", show=False, id="deployments.copy_url"),
     Binding("E", "events", "Events", id="deployments.events"),
+    Binding(
+        "exclamation_mark", "mark_seen", "Mark changes seen", show=False, id="deployments.mark_seen"
+    ),
     Binding("c", "custom_model", "Custom model", show=False, id="deployments.custom_model"),
     Binding("escape", "clear", "Clear", show=False, id="deployments.clear"),
     Binding("n", "next_match", "Next match", show=False, id="deployments.next_match"),

@@ -20,6 +20,9 @@ class AppSettings:
     """Server-side filters, search and order from --filter/--search/--order-by."""
     theme: str | None = None
     bell: bool = False
+    terminal_notify: bool = True
+    """A desktop notification (OSC 9 / OSC 777) on a degradation while the terminal is not
+    focused; off with the profile's `notify = false` or `--no-notify`."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> key(s), from the config file; applied with App.set_keymap."""
     keymap_source: str | None = None

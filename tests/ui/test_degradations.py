@@ -3,6 +3,8 @@ them, a terminal notification when they look elsewhere."""
 
 from __future__ import annotations
 
+import functools
+
 from drtui.core.health import is_passing
 from drtui.ui.screens.deployments import DeploymentsScreen
 from tests.ui.harness import Harness, harness
@@ -10,7 +12,7 @@ from tests.ui.waiting import until
 
 
 def screen_of(h: Harness) -> DeploymentsScreen:
-    screen = h.app.screen_stack[1]
+    screen = h.app.get_screen_stack("deployments")[1]
     assert isinstance(screen, DeploymentsScreen)
     return screen
 
@@ -19,9 +21,17 @@ def toasts(h: Harness, title: str = "Health degraded") -> list[str]:
     return [str(n.message) for n in h.app._notifications if n.title == title]
 
 
+async def poll(h: Harness, pilot) -> None:  # type: ignore[no-untyped-def]
+    """The next poll, as its timer starts it (a key would give the terminal focus back)."""
+    screen = screen_of(h)
+    polls = screen.refreshes
+    screen.refresh_fleet()
+    await until(pilot, lambda: screen.refreshes > polls, what="the poll that sees it")
+
+
 async def degrade(h: Harness, pilot, count: int = 6) -> list[str]:  # type: ignore[no-untyped-def]
     """Degrade `count` healthy deployments (alphabetically): the last goes to FAIL and is
-    CRITICAL, the others to WARN. Their labels, in alphabetical order."""
+    CRITICAL, the others to WARN; then poll. Their labels, in alphabetical order."""
     screen = screen_of(h)
     healthy = sorted(
         (r for r in screen.fleet.rows.values() if all(is_passing(s) for s in r.health)),
@@ -32,9 +42,7 @@ async def degrade(h: Harness, pilot, count: int = 6) -> list[str]:  # type: igno
     last = healthy[-1]
     h.state.update_deployment(last.id, {"importance": "CRITICAL"})
     h.state.set_health(last.id, "serviceHealth", "failing")
-    polls = screen.refreshes
-    await pilot.press("r")
-    await until(pilot, lambda: screen.refreshes > polls, what="the poll that sees it")
+    await poll(h, pilot)
     return [r.label for r in healthy]
 
 
@@ -48,3 +56,122 @@ async def test_the_toast_names_a_critical_deployment_going_to_fail_first() -> No
         # Alphabetically last, it would have been hidden in "… and 2 more".
         assert lines[0].startswith(f"{labels[-1]}: service OK → FAIL")
         assert lines[-1] == "… and 2 more (E: events)"
+
+
+def header(h: Harness) -> str:
+    from drtui.ui.widgets.fleet_header import FleetHeader
+
+    return str(screen_of(h).query_one(FleetHeader).render())
+
+
+async def test_the_header_counts_new_degradations_until_seen() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        assert "new" not in header(h)
+        labels = await degrade(h, pilot)
+        assert "▲6 new" in header(h)
+        # Acknowledging one is seeing it.
+        critical = next(r for r in screen.fleet.rows.values() if r.label == labels[-1])
+        screen.table.move_cursor_to_id(critical.id)
+        await pilot.press("A")
+        assert "▲5 new" in header(h)
+        # The count outlives the toast and the row marks; `!` says they are seen.
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert "new" not in header(h)
+        assert any(
+            "5 degraded deployments marked seen" in str(n.message) for n in h.app._notifications
+        )
+        await pilot.press("exclamation_mark")
+        assert any("Nothing new" in str(n.message) for n in h.app._notifications)
+
+
+async def test_opening_the_events_view_is_seeing_them() -> None:
+    from drtui.ui.screens.events_log import EventsScreen
+    from drtui.ui.widgets.view_header import ViewHeader
+
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        await pilot.press("colon", *"custom", "enter")
+        await until(pilot, lambda: h.app.current_view == "custom", what=":custom")
+        await degrade(h, pilot)  # found by the deployments view's poll, behind :custom
+        custom_header = h.app.screen.query_one(ViewHeader)
+        h.app.screen.show_header()  # type: ignore[attr-defined]  # its next tick
+        assert "▲6 new" in str(custom_header.render()), "every view's header says so"
+        await pilot.press("colon", *"events", "enter")
+        await until(pilot, lambda: isinstance(h.app.screen, EventsScreen), what="events")
+        assert len(h.app.unseen) == 0
+        await pilot.press("escape", "escape")
+        await until(pilot, lambda: h.app.current_view == "deployments", what="back")
+        assert "new" not in header(h)
+
+
+async def test_a_degradation_while_the_terminal_is_elsewhere_asks_for_a_notification() -> None:
+    from textual import events
+
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(h)
+        await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
+        written: list[str] = []
+        driver = h.app._driver
+        assert driver is not None
+        write = driver.write
+
+        def capture(data: str) -> None:
+            written.append(data)
+            write(data)
+
+        driver.write = capture  # type: ignore[method-assign]
+        h.app.post_message(events.AppBlur())
+        await until(pilot, lambda: not h.app.app_focus, what="the terminal's focus to go")
+        hostile = next(iter(screen.fleet.rows))
+        labels = await degrade(h, pilot)
+        sent = [w for w in written if "\x1b]9;" in w]
+        assert sent == [
+            f"\x1b]9;drtui: {labels[-1]}: service OK → FAIL (+5 more)\x07"
+            f"\x1b]777;notify;drtui;{labels[-1]}: service OK → FAIL (+5 more)\x07"
+        ]
+        # Focused: the toast is enough.
+        h.app.post_message(events.AppFocus())
+        await until(pilot, lambda: h.app.app_focus, what="focus back")
+        written.clear()
+        h.state.set_health(hostile, "modelHealth", "failing")
+        await poll(h, pilot)
+        assert not [w for w in written if "\x1b]9;" in w]
+
+
+async def test_the_notification_is_one_sanitised_line_and_can_be_turned_off() -> None:
+    from textual import events
+
+    for wanted in (True, False):
+        async with (
+            harness(attention_first=False, terminal_notify=wanted) as h,
+            h.app.run_test(size=(120, 40)) as pilot,
+        ):
+            screen = screen_of(h)
+            await until(pilot, functools.partial(lambda s: s.refreshes == 1, screen), what="first")
+            written: list[str] = []
+            driver = h.app._driver
+            assert driver is not None
+            driver.write = written.append  # type: ignore[method-assign,assignment]
+            h.app.post_message(events.AppBlur())
+            await until(pilot, lambda: not h.app.app_focus, what="blur")
+            healthy = next(
+                r for r in screen.fleet.rows.values() if all(is_passing(s) for s in r.health)
+            )
+            h.state.update_deployment(
+                healthy.id, {"label": "Evil\x1b]0;pwned\x07; x\nsecond line\x1b[2J"}
+            )
+            h.state.set_health(healthy.id, "serviceHealth", "failing")
+            await poll(h, pilot)
+            sent = [w for w in written if "\x1b]9;" in w]
+            if not wanted:
+                assert sent == []
+                continue
+            (sequence,) = sent
+            assert sequence == (
+                "\x1b]9;drtui: Evil; x second line: service OK → FAIL\x07"
+                "\x1b]777;notify;drtui;Evil; x second line: service OK → FAIL\x07"
+            )

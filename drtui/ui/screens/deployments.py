@@ -329,6 +329,7 @@ class DeploymentsScreen(ViewScreen):
         )
         if not worse:
             return
+        self.drtui.degraded(worse)
         until = time.monotonic() + DEGRADED_SECONDS
         for move in worse:
             self._degraded_until[move.deployment_id] = until
@@ -889,6 +890,7 @@ class DeploymentsScreen(ViewScreen):
             span = dict(MUTE_CHOICES)[choice]
             until = self._now() + span
             self.alerts.mute(row_id, until)
+            self.drtui.unseen.forget(row_id)
             self._degraded_until.pop(row_id, None)
             self._schedule_degraded_expiry()
             self.notify(
@@ -910,6 +912,7 @@ class DeploymentsScreen(ViewScreen):
             if not done:
                 self.notify(f"{row.label} has no degradation to acknowledge.", timeout=4)
                 return
+            self.drtui.unseen.forget(row.id)
             self._degraded_until.pop(row.id, None)
             self._schedule_degraded_expiry()
             self.notify(
@@ -971,6 +974,22 @@ class DeploymentsScreen(ViewScreen):
 
     def action_events(self) -> None:
         self.drtui.switch_view("events")
+
+    def action_mark_seen(self) -> None:
+        """`!`: the degradations counted in the header ("▲3 new") are seen."""
+        count = self.drtui.mark_seen()
+        self._show_header()
+        if count:
+            self.notify(
+                f"{count} degraded deployment{'s' if count > 1 else ''} marked seen "
+                "(E lists every change).",
+                timeout=4,
+            )
+        else:
+            self.notify("Nothing new since you last looked.", timeout=3)
+
+    def on_screen_resume(self) -> None:
+        self._show_header()  # the count of new degradations may have gone meanwhile
 
     def action_custom_model(self) -> None:
         """`c`: the deployment under the cursor in `:custom` (when it runs a custom model)."""

@@ -160,9 +160,16 @@ class EventsScreen(Screen[None]):
         return self.query_one(EventTable)
 
     def on_mount(self) -> None:
+        self._seen()
         self._show_header()
         self._show()
         self.table.focus()
+
+    def _seen(self) -> None:
+        """Opening the events view is looking at what changed: the header's count goes."""
+        mark_seen = getattr(self.app, "mark_seen", None)
+        if callable(mark_seen):
+            mark_seen()
 
     def _show_header(self) -> None:
         for header in self.query(ViewHeader):
@@ -208,6 +215,7 @@ class EventsScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Shown again (a view keeps its screen): bring the log up to date."""
         if self.is_mounted:
+            self._seen()
             if self._audit is not None:
                 self.query_one("#events-changes", Static).update(self._changes())
             self._show()

@@ -28,6 +28,7 @@ FLEET_LEGEND: Legend = (
             ("!", "warning"),
             ("✓", "passing"),
             ("?", "no verdict: unknown, N/A or not started"),
+            ("▲3 new", "deployments that got worse since you last looked (! or E: seen)"),
         ),
     ),
     (

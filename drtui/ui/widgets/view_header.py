@@ -108,6 +108,9 @@ class ViewHeader(Static):
         parts: list[Part] = [("drtui ", "bold"), (self._view, "bold $accent"), "  ", self._where]
         if self._read_only:
             parts += ["  ", (" READ-ONLY ", "reverse bold")]
+        app_badges = getattr(self.app, "header_badges", None)  # the app's, in every view
+        if callable(app_badges):
+            badges = [*app_badges(), *badges]
         for badge in badges:
             parts += ["  ", badge]
         if freshness is not None:
