@@ -5,11 +5,13 @@ a wall of rich traceback (whose locals could hold the token). Textual already re
 terminal on exit; `CrashSafeApp` stops it printing the traceback, `write_crash_log` puts the
 traceback in a file with every secret redacted, and `run_crash_safe` prints one line naming it.
 `install_log_file` gives the rest of the app (``log.exception`` in the refresh worker) the same
-redacted file home, since stderr is not visible while Textual owns the terminal.
+redacted file home, since stderr is not visible while Textual owns the terminal; it is opened
+as every state file is (`drtui.statefile`): 0600, never through a symbolic link.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import sys
@@ -23,6 +25,8 @@ from typing import Any
 import platformdirs
 from rich.text import Text
 from textual.app import App
+
+from drtui.statefile import open_state_file
 
 STATE_DIR_ENV = "DRTUI_STATE_DIR"
 """Overrides the user state directory (tests, and machines whose home is read-only)."""
@@ -100,23 +104,29 @@ def install_log_file(
     """Send drtui's log records to a rotating, redacted file in the state dir; its path.
 
     Idempotent: calling it again replaces the handler it added before, so secrets stay current.
+    Raises `StateFileError` (an OSError, one sentence) when the file is a symbolic link.
     """
     folder = _private_dir(directory if directory is not None else state_dir())
     path = folder / LOG_FILE
     logger = logging.getLogger("drtui")
+    handler = _DrtuiLogFile(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     for old in [h for h in logger.handlers if isinstance(h, _DrtuiLogFile)]:
         logger.removeHandler(old)
         old.close()
-    handler = _DrtuiLogFile(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     handler.setFormatter(RedactingFormatter(secrets))
     logger.addHandler(handler)
     logger.setLevel(level)
-    path.chmod(0o600)
     return path
 
 
 class _DrtuiLogFile(RotatingFileHandler):
-    """Marks the handler install_log_file owns, so it can be replaced and not duplicated."""
+    """The handler install_log_file owns (so it can be replaced and not duplicated); it opens
+    its file, after each rotation too, as a state file: created 0600, never through a link
+    (`StateFileError` when the path is one)."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = open_state_file(Path(self.baseFilename), os.O_WRONLY | os.O_APPEND)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
 class CrashSafeApp(App[int]):

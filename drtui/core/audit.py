@@ -4,7 +4,7 @@ An on-call engineer must be able to say afterwards exactly what was changed from
 (edit, delete, create, erase), which ids, when, the outcome and the server's message. Each
 attempt is one JSON object on one line of `audit.jsonl` in the user state directory
 (platformdirs; `$DRTUI_STATE_DIR` or the `directory` argument override it), appended and flushed
-at once, readable by the user only. The newest entries are also kept in memory for the events
+at once, readable by the user only, never through a symbolic link. The newest entries are also kept in memory for the events
 view.
 
 The only I/O of `core`: appending a line to a file, no network. The token never gets here: the
@@ -26,6 +26,7 @@ from typing import Any, Literal
 import platformdirs
 
 from drtui.core.sanitize import clean
+from drtui.statefile import StateFileError, open_state_file
 
 STATE_DIR_ENV = "DRTUI_STATE_DIR"
 AUDIT_FILE = "audit.jsonl"
@@ -126,11 +127,13 @@ class AuditLog:
         try:
             path = self.path
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            fd = open_state_file(path, os.O_WRONLY | os.O_APPEND)  # 0600, never through a link
             with os.fdopen(fd, "a", encoding="utf-8") as handle:
                 handle.write(line)
                 handle.flush()
             self.write_error = None
+        except StateFileError as error:
+            self.write_error = f"The audit log was not written: {error}."
         except OSError as error:
             self.write_error = f"The audit log {self.path} could not be written: {error.strerror}."
         return kept

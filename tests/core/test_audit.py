@@ -144,3 +144,23 @@ def test_create_is_checked_before_sending() -> None:
             server_id="",
             grant_roles=False,
         )
+
+
+def test_an_audit_file_that_is_a_link_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    """A link planted in the state directory must not make drtui append to another file."""
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("someone else's file\n")
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / AUDIT_FILE).symlink_to(elsewhere)
+    log = AuditLog(state)
+    kept = log.record(AuditEntry(AT, "edit", ("d1",), "ok"))
+    assert elsewhere.read_text() == "someone else's file\n", "the link's target is untouched"
+    assert kept.action == "edit" and list(log) == [kept], "still kept for the events view"
+    assert log.write_error is not None
+    assert log.write_error.startswith("The audit log was not written: ")
+    assert "is a symbolic link" in log.write_error and log.write_error.count(". ") == 0
+    (state / AUDIT_FILE).unlink()
+    (state / AUDIT_FILE).symlink_to(tmp_path / "missing.txt")  # a dangling link: nothing made
+    log.record(AuditEntry(AT, "edit", ("d1",), "ok"))
+    assert not (tmp_path / "missing.txt").exists() and log.write_error is not None
