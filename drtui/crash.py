@@ -11,9 +11,11 @@ as every state file is (`drtui.statefile`): 0600, never through a symbolic link.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
@@ -129,17 +131,57 @@ class _DrtuiLogFile(RotatingFileHandler):
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
+EXIT_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that end drtui as `q` does (the terminal restored); a second one ends it at once."""
+
+
+def exit_cleanly_on_signals(
+    app: App[Any], signals: Sequence[signal.Signals] = EXIT_SIGNALS
+) -> list[signal.Signals]:
+    """Make each of `signals` ask `app` to exit as `q` does: raw mode, the alternate screen and
+    mouse tracking are undone before the process ends (the default action of SIGTERM or
+    SIGHUP kills it on the spot and leaves the terminal unusable). The exit code is 128 plus
+    the signal's number, as a shell reports a process the signal ended.
+
+    The first signal puts the default action back, so a second one ends drtui at once should
+    the clean exit hang. Call it from the running app (its event loop); signals that cannot be
+    handled there (not the main thread, not this platform) are left alone. Returns the signals
+    now handled.
+    """
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+
+    def on_signal(number: signal.Signals) -> None:
+        for each in handled:
+            loop.remove_signal_handler(each)
+        app.exit(return_code=128 + number)
+
+    for number in signals:
+        try:
+            loop.add_signal_handler(number, on_signal, number)
+        except (ValueError, RuntimeError, NotImplementedError):
+            continue
+        handled.append(number)
+    return handled
+
+
 class CrashSafeApp(App[int]):
     """A Textual app whose unexpected exceptions end in a crash log instead of a traceback.
 
     Textual's own handling exits the app, restores the terminal, then prints a rich traceback
     with locals (which can hold the token) to stderr. This keeps the exit and the restore,
     writes the traceback to a file (`crash_log`) and prints nothing; `run_crash_safe` prints the
-    one line once the terminal is back. Subclasses set `crash_secrets`.
+    one line once the terminal is back. Subclasses set `crash_secrets`. SIGTERM and SIGHUP end
+    it as `q` does, the terminal restored (`exit_cleanly_on_signals`).
     """
 
     crash_secrets: Sequence[str] = ()
     crash_log: Path | None = None
+
+    def on_mount(self) -> None:
+        # Textual calls every class's on_mount along the MRO: a subclass's own runs as well.
+        if not self.is_headless:
+            exit_cleanly_on_signals(self)
 
     def _handle_exception(self, error: Exception) -> None:
         fallback: str | None = None
