@@ -185,7 +185,10 @@ class DataRobotClient:
         await self._core.aclose()
 
     async def _get(self, url: str, adapter: TypeAdapter[T], params: Any = None) -> T:
-        return self._core.parse(await self._core.request("GET", url, params=params), adapter)
+        async def parse(response: httpx.Response) -> T:
+            return self._core.parse(response, adapter)
+
+        return await self._core.exchange("GET", url, parse, params=params)
 
     async def _all(
         self,
@@ -330,12 +333,14 @@ class DataRobotClient:
     ) -> SlimPage[Known]:
         """One page, read on a worker thread: the event loop (keystrokes, drawing) waits for
         no page, only for the interpreter's switch interval (5 ms) while pages are read."""
-        response = await self._core.request("GET", url, params=params)
 
         def reader(content: bytes) -> SlimPage[Known]:
             return read_page(content, known)
 
-        return await asyncio.to_thread(self._core.read, response, reader)
+        async def read(response: httpx.Response) -> SlimPage[Known]:
+            return await asyncio.to_thread(self._core.read, response, reader)
+
+        return await self._core.exchange("GET", url, read, params=params)
 
     async def get_deployment(self, deployment_id: str) -> Deployment:
         return await self._get(f"deployments/{deployment_id}/", _DEPLOYMENT)

@@ -92,6 +92,10 @@ class BadResponseError(DataRobotError):
     """The answer was not JSON or not the shape the reference describes."""
 
 
+class UnreadableBody(BadResponseError):
+    """A 2xx body that is not valid JSON (cut short or garbled on the way): a read asks again."""
+
+
 class JobFailedError(DataRobotError):
     """An asynchronous job ended ERROR, ABORTED or EXPIRED, or did not end before the deadline."""
 

@@ -12,7 +12,7 @@ import json
 import re
 import socket
 import ssl
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -25,6 +25,7 @@ from drtui.api.errors import (
     InvalidTokenError,
     ReadOnlyError,
     RequestTimeout,
+    UnreadableBody,
     error_from_status,
     parse_retry_after,
 )
@@ -184,9 +185,30 @@ class HttpCore:
 
         ``retry`` defaults to True for GET/PATCH/DELETE and False for POST.
         """
+        return await self.exchange(
+            method, url, _as_it_is, params=params, json_body=json_body, headers=headers, retry=retry
+        )
+
+    async def exchange(
+        self,
+        method: str,
+        url: str,
+        finish: Callable[[httpx.Response], Awaitable[T]],
+        *,
+        params: Params = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        retry: bool | None = None,
+    ) -> T:
+        """`request`, then ``finish(response)`` (the body's reading) for a 1xx-3xx answer, in the
+        same retries: a GET whose body ``finish`` finds not valid JSON (``UnreadableBody``) is
+        asked again, as is a GET answered 500. Writes are never retried on either.
+        """
         self.check_writable(method, url)
         retryable = method in _IDEMPOTENT if retry is None else retry
         policy = self.retry if retryable else NO_RETRY
+        reading = method in _READ_METHODS
+        statuses = policy.statuses | policy.read_statuses if reading else policy.statuses
         started = policy.clock()
         attempt = 0
         while True:
@@ -212,13 +234,19 @@ class HttpCore:
                 ) from None
             else:
                 if response.status_code < 400:
-                    return response
-                if method == "DELETE" and attempt > 1 and response.status_code == 404:
-                    return response  # an earlier attempt deleted it; its answer was lost
-                error = self.status_error(response)
-                if response.status_code not in policy.statuses:
-                    raise error
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    try:
+                        return await finish(response)
+                    except UnreadableBody as unreadable:
+                        if not reading:
+                            raise
+                        error = unreadable
+                elif method == "DELETE" and attempt > 1 and response.status_code == 404:
+                    return await finish(response)  # an earlier attempt deleted it; lost answer
+                else:
+                    error = self.status_error(response)
+                    if response.status_code not in statuses:
+                        raise error
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
             wait = policy.delay(attempt, retry_after)
             if not policy.should_retry(attempt, started, wait):
                 raise error
@@ -239,8 +267,9 @@ class HttpCore:
             return reader(response.content)
         except SlimPageError as exc:
             what = "is not valid JSON" if exc.not_json else "does not have the documented shape"
+            kind = UnreadableBody if exc.not_json else BadResponseError
             raise self.scrub(
-                BadResponseError(
+                kind(
                     f"{self.host} sent a response to {endpoint} that {what}.",
                     status_code=response.status_code,
                     host=self.host,
@@ -281,8 +310,9 @@ class HttpCore:
                 if lenient is not None:
                     return lenient
             what = "is not valid JSON" if not_json else "does not have the documented shape"
+            kind = UnreadableBody if not_json else BadResponseError
             raise self.scrub(
-                BadResponseError(
+                kind(
                     f"{self.host} sent a response to {endpoint} that {what}.",
                     status_code=response.status_code,
                     host=self.host,
@@ -374,6 +404,10 @@ class HttpCore:
                 self.redact(k): self.redact(v) for k, v in field_errors.items()
             }
         return error
+
+
+async def _as_it_is(response: httpx.Response) -> httpx.Response:
+    return response
 
 
 def _validate_without_gc(adapter: pydantic.TypeAdapter[T], content: bytes) -> T:

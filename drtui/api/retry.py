@@ -1,7 +1,8 @@
 """When and how long to wait before trying a request again.
 
 Only requests that are safe to repeat are retried: GET, and PATCH/DELETE of one resource (the
-client decides per call). A POST that creates something never is. Waits grow exponentially with
+client decides per call), on connection failures and 429/502/503/504. A POST that creates
+something never is. Reads alone are also retried on a 500 and on a body that is not valid JSON. Waits grow exponentially with
 jitter so a fleet of dashboards does not hammer a recovering server in step, and a server's
 ``Retry-After`` is honoured as the minimum wait. Attempts and total time are both bounded.
 The sleep function, clock and random source are injectable so tests can assert the waits.
@@ -16,6 +17,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 RETRY_STATUSES: frozenset[int] = frozenset({429, 502, 503, 504})
+"""Retried for every request that is safe to repeat: the server did not act on it."""
+READ_RETRY_STATUSES: frozenset[int] = frozenset({500})
+"""Retried for reads (GET) only: a 500 may have half-done a write, but a read it failed is
+worth asking again; one transient 500 must not fail a check or a poll."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,8 @@ class RetryPolicy:
     jitter: float = 0.25
     """Up to this fraction is added to each computed wait."""
     statuses: frozenset[int] = RETRY_STATUSES
+    read_statuses: frozenset[int] = READ_RETRY_STATUSES
+    """Also retried, for GET only (as is a 2xx body that is not valid JSON)."""
     sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, repr=False)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     random: Callable[[], float] = field(default=random.random, repr=False)

@@ -91,10 +91,10 @@ async def test_gateway_errors_are_retried(
     assert len(fake_time.waits) == 1
 
 
-async def test_500_surfaces_with_the_request_id(emulator: Emulator) -> None:
-    await emulator.chaos(errorRate=1, errorStatus=500, times=1)
+async def test_500_surfaces_with_the_request_id(emulator: Emulator, fake_time: FakeTime) -> None:
+    await emulator.chaos(errorRate=1, errorStatus=500)
     with pytest.raises(errors.ServerError) as caught:
-        await emulator.client().version()
+        await emulator.client(retry=fake_time.policy(max_attempts=2)).version()
     assert caught.value.request_id
     assert f"request id {caught.value.request_id}" in str(caught.value)
 
@@ -115,10 +115,21 @@ async def test_post_is_not_retried(emulator: Emulator, fake_time: FakeTime) -> N
     assert len(posts) == 1 and fake_time.waits == []
 
 
-async def test_malformed_json_is_a_bad_response(emulator: Emulator) -> None:
-    await emulator.chaos(malformedRate=1, times=1)
+async def test_malformed_json_is_a_bad_response(emulator: Emulator, fake_time: FakeTime) -> None:
+    await emulator.chaos(malformedRate=1)
+    client = emulator.client(retry=fake_time.policy(max_attempts=2))
     with pytest.raises(errors.BadResponseError, match="GET /deployments/ that is not valid JSON"):
-        await emulator.client().list_deployments()
+        await client.list_deployments()
+    assert len(fake_time.waits) == 1  # asked twice
+
+
+async def test_one_500_or_one_page_cut_short_does_not_fail_a_listing(
+    emulator: Emulator, fake_time: FakeTime
+) -> None:
+    for fault in ({"errorRate": 1, "errorStatus": 500}, {"malformedRate": 1}):
+        await emulator.chaos(**fault, times=1)
+        fleet = await emulator.client(retry=fake_time.policy()).list_all_deployment_records()
+        assert len(fleet) == EMULATOR_CONFIG.deployments
 
 
 async def test_the_bearer_scheme_is_what_the_server_sees(emulator: Emulator) -> None:

@@ -66,10 +66,58 @@ def test_jitter_only_lengthens_the_wait() -> None:
     assert policy.delay(20) == policy.max_delay * 1.5
 
 
-async def test_500_is_not_retried(mock_client: MakeClient) -> None:
+async def test_a_get_is_retried_on_500(mock_client: MakeClient, fake_time: FakeTime) -> None:
     seen, handler = flaky(json_response(500, {}), then=json_response(200, VERSION))
+    assert (await mock_client(handler).version()).version_string == "2.49.0"
+    assert seen == ["GET", "GET"]
+    assert len(fake_time.waits) == 1
+
+
+async def test_a_get_answering_500_every_time_gives_up_after_its_attempts(
+    mock_client: MakeClient, fake_time: FakeTime
+) -> None:
+    seen, handler = flaky(then=json_response(500, {"message": "broken"}))
     with pytest.raises(errors.ServerError):
-        await mock_client(handler).version()
+        await mock_client(handler, retry=fake_time.policy(max_attempts=3)).version()
+    assert seen == ["GET"] * 3
+
+
+async def test_a_write_is_not_retried_on_500(mock_client: MakeClient) -> None:
+    seen, handler = flaky(json_response(500, {}), then=httpx.Response(204))
+    client = mock_client(handler)
+    with pytest.raises(errors.ServerError):
+        await client.update_deployment("d1", label="new")
+    assert seen == ["PATCH"]
+
+
+def _cut_short(body: object) -> httpx.Response:
+    text = httpx.Response(200, json=body).content
+    return httpx.Response(200, content=text[: len(text) // 2], headers=JSON_TYPE)
+
+
+JSON_TYPE = {"Content-Type": "application/json"}
+
+
+async def test_a_get_is_retried_on_a_body_that_is_not_json(
+    mock_client: MakeClient, fake_time: FakeTime
+) -> None:
+    seen, handler = flaky(_cut_short(VERSION), then=json_response(200, VERSION))
+    assert (await mock_client(handler).version()).version_string == "2.49.0"
+    assert seen == ["GET", "GET"]
+
+
+async def test_a_page_cut_short_is_asked_again(mock_client: MakeClient) -> None:
+    page = {"count": 1, "totalCount": 1, "next": None, "data": [{"id": "d1", "label": "x"}]}
+    seen, handler = flaky(_cut_short(page), then=json_response(200, page))
+    deployments = await mock_client(handler).list_all_deployment_records()
+    assert [d.id for d in deployments] == ["d1"]
+    assert seen == ["GET", "GET"]
+
+
+async def test_a_body_of_the_wrong_shape_is_not_asked_again(mock_client: MakeClient) -> None:
+    seen, handler = flaky(then=json_response(200, {"data": "not a list", "totalCount": 1}))
+    with pytest.raises(errors.BadResponseError, match="does not have the documented shape"):
+        await mock_client(handler).list_all_deployment_records()
     assert seen == ["GET"]
 
 
