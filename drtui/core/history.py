@@ -43,6 +43,7 @@ import platformdirs
 
 from drtui.core.fleet import Fleet
 from drtui.core.health import DIMENSIONS, look, normalise
+from drtui.core.rhythm import WEEK_HOURS, Rhythm, Tally, hour_of_week
 from drtui.core.rows import Row
 from drtui.core.sanitize import safe_filename
 from drtui.core.silence import DEFAULT_POLICY, SilencePolicy, is_silent, silent_from
@@ -68,6 +69,9 @@ STRIPS_EVERY = timedelta(minutes=1)
 """How often the recorder's thread recomputes the health strips (a cell is three hours wide)."""
 STRIPS_WHOLE_EVERY = timedelta(minutes=10)
 """How often every deployment's strip is recomputed; in between, only those that changed."""
+RHYTHM_WEEKS_KEPT = 6
+"""An hour of the week watched for longer than this many weeks is halved (predictions and
+time alike): the rhythm follows the last weeks, not the first."""
 
 
 class State(NamedTuple):
@@ -86,9 +90,13 @@ class State(NamedTuple):
 
 
 def fleet_states(
-    fleet: Fleet, now: datetime, policy: SilencePolicy = DEFAULT_POLICY
+    fleet: Fleet,
+    now: datetime,
+    policy: SilencePolicy = DEFAULT_POLICY,
+    rhythms: Mapping[str, Rhythm] | None = None,
 ) -> dict[str, State]:
     """The states to record for one poll's fleet (silence judged at `now`)."""
+    rhythms = rhythms or {}
     return {
         key: State(
             row.label,
@@ -96,7 +104,7 @@ def fleet_states(
             row.health[0],
             row.health[1],
             row.health[2],
-            is_silent(row, now, policy),
+            is_silent(row, now, policy, rhythms.get(key)),
         )
         for key, row in fleet.rows.items()
     }
@@ -250,6 +258,11 @@ CREATE TABLE IF NOT EXISTS changes (t INTEGER NOT NULL, dep INTEGER NOT NULL,
 CREATE INDEX IF NOT EXISTS changes_t ON changes (t);
 CREATE TABLE IF NOT EXISTS snapshots (t INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS spans (start INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rhythm_watched (slot INTEGER PRIMARY KEY, seconds REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS rhythm (dep INTEGER NOT NULL, slot INTEGER NOT NULL,
+    predictions REAL NOT NULL, PRIMARY KEY (dep, slot)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rhythm_base (dep INTEGER PRIMARY KEY, rates TEXT NOT NULL)
+    WITHOUT ROWID;
 """
 
 
@@ -313,6 +326,9 @@ class History:
         self._rows: dict[str, tuple[Row, State, State, int]] = {}
         """Per deployment: the last row object seen, its state (not silent, silent) and the
         instant (ms) it goes silent, 0 never (see record_fleet)."""
+        self._tally = Tally()
+        self._tally_slot: int | None = None
+        self._rhythms: dict[str, Rhythm] | None = None
         self._db = self._open()
 
     # ----- opening, damage ----------------------------------------------------------------------
@@ -410,6 +426,8 @@ class History:
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
+            self.flush_rhythm(keep_baseline=True)
+        with contextlib.suppress(sqlite3.Error):
             self._db.close()
 
     def __enter__(self) -> History:
@@ -499,13 +517,15 @@ class History:
         if policy is not self._policy:
             self._policy = policy
             self._rows.clear()
+        self._learn(fleet, at)
+        rhythms = self.rhythms()
         rows = self._rows
         now = to_ms(at)
         states: dict[str, State] = {}
         for key, row in fleet.rows.items():
             seen = rows.get(key)
             if seen is None or seen[0] is not row:
-                moment = silent_from(row, policy)
+                moment = silent_from(row, policy, rhythms.get(key))
                 loud = State(row.label, row.importance, row.health[0], row.health[1], row.health[2])
                 seen = (
                     row,
@@ -519,6 +539,100 @@ class History:
             for key in rows.keys() - states.keys():
                 del rows[key]
         return self.record(states, at)
+
+    # ----- rhythm -------------------------------------------------------------------------------
+
+    def _learn(self, fleet: Fleet, at: datetime) -> None:
+        """Tally this poll's predictions by hour of the week; when the hour changes, add the
+        tally to the file and forget the rhythms read (and the silence instants made of them)."""
+        if self._tally.baseline is None:
+            self._resume_baseline()
+        self._tally.observe(fleet.rows, at)
+        slot = hour_of_week(at.astimezone(UTC))
+        if self._tally_slot is None:
+            self._tally_slot = slot
+        if slot != self._tally_slot:
+            self._tally_slot = slot
+            self.flush_rhythm()
+
+    def _resume_baseline(self) -> None:
+        """The last poll another process of this file saw (`drtui record --once` from cron is a
+        new process each poll): this poll's growth is counted from it."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'rhythm_at'").fetchone()
+        if row is None:
+            return
+        rates = {
+            self._id(dep): tuple(int(n) for n in text.split(",") if n)
+            for dep, text in self._db.execute("SELECT dep, rates FROM rhythm_base")
+        }
+        self._tally.resume(from_ms(int(row[0])), rates)
+
+    def flush_rhythm(self, keep_baseline: bool = False) -> None:
+        """Write what the polls taught since the last flush; on close also the last poll's
+        counts, for the next process to go on from."""
+        predictions, watched = self._tally.take()
+        baseline = self._tally.baseline if keep_baseline else None
+        if not watched and baseline is None:
+            return
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if baseline is not None:
+                at, rates = baseline
+                db.execute("DELETE FROM rhythm_base")
+                db.executemany(
+                    "INSERT INTO rhythm_base (dep, rates) VALUES (?, ?)",
+                    [(self._key(k), ",".join(map(str, r))) for k, r in rates.items()],
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('rhythm_at', ?)",
+                    (str(to_ms(at)),),
+                )
+            db.executemany(
+                "INSERT INTO rhythm_watched (slot, seconds) VALUES (?, ?) ON CONFLICT (slot) "
+                "DO UPDATE SET seconds = seconds + excluded.seconds",
+                list(watched.items()),
+            )
+            db.executemany(
+                "INSERT INTO rhythm (dep, slot, predictions) VALUES (?, ?, ?) "
+                "ON CONFLICT (dep, slot) DO UPDATE SET predictions = predictions + "
+                "excluded.predictions",
+                [(self._key(key), slot, made) for (key, slot), made in predictions.items()],
+            )
+            full = RHYTHM_WEEKS_KEPT * 3600.0
+            for slot in watched:
+                db.execute(
+                    "UPDATE rhythm_watched SET seconds = seconds / 2 "
+                    "WHERE slot = ? AND seconds > ?",
+                    (slot, full),
+                )
+                if db.execute("SELECT changes()").fetchone()[0]:
+                    db.execute(
+                        "UPDATE rhythm SET predictions = predictions / 2 WHERE slot = ?", (slot,)
+                    )
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+        self._rhythms = None
+        self._rows.clear()
+
+    def rhythms(self) -> dict[str, Rhythm]:
+        """Each deployment's rhythm as learnt so far (read once per flush)."""
+        if self._rhythms is None:
+            watched = [0.0] * WEEK_HOURS
+            for slot, seconds in self._db.execute("SELECT slot, seconds FROM rhythm_watched"):
+                watched[slot] = seconds
+            seen: dict[int, list[float]] = {}
+            for dep, slot, made in self._db.execute("SELECT dep, slot, predictions FROM rhythm"):
+                seen.setdefault(dep, [0.0] * WEEK_HOURS)[slot] = made
+            self._rhythms = (
+                {self._id(dep): Rhythm.learned(made, watched) for dep, made in seen.items()}
+                if any(watched)
+                else {}
+            )
+        return self._rhythms
 
     def _record(self, states: Mapping[str, State], t: int) -> int:
         db = self._db
@@ -879,6 +993,9 @@ class BackgroundRecorder:
         self._options = options
         self._queue: queue.Queue[tuple[Fleet, datetime] | None] = queue.Queue(maxsize=1)
         self._failed = False
+        self.rhythms: Mapping[str, Rhythm] = {}
+        """Each deployment's rhythm as learnt (replaced whole from the recorder's thread, so a
+        reader on another thread sees one version or the next)."""
         self._thread = threading.Thread(target=self._run, name="drtui-history", daemon=True)
         self._thread.start()
 
@@ -938,6 +1055,7 @@ class BackgroundRecorder:
                 fleet, at = item
                 try:
                     history.record_fleet(fleet, at, self._policy)
+                    self.rhythms = history.rhythms()
                     self._failed = False
                     self._strips(history, at)
                 except (sqlite3.Error, OSError) as error:

@@ -84,6 +84,8 @@ def _record_traffic(
     doc = record.doc
     if record.dormant or doc.get("status", "active") not in LIVE_STATUSES:
         return
+    if state.streams.has(deployment_id) or deployment_id in state.hushed:
+        return  # a busy deployment's traffic follows its own beat and rhythm
     usage = doc["predictionUsage"]
     rates = usage["dailyRates"]
     typical = max(rates[:-1] or [1]) or 1

@@ -37,7 +37,7 @@ from drtui.emulator.fleet import (
 from drtui.emulator.jobs import Job, JobBook, JobEffect
 from drtui.emulator.livelog import LogBook
 from drtui.emulator.mutations import new_deployment
-from drtui.emulator.predictions import Streams, stream_for
+from drtui.emulator.predictions import Streams, shape_history, stream_for
 from drtui.emulator.responses import dumps
 from drtui.emulator.users import ADMIN_USER, NORMAL_USER, OWNER, ROLE_PERMISSIONS, Account
 
@@ -91,13 +91,17 @@ class EmulatorState:
         self.steps_done = 0
         self.history_steps = int(self.config.history_hours * 3600 // STEP_SECONDS)
         self.first_alert_id: str | None = None
-        self.streams = Streams(self.config.seed)
+        self.hushed: set[str] = set()
+        seed, start = self.config.seed, clock.start
+        self.streams = Streams(seed, start.timestamp())
         for record in fleet.deployments:
             if record.doc.get("status", "active") in LIVE_STATUSES:
-                stream = stream_for(
-                    self.config.seed, record.id, record.doc["predictionUsage"]["dailyRates"]
-                )
+                usage = record.doc["predictionUsage"]
+                stream = stream_for(seed, record.id, usage["dailyRates"], start.timestamp())
                 if stream is not None:
+                    last = shape_history(seed, stream, usage["dailyRates"], start)
+                    record.last_prediction = last
+                    usage["lastTimestamp"] = iso(datetime.fromtimestamp(last, UTC))
                     self.streams.add(stream)
         self.version = 0
         """Bumped by every change but traffic (health, labels, status, windows...)."""
@@ -143,7 +147,6 @@ class EmulatorState:
 
     def _predict(self, until: float, count: bool = True) -> None:
         """Busy deployments' predictions up to `until` elapsed seconds (see predictions.py)."""
-        origin = self.clock.start.timestamp()
         for stream, events, last in self.streams.due(until):
             record = self.deployments.get(stream.deployment_id)
             if record is None:
@@ -151,7 +154,7 @@ class EmulatorState:
                 continue
             if count:
                 record.doc["predictionUsage"]["dailyRates"][-1] += events
-            self.note_prediction(record, origin + stream.at(self.streams.seed, last))
+            self.note_prediction(record, last)
 
     def note_prediction(self, record: DeploymentRecord, when: float) -> None:
         """A prediction at `when` (a POSIX timestamp); the last prediction only moves forward."""
@@ -184,6 +187,13 @@ class EmulatorState:
         message = "Server error rate above 5% in the last hour."
         self.change_health(target, "serviceHealth", "failing", message, at)
         self.first_alert_id = target
+
+    def hush(self, deployment_id: str) -> None:
+        """Stop a deployment's traffic for good (its health untouched): a model whose callers
+        went away, for drills and tests of silence."""
+        with self.lock:
+            self.streams.drop(deployment_id)
+            self.hushed.add(deployment_id)
 
     def advance(self, seconds: float) -> datetime:
         with self.lock:

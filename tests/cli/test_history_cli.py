@@ -12,6 +12,7 @@ import pytest
 
 from drtui.api.config import ResolvedConfig
 from drtui.api.query import DeploymentQuery
+from drtui.core.silence import allowed_pause
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.server import EmulatorServer
 from drtui.headless import CheckOptions, check
@@ -102,9 +103,9 @@ def test_replay_of_an_instant_not_recorded_is_one_sentence(
     assert before.stderr.startswith("drtui: No recording covers 2026-01-01 03:12:00 UTC: the ")
     assert "Traceback" not in before.stderr
     bad = run_drtui("replay", "--at", "yesterday", endpoint=live.endpoint, extra_env=env)
-    assert bad.returncode == 2 and "expected a time such as '2026-11-30 03:12'" in bad.stderr
+    assert bad.returncode == 3 and "expected a time such as '2026-11-30 03:12'" in bad.stderr
     worse = run_drtui("report", "--since", "12 parsecs", endpoint=live.endpoint, extra_env=env)
-    assert worse.returncode == 2 and "expected a duration such as 12h" in worse.stderr
+    assert worse.returncode == 3 and "expected a duration such as 12h" in worse.stderr
 
 
 def test_record_with_a_refused_token_stops_with_exit_3(
@@ -121,46 +122,58 @@ def test_record_with_a_refused_token_stops_with_exit_3(
     assert len(result.stderr.splitlines()) == 1 and "wrong-token-123" not in result.stderr
 
 
+@pytest.fixture(scope="module")
+def pinned() -> Iterator[EmulatorServer]:
+    """A manual-clock emulator: its fleet and its "now" are the same at any hour, any day."""
+    config = EmulatorConfig(deployments=40, seed=3, user_token=USER_TOKEN, clock="manual")
+    with EmulatorServer(config, host="127.0.0.1", port=0) as running:
+        yield running
+
+
 def test_check_silent_flags_busy_models_gone_quiet_not_quiet_ones(
-    live: EmulatorServer, capsys: pytest.CaptureFixture[str]
+    pinned: EmulatorServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = ResolvedConfig(endpoint=live.endpoint, token=USER_TOKEN, source="test")
+    config = ResolvedConfig(endpoint=pinned.endpoint, token=USER_TOKEN, source="test")
     query = DeploymentQuery(order_by="label")
-    plain = CheckOptions(health=("service",), silent=True, as_json=True, allow_empty=True)
-    state = live.state
+    state = pinned.state
+    now = state.clock.now()
     for record in list(state.deployments.values()):
         state.set_health(record.id, "serviceHealth", "passing")
-    assert check(config, query, plain) == 0  # now: nothing is silent
-    assert json.loads(capsys.readouterr().out)["offenders"] == []
-    # Three hours on, nobody having predicted: the busy ones are silent, the quiet ones not.
-    later = CheckOptions(
-        health=("service",),
-        silent=True,
-        as_json=True,
-        now=datetime.now(UTC) + timedelta(hours=3),
-    )
-    assert check(config, query, later) == 1
-    offenders = json.loads(capsys.readouterr().out)["offenders"]
-    assert offenders and all(o["problems"] == {"predictions": "silent"} for o in offenders)
-    flagged = {o["id"] for o in offenders}
+
+    def silent_check(at: datetime) -> tuple[int, set[str]]:
+        options = CheckOptions(
+            health=("service",), silent=True, as_json=True, allow_empty=True, now=at
+        )
+        code = check(config, query, options)
+        offenders = json.loads(capsys.readouterr().out)["offenders"]
+        assert all(o["problems"] == {"predictions": "silent"} for o in offenders)
+        return code, {o["id"] for o in offenders}
+
+    assert silent_check(now) == (0, set())  # now: nothing is silent
+    # Three hours on, nobody having predicted: with no recorded rhythm, three hours may be a
+    # night or a weekend for a working-day model, so nothing is called silent yet.
+    assert silent_check(now + timedelta(hours=3)) == (0, set())
+    # A day and a half on: the busy ones whose days allow no such pause are silent.
+    later = now + timedelta(hours=36)
+    code, flagged = silent_check(later)
+    assert code == 1
     quiet = busy = 0
     for record in state.deployments.values():
         usage = record.doc["predictionUsage"]
-        if not usage["lastTimestamp"] or record.doc.get("status") != "active":
+        if not usage["lastTimestamp"] or record.doc.get("status") == "inactive":
             assert record.id not in flagged
             continue
         rates = usage["dailyRates"][:-1]
         last = datetime.fromisoformat(usage["lastTimestamp"].replace("Z", "+00:00"))
-        assert later.now is not None
-        missed = sum(rates) / len(rates) * (later.now - last) / timedelta(days=1)
-        if missed < 100:  # a quiet model: fewer than 100 predictions would have come meanwhile
-            quiet += 1
+        missed = sum(rates) / len(rates) * (later - last) / timedelta(days=1)
+        if missed < 100 or later - last < allowed_pause(usage["dailyRates"]):
+            quiet += 1  # quiet, or its days show pauses as long (a weekend off)
             assert record.id not in flagged
-        elif missed > 150:  # thousands a day, none for three hours
+        elif missed > 150:  # thousands a day, none for a day and a half
             busy += 1
             assert record.id in flagged
     assert quiet and busy
-    assert check(config, query, CheckOptions(health=("service",), now=later.now)) == 0
+    assert check(config, query, CheckOptions(health=("service",), now=later)) == 0
     capsys.readouterr()
 
 

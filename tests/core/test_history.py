@@ -319,7 +319,14 @@ def _slim_fleet(service: dict[str, str], previous: Fleet | None = None) -> Fleet
 
     base = samples()["deployments"]["data"][0]
     docs = [
-        {**base, "id": key, "label": key.upper(), "serviceHealth": {"status": status}}
+        {
+            **base,
+            "id": key,
+            "label": key.upper(),
+            "serviceHealth": {"status": status},
+            "modelHealth": {"status": "passing"},
+            "accuracyHealth": {"status": "passing"},
+        }
         for key, status in service.items()
     ]
     body = json.dumps({"count": len(docs), "data": docs}).encode()
