@@ -7,10 +7,13 @@ terminals swallow (ctrl+s, ctrl+j, ctrl+o, ctrl+enter, F1 alone).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.keys import _normalize_key_list
+
+from drtui.core.sanitize import clean
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -313,5 +316,58 @@ def keymap_conflicts(keymap: dict[str, str]) -> list[str]:
             if len({b.action for b in users}) < 2 or ids in SHARED_KEYS:
                 continue
             named = " and ".join(f"{b.description} ({b.id})" for b in users)
-            out.append(f"Keymap conflict on {screen}: `{key}` is bound to both {named}.")
+            out.append(
+                f"Keymap conflict on {screen}: `{display_key(key)}` is bound to both {named}."
+            )
     return out
+
+
+KEY_NAME_LIMIT = 40
+"""Characters of one key name (Textual's longest are words like ``right_square_bracket``)."""
+
+
+def _quoted(text: str) -> str:
+    """`text` as Python writes a string literal: every unprintable character escaped, so a
+    message shows what the file holds (``'\\x1b]0;title\\x07'``) and the terminal only sees
+    printable characters."""
+    return repr(text if len(text) <= 60 else text[:59] + "…")
+
+
+def display_key(text: str) -> str:
+    """A key as shown in the footer, the help, the palette or a message: printable, short.
+
+    Key strings come from the user's configuration file, which may have come from anywhere: an
+    escape sequence in one must not reach the terminal. A key that is not printable is shown
+    as a quoted string with its unprintable characters escaped (what the file holds)."""
+    if text.isprintable() and len(text) <= KEY_NAME_LIMIT:
+        return text
+    return _quoted(text)
+
+
+def _key_name(name: str) -> bool:
+    return (
+        0 < len(name) <= KEY_NAME_LIMIT
+        and name.isprintable()
+        and not any(c.isspace() for c in name)
+    )
+
+
+def usable_keymap(keymap: Mapping[str, str], source: str) -> tuple[dict[str, str], list[str]]:
+    """(the part of a configuration's keymap to give Textual, one warning per entry left out).
+
+    A keymap value is key names separated by commas. A name holding what no key name holds (a
+    control character or escape sequence, a bidi or zero-width character, a space) would be
+    drawn raw wherever the key is shown, and no key press can match it: the entry is left out
+    and said, its unprintable characters written as escapes."""
+    usable: dict[str, str] = {}
+    warnings: list[str] = []
+    for binding_id, keys in keymap.items():
+        text = str(keys)
+        if all(_key_name(name.strip()) for name in text.split(",")):
+            usable[binding_id] = text
+            continue
+        warnings.append(
+            f"{clean(source, limit=200)}: the keymap gives {_quoted(binding_id)} "
+            f"the keys {_quoted(text)}, which are not key names; it is ignored."
+        )
+    return usable, warnings
