@@ -13,6 +13,10 @@ work run in a thread (parsing, diffing). The poller owns the rest:
   capped too), and every delay is bounded by MAX_DELAY whatever the server says;
 - any exception, in the fetch, the build or the view's own `apply`, ends in a STALE state with
   a logged reason and a re-armed timer: the loop never dies;
+- STALE means a poll failed after the client's own retries: a page answered 500, 429 or
+  502-504, cut short or dropped is asked again inside the fetch (api/http.py), so one transient
+  fault on one page never fails the poll, and the header does not flash STALE under light
+  chaos;
 - pause/resume, and a `Freshness` value every view's header draws the same way.
 
 The worker posts typed messages (`Poller.Loaded`, `Poller.LoadFailed`) carrying the generation
