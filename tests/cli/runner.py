@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
+
+from tests.clock import python_command
 
 USER_TOKEN = "cli-user-token-7f3a9c"
 
@@ -26,7 +27,7 @@ def run_drtui(
         env["XDG_CONFIG_HOME"] = os.path.join(home, ".config")
     env.update(extra_env or {})
     return subprocess.run(
-        [sys.executable, "-m", "drtui", *args],
+        python_command(*args),
         capture_output=True,
         text=True,
         env=env,
