@@ -12,7 +12,6 @@ import pytest
 
 from tests.clock import Travel, travel_from_environment
 
-
 _TRAVEL = pytest.StashKey[Travel]()
 
 
@@ -32,4 +31,3 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_report_header() -> str | None:
     traveller = travel_from_environment()
     return None if traveller is None else f"clock pinned: {traveller.destination}"
-
