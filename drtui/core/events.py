@@ -7,7 +7,7 @@ log keeps the newest `capacity` events and counts the ones it let go.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,16 +26,23 @@ class EventLog:
             raise ValueError("capacity must be at least 1")
         self._events: deque[Event] = deque(maxlen=capacity)
         self.dropped = 0
+        self.listeners: list[Callable[[], None]] = []
+        """Called after events are added (the events view, while it is shown, redraws)."""
 
     @property
     def capacity(self) -> int:
         return self._events.maxlen or 0
 
     def extend(self, at: datetime, transitions: Iterable[HealthTransition]) -> None:
+        added = False
         for transition in transitions:
             if len(self._events) == self.capacity:
                 self.dropped += 1
             self._events.append(Event(at, transition))
+            added = True
+        if added:
+            for listener in list(self.listeners):
+                listener()
 
     def __len__(self) -> int:
         return len(self._events)

@@ -113,6 +113,8 @@ class HealthTransition:
     dimension: str
     old: str
     new: str
+    importance: str = ""
+    """The deployment's importance when it moved (CRITICAL, HIGH, MODERATE, LOW, or "")."""
 
     @property
     def worse(self) -> bool:
@@ -158,7 +160,9 @@ def transitions(old: Fleet, new: Fleet, ids: Iterable[str]) -> list[HealthTransi
             continue
         for dimension, was, now in zip(DIMENSIONS, before.health, after.health, strict=True):
             if normalise(was) != normalise(now):
-                moves.append(HealthTransition(key, after.label, dimension, was, now))
+                moves.append(
+                    HealthTransition(key, after.label, dimension, was, now, after.importance)
+                )
     return moves
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from drtui.api.query import DeploymentQuery
 from drtui.ui.app import DrtuiApp
+from drtui.ui.screens.choices import SaveAs
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
 from tests.ui.harness import harness
@@ -50,8 +51,10 @@ async def test_enter_on_an_event_goes_to_its_deployment_even_when_the_view_hid_i
         await pilot.pause()
         assert {r.deployment_id for r in events.table.rows} == {second.id}
         await pilot.press("enter")
-        events.export_dir = str(tmp_path)
+        events.export_dir = tmp_path
         await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, SaveAs), what="the save dialog")
+        await pilot.press("enter")
         await until(pilot, lambda: list(tmp_path.glob("drtui-events-*.csv")), what="export")
         (exported,) = tmp_path.glob("drtui-events-*.csv")
         table = list(csv.DictReader(exported.open(encoding="utf-8")))
@@ -61,3 +64,123 @@ async def test_enter_on_an_event_goes_to_its_deployment_even_when_the_view_hid_i
         await pilot.press("enter")
         await until(pilot, lambda: app.current_view == "deployments", what="back on the fleet")
         assert fleet.table.cursor_id == second.id
+
+
+def events_screen(app: DrtuiApp) -> EventsScreen:
+    screen = app.screen
+    assert isinstance(screen, EventsScreen)
+    return screen
+
+
+async def poll(app: DrtuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """The deployments view's next poll, from behind the events view (as its timer does)."""
+    fleet = deployments(app)
+    polls = fleet.refreshes
+    fleet.refresh_fleet()
+    await until(pilot, lambda: fleet.refreshes > polls, what="a poll")
+
+
+def healthy(app: DrtuiApp, count: int) -> list[str]:
+    rows = deployments(app).fleet.rows.values()
+    return sorted(r.id for r in rows if all(s == "passing" for s in r.health))[:count]
+
+
+async def test_the_events_view_grows_while_open_and_filters_by_change() -> None:
+    from tests.ui.test_views import text_of
+
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        app = h.app
+        fleet = deployments(app)
+        await until(pilot, lambda: fleet.refreshes == 1, what="first refresh")
+        low, critical = healthy(app, 2)
+        await pilot.press("E")
+        await until(pilot, lambda: isinstance(app.screen, EventsScreen), what="events view")
+        view = events_screen(app)
+        assert not view.table.rows
+        h.state.update_deployment(critical, {"importance": "CRITICAL"})
+        h.state.update_deployment(low, {"importance": "LOW"})
+        h.state.set_health(low, "serviceHealth", "warning")
+        h.state.set_health(critical, "serviceHealth", "failing")
+        await poll(app, pilot)
+        # Shown as it happens, without leaving the view; to FAIL first, importance shown.
+        assert [r.deployment_id for r in view.table.rows] == [critical, low]
+        first = next(line for line in text_of(app).splitlines() if "FAIL" in line)
+        assert "CRITICAL" in first and "✓ OK → ✗ FAIL" in first and "worse" in first
+        h.state.set_health(critical, "serviceHealth", "passing")
+        await poll(app, pilot)
+        assert len(view.table.rows) == 3
+        await pilot.press("slash", *"worse")
+        assert "/worse" in text_of(app).replace(" ", "")  # the prompt glyph, as in deployments
+        assert {r.verdict for r in view.table.rows} == {"worse"} and len(view.table.rows) == 2
+        assert "filter 'worse': 2 shown" in text_of(app)
+        await pilot.press(*["backspace"] * 5, *"!worse")
+        assert [r.verdict for r in view.table.rows] == ["better"]
+        assert "hiding filter 'worse': 1 shown" in text_of(app)
+        await pilot.press(*["backspace"] * 6, *"ok->fail")
+        assert [r.deployment_id for r in view.table.rows] == [critical]
+        await pilot.press(*["backspace"] * 8, *"critical")
+        assert {r.deployment_id for r in view.table.rows} == {critical}
+
+
+def test_events_read_newest_first_then_worst_first() -> None:
+    from datetime import UTC, datetime
+
+    from drtui.core.events import EventLog
+    from drtui.core.fleet import HealthTransition
+    from drtui.ui.screens.events_log import event_rows
+
+    log = EventLog()
+    early, late = datetime(2026, 3, 2, 9, tzinfo=UTC), datetime(2026, 3, 2, 10, tzinfo=UTC)
+    log.extend(early, [HealthTransition("a", "Alpha", "service", "passing", "failing", "LOW")])
+    log.extend(
+        late,
+        [
+            HealthTransition("b", "Bravo", "service", "failing", "passing", "CRITICAL"),
+            HealthTransition("c", "Charlie", "model", "passing", "warning", "CRITICAL"),
+            HealthTransition("d", "Delta", "service", "passing", "failing", "LOW"),
+            HealthTransition("e", "Echo", "service", "passing", "failing", "CRITICAL"),
+        ],
+    )
+    assert [r.label for r in event_rows(log)] == ["Echo", "Delta", "Charlie", "Bravo", "Alpha"]
+
+
+async def test_export_falls_back_to_the_current_folder_and_writes_inert_cells(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import stat
+
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))  # a jump host: no ~/Downloads
+    monkeypatch.chdir(work)
+    hostile = ['=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0"]
+    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+        app = h.app
+        fleet = deployments(app)
+        await until(pilot, lambda: fleet.refreshes == 1, what="first refresh")
+        for key, label in zip(healthy(app, 2), hostile, strict=True):
+            h.state.update_deployment(key, {"label": label})
+            h.state.set_health(key, "modelHealth", "failing")
+        await poll(app, pilot)
+        await pilot.press("E")
+        await until(pilot, lambda: isinstance(app.screen, EventsScreen), what="events view")
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, SaveAs), what="the save dialog")
+        from textual.widgets import Input
+
+        field = app.screen.query_one("#save-path", Input)
+        assert field.value == str(work / "drtui-events-20260302-090500.csv")
+        # The path is the user's to edit.
+        await pilot.press("end", *["backspace"] * len("drtui-events-20260302-090500.csv"))
+        await pilot.press(*"handoff.csv", "enter")
+        target = work / "handoff.csv"
+        await until(pilot, target.exists, what="the file")
+        await until(
+            pilot, lambda: any("Saved 2 events" in str(n.message) for n in app._notifications)
+        )
+        assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+        table = list(csv.DictReader(target.open(encoding="utf-8")))
+        assert sorted(r["label"] for r in table) == sorted("'" + label for label in hostile)
+        assert {r["verdict"] for r in table} == {"worse"}

@@ -1,19 +1,23 @@
-"""Small keyboard-first dialogs any view uses: pick several values, or pick one column.
+"""Small keyboard-first dialogs any view uses: pick several values, pick one, save as.
 
 `ChooseMany`: a checklist focused on open, `space` toggles, `enter` applies from anywhere, state
-readable without colour (`[x]`/`[ ]`). `ChooseOne`: an option list, `enter` picks.
+readable without colour (`[x]`/`[ ]`). `ChooseOne`: an option list, `enter` picks. `SaveAs`:
+an editable path, an existing file overwritten only after a second `enter`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList, SelectionList
+from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from drtui.ui.keymap import CLOSE_BINDINGS
@@ -111,6 +115,70 @@ class ChooseOne(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         close_once(self, event.option.id)
+
+    def action_close(self) -> None:
+        close_once(self, None)
+
+
+def save_folder() -> Path:
+    """Where a saved file goes unless the user types another path: ~/Downloads, or the
+    current folder where there is none (a jump host rarely has one)."""
+    downloads = Path.home() / "Downloads"
+    return downloads if downloads.is_dir() else Path.cwd()
+
+
+def write_private(path: Path, text: str) -> None:
+    """`text` to `path`, a new file readable by the user only (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+
+
+class SaveAs(ModalScreen[Path | None]):
+    """Where to save: the suggested path, editable; an existing file is overwritten only after
+    a second `enter`; a missing folder or a folder given as the file is said, not raised."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(CLOSE_BINDINGS)
+
+    def __init__(self, title: str, suggested: Path) -> None:
+        super().__init__()
+        self._title = title
+        self._suggested = suggested
+        self._confirmed: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="save-dialog"):
+            yield Static(self._title, classes="title", markup=False)
+            yield Input(str(self._suggested), id="save-path", compact=True)
+            yield Static("enter saves · esc cancels", id="save-note", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#save-path", Input).focus()
+
+    @on(Input.Changed, "#save-path")
+    def _changed(self) -> None:
+        self._confirmed = None
+        self.query_one("#save-note", Static).update("enter saves · esc cancels")
+
+    @on(Input.Submitted, "#save-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        typed = event.value.strip()
+        note = self.query_one("#save-note", Static)
+        if not typed:
+            note.update("Type a file name.")
+            return
+        path = Path(os.path.expanduser(typed))
+        if path.is_dir():
+            note.update(f"{path} is a folder: add a file name.")
+            return
+        if not path.parent.is_dir():
+            note.update(f"The folder {path.parent} does not exist.")
+            return
+        if path.exists() and self._confirmed != path:
+            self._confirmed = path
+            note.update(f"{path} exists: enter again overwrites it, or change the name.")
+            return
+        close_once(self, path)
 
     def action_close(self) -> None:
         close_once(self, None)

@@ -306,11 +306,15 @@ class DeploymentsScreen(ViewScreen):
         an event when it goes silent and when it speaks again, before any health colour moves."""
         rows = self.fleet.rows
         moves = [
-            HealthTransition(key, rows[key].label, "predictions", "flowing", "silent")
+            HealthTransition(
+                key, rows[key].label, "predictions", "flowing", "silent", rows[key].importance
+            )
             for key in sorted(now - before)
             if key in rows
         ] + [
-            HealthTransition(key, rows[key].label, "predictions", "silent", "flowing")
+            HealthTransition(
+                key, rows[key].label, "predictions", "silent", "flowing", rows[key].importance
+            )
             for key in sorted(before - now)
             if key in rows
         ]

@@ -2,33 +2,41 @@
 from this terminal (the audit trail, core/audit.py). A view of its own: `esc` goes back.
 
 The transitions are a `LineTable` (the same virtual table as every list): readable at 80
-columns (time, label, dimension, from → to; the id joins when there is room), coloured like the
-deployments table, filtered by typing (`/`), exported as CSV (`x`), and `enter` jumps to the
-deployment in the deployments view.
+columns (time, label, importance, dimension, from → to; the id joins when there is room),
+coloured like the deployments table, live while shown (the log tells the view when it grows),
+newest first and, within one poll, the worst first. `/` filters as the deployments search does
+(text, a regular expression, `!text` hides) over the label, id, health, importance and the
+change itself (`worse`, `better`, `fail`, `ok → fail`); `x` exports what is shown as CSV (the
+path is editable; the file is the user's only, every cell inert for a spreadsheet), and `enter`
+jumps to the deployment in the deployments view.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from drtui.core.audit import AuditLog
 from drtui.core.events import EventLog
-from drtui.core.export import neutralise
-from drtui.core.health import look
+from drtui.core.export import csv_text
+from drtui.core.health import look, severity
+from drtui.core.rows import IMPORTANCE_RANK
+from drtui.core.sanitize import clean
+from drtui.core.views import parse_search
 from drtui.ui.keymap import EVENT_BINDINGS
 from drtui.ui.screens.base import typed_ahead
+from drtui.ui.screens.choices import SaveAs, save_folder, write_private
 from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, LineTable
 from drtui.ui.widgets.view_header import ViewHeader
@@ -40,6 +48,7 @@ class EventRow:
     at: datetime
     deployment_id: str
     label: str
+    importance: str
     dimension: str
     old: str
     new: str
@@ -52,9 +61,13 @@ def _when(at: datetime) -> str:
     return moment.strftime("%m-%d %H:%M:%S")
 
 
+def _change(old: str, new: str) -> str:
+    return f"{look(old).cell} → {look(new).cell}"
+
+
 def _move(row: EventRow, _: datetime) -> tuple[str, str]:
     tone = {"worse": "bad", "better": "good"}.get(row.verdict, "")
-    return f"{look(row.old).cell} → {look(row.new).cell}", tone
+    return _change(row.old, row.new), tone
 
 
 COLUMNS: tuple[Column[EventRow], ...] = (
@@ -68,50 +81,93 @@ COLUMNS: tuple[Column[EventRow], ...] = (
         flex=True,
         comfort=30,
         max_width=60,
+        cut_middle=True,
     ),
+    Column("importance", "IMPORT.", 8, 2, lambda r, _: (r.importance, "")),
     Column("dimension", "HEALTH", 8, 0, lambda r, _: (r.dimension, "")),
     Column("move", "CHANGE", 15, 0, _move),
     Column("verdict", "", 6, 1, lambda r, _: (r.verdict, "muted")),
     Column("deployment_id", "ID", 24, 4, lambda r, _: (r.deployment_id, "muted")),
 )
 
+VERDICT_ORDER = {"worse": 0, "moved": 1, "better": 2}
+
+
+def _order(row: EventRow) -> tuple[float, int, int, int, str]:
+    """Newest first; within one instant (one poll) the worst: degradations, to FAIL before to
+    WARN, then the most important deployment, then by label."""
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+    return (
+        -at.timestamp(),
+        VERDICT_ORDER.get(row.verdict, 1),
+        severity(row.new),
+        IMPORTANCE_RANK.get(row.importance.upper(), len(IMPORTANCE_RANK)),
+        row.label.lower(),
+    )
+
 
 def event_rows(log: EventLog) -> list[EventRow]:
-    """Newest first; ids are positions in the whole session (stable while the log grows)."""
+    """Newest first, the worst of each poll first; ids are positions in the whole session
+    (stable while the log grows)."""
     rows = []
     start = log.dropped
     for i, event in enumerate(log):
         t = event.transition
         verdict = "worse" if t.worse else "better" if t.better else "moved"
+        old, new = look(t.old).word, look(t.new).word
+        importance = clean(t.importance, limit=40)
         rows.append(
             EventRow(
                 id=str(start + i),
                 at=event.at,
                 deployment_id=t.deployment_id,
                 label=t.label,
+                importance=importance,
                 dimension=t.dimension,
                 old=t.old,
                 new=t.new,
                 verdict=verdict,
-                haystack=f"{t.label}\n{t.deployment_id}\n{t.dimension}\n{t.new}".lower(),
+                # What the row shows, so what is seen can be typed: the change in its words
+                # (`ok → fail`, `ok->fail`) and the verdict (`worse`), beside the raw statuses.
+                haystack="\n".join(
+                    (
+                        t.label,
+                        t.deployment_id,
+                        importance,
+                        t.dimension,
+                        f"{t.old} → {t.new}",
+                        f"{old} → {new}",
+                        f"{old}->{new}",
+                        verdict,
+                    )
+                ).lower(),
             )
         )
-    rows.reverse()
+    rows.sort(key=_order)
     return rows
 
 
+HEADER = ["time_utc", "deployment_id", "label", "importance", "health", "from", "to", "verdict"]
+
+
 def events_csv(rows: list[EventRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["time_utc", "deployment_id", "label", "health", "from", "to", "verdict"])
-    for r in rows:
-        at = r.at.astimezone(UTC) if r.at.tzinfo else r.at.replace(tzinfo=UTC)
-        writer.writerow(
-            neutralise(
-                [at.isoformat(), r.deployment_id, r.label, r.dimension, r.old, r.new, r.verdict]
-            )
-        )
-    return out.getvalue()
+    """The rows as CSV through the one writer every export uses (no cell starts a formula)."""
+    return csv_text(
+        HEADER,
+        (
+            [
+                (r.at.astimezone(UTC) if r.at.tzinfo else r.at.replace(tzinfo=UTC)).isoformat(),
+                r.deployment_id,
+                r.label,
+                r.importance,
+                r.dimension,
+                r.old,
+                r.new,
+                r.verdict,
+            ]
+            for r in rows
+        ),
+    )
 
 
 class EventTable(LineTable[EventRow]):
@@ -128,8 +184,10 @@ class EventsScreen(Screen[None]):
         self._events = events
         self._audit = audit
         self.filter_text = ""
-        self.export_dir: str | None = None
-        """Where `x` saves (None: the user's downloads folder, Textual's default)."""
+        self.export_dir: Path | None = None
+        """Where `x` suggests saving (None: ~/Downloads, or the current folder without one)."""
+        self._behind = False
+        """Events arrived while another view was shown: drawn when this one is shown again."""
 
     def _now(self) -> datetime:
         now = getattr(self.app, "now", None)
@@ -147,11 +205,17 @@ class EventsScreen(Screen[None]):
             )
         if self._audit is not None:
             yield Static(self._changes(), id="events-changes")
-        yield Label(self._title(), id="events-title")
-        search = Input(placeholder="filter label, id, health, status", id="search", compact=True)
+        yield Label(self._title(), id="events-title", markup=False)
+        search = Input(
+            placeholder="label, id, health, change (worse, fail) · regex · !text hides",
+            id="search",
+            compact=True,
+        )
         search.cursor_blink = False
-        search.display = False
-        yield search
+        with Horizontal(id="search-line") as line:
+            line.display = False
+            yield Label("/", id="search-prompt")
+            yield search
         yield EventTable(now=self._now, id="table")
         yield DrtuiFooter()
 
@@ -160,10 +224,22 @@ class EventsScreen(Screen[None]):
         return self.query_one(EventTable)
 
     def on_mount(self) -> None:
+        self._events.listeners.append(self._grew)
         self._seen()
         self._show_header()
         self._show()
         self.table.focus()
+
+    def on_unmount(self) -> None:
+        if self._grew in self._events.listeners:
+            self._events.listeners.remove(self._grew)
+
+    def _grew(self) -> None:
+        """The log grew (a poll of the deployments view): shown now if this view is."""
+        if self.is_current:
+            self._show()
+        else:
+            self._behind = True
 
     def _seen(self) -> None:
         """Opening the events view is looking at what changed: the header's count goes."""
@@ -178,17 +254,22 @@ class EventsScreen(Screen[None]):
     def _title(self) -> str:
         log = self._events
         dropped = f", {log.dropped} older dropped" if log.dropped else ""
-        shown = f" · filter {self.filter_text!r}" if self.filter_text else ""
-        return (
-            f" Health events: {len(log)} kept (of at most {log.capacity}{dropped}){shown}"
-            " · enter: go to the deployment · x: export CSV"
-        )
+        shown = ""
+        search = parse_search(self.filter_text)
+        if search.text:
+            kind = "pattern" if search.pattern is not None else "filter"
+            what = f"{'hiding ' if search.inverse else ''}{kind} {clean(search.text, limit=60)!r}"
+            note = f" ({search.error})" if search.error else ""
+            shown = f" · {what}{note}: {len(self.table.rows)} shown"
+        # The keys (enter, x) are in the footer: at 80 columns this line has no room for them.
+        return f" Health events: {len(log)} kept (of at most {log.capacity}{dropped}){shown}"
 
     def _show(self) -> None:
+        self._behind = False
         rows = event_rows(self._events)
-        needle = self.filter_text.strip().lower()
-        if needle:
-            rows = [r for r in rows if needle in r.haystack]
+        search = parse_search(self.filter_text)
+        if search.text:
+            rows = [r for r in rows if search.matches(r.haystack)]
             self.table.empty_message = "No event matches the filter."
         self.table.set_rows(rows, clock=self._now())
         self.query_one("#events-title", Label).update(self._title())
@@ -227,9 +308,8 @@ class EventsScreen(Screen[None]):
         typed_ahead(self, event)
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        self.set_focus(search)  # now: keys typed right after `/` are the search
+        self.query_one("#search-line").display = True
+        self.set_focus(self.query_one("#search", Input))  # now: keys typed after `/` are the search
 
     @on(Input.Changed, "#search")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -249,24 +329,51 @@ class EventsScreen(Screen[None]):
         app.show_deployment(row.deployment_id, row.label)
 
     def action_export(self) -> None:
+        """`x`: the events shown, as CSV, to a path the user can edit."""
         rows = list(self.table.rows)
         if not rows:
             self.notify("No events to export.", timeout=3)
             return
         stamp = self._now().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
-        self.app.deliver_text(
-            io.StringIO(events_csv(rows)),
-            save_directory=self.export_dir,
-            save_filename=f"drtui-events-{stamp}.csv",
-            mime_type="text/csv",
+        folder = self.export_dir if self.export_dir is not None else save_folder()
+        text = events_csv(rows)
+        count = len(rows)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._export(path, text, count)
+
+        self.app.push_screen(
+            SaveAs(
+                f"Export the {count} events shown (CSV) to", folder / f"drtui-events-{stamp}.csv"
+            ),
+            chosen,
+        )
+
+    @work(group="export", exclusive=True, exit_on_error=False, thread=True)
+    def _export(self, path: Path, text: str, count: int) -> None:
+        try:
+            write_private(path, text)
+        except OSError as error:
+            reason = clean(error.strerror or type(error).__name__, limit=80)
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not save {path}: {reason}.",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        self.app.call_from_thread(
+            self.notify, f"Saved {count} events to {path}", timeout=8, markup=False
         )
 
     def action_back(self) -> None:
         """esc: clear the filter first, then go back to the previous view."""
-        search = self.query_one("#search", Input)
-        if search.display or self.filter_text:
-            search.value = ""
-            search.display = False
+        line = self.query_one("#search-line")
+        if line.display or self.filter_text:
+            self.query_one("#search", Input).value = ""
+            line.display = False
             self.filter_text = ""
             self.table.focus()
             self._show()
