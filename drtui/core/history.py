@@ -963,6 +963,32 @@ class History:
         return before, moves
 
 
+def record_past(
+    history: History,
+    first: Mapping[str, State],
+    changes: Iterable[tuple[datetime, str, str, str]],
+    start: datetime,
+    end: datetime,
+    every: timedelta = timedelta(minutes=5),
+) -> None:
+    """Record a stretch of the past known as the fleet at `start` and each health change after
+    it (instant, deployment id, dimension "service"/"model"/"accuracy", status), as polls every
+    `every` up to `end`: what a demo's emulator played before the screen opened, so its strips
+    and replay show that day from the first frame."""
+    states = dict(first)
+    pending = sorted(changes)
+    index = 0
+    moment = start
+    while moment <= end:
+        while index < len(pending) and pending[index][0] <= moment:
+            _, key, dimension, status = pending[index]
+            index += 1
+            if key in states and dimension in ("service", "model", "accuracy"):
+                states[key] = states[key]._replace(**{dimension: status})
+        history.record(dict(states), moment)
+        moment += every
+
+
 class BackgroundRecorder:
     """Records polls on its own thread, so the event loop never waits for the disk.
 

@@ -365,3 +365,31 @@ def test_the_recorder_recomputes_only_the_strips_of_deployments_that_changed(
         "failing",
     ]
     assert partial["b"].cells.endswith("▇") and whole["b"].cells.endswith("▁")
+
+
+def test_a_past_played_elsewhere_is_recorded_as_polls(tmp_path: Path) -> None:
+    """The demo's emulator plays a day before the screen opens: its strips show that day."""
+    from drtui.core.history import record_past
+
+    first = {
+        "a": State("A", "HIGH", "passing", "passing", "passing"),
+        "b": State("B", "LOW", "passing", "passing", "passing"),
+    }
+    start = T0
+    changes = [
+        (T0 + timedelta(hours=3), "a", "service", "failing"),
+        (T0 + timedelta(hours=20), "a", "service", "passing"),
+        (T0 + timedelta(hours=10), "b", "model", "warning"),
+        (T0 + timedelta(hours=11), "ghost", "model", "warning"),
+    ]
+    end = T0 + timedelta(hours=24)
+    with History(tmp_path / "h.sqlite3") as history:
+        record_past(history, first, changes, start, end)
+        assert history.spans() == [(start, end)]
+        assert history.at(T0 + timedelta(hours=4)).states["a"].service == "failing"
+        assert history.at(T0 + timedelta(hours=21)).states["a"].service == "passing"
+        assert history.at(T0 + timedelta(hours=12)).states["b"].model == "warning"
+        assert "ghost" not in history.at(end).states
+        strips = history.strips(end)
+    assert strips["a"].cells == "▁▇▇▇▇▇▇▁"
+    assert strips["b"].cells == "▁▁▁▄▄▄▄▄"
