@@ -243,13 +243,17 @@ async def render(shot: Shot, out: Path) -> Path:
     return path
 
 
-async def main() -> int:
+async def main(argv: list[str]) -> int:
+    """`regenerate.py [--out DIR] [NAME ...]`: every picture (or the named ones) into DIR,
+    by default this folder."""
     out = REPO / "screenshots"
-    wanted = set(sys.argv[1:])  # names to render only some (default: all)
+    if argv[:1] == ["--out"]:
+        out, argv = Path(argv[1]), argv[2:]
+    wanted = set(argv)
     for shot in [s for s in SHOTS if not wanted or s.name in wanted]:
         print(await render(shot, out))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(asyncio.run(main(sys.argv[1:])))
