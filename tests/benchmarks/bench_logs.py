@@ -11,7 +11,17 @@
    same machine. Each keystroke is timed from the byte sent to the end of the last frame it
    caused (the app then stays quiet). Budget: p50 and p95 within 1.3x of the floor's.
 
+4. `--rate 1000`: the log view itself (LogScreen, the real client over HTTP, headless) follows a
+   `drtui emulator` process whose logs grow at that rate on the wall clock, for `--seconds`
+   (default 600), its logs capped at `--log-bytes` (default 1 MiB, "near 1 MB"). Every half
+   interval it samples how far the newest line shown is behind the wall clock (budget: one
+   poll interval plus the poll itself), the lines appended per second (the log's own rate when
+   nothing is repeated), restart markers, and the process's RSS (flat: the last minute's
+   against the second's). `--tail-client` first makes the client keep a
+   snapshot's tail (core.logs.clean_log), as the pending client change does.
+
 Run: .venv/bin/python tests/benchmarks/bench_logs.py [--skip-follow] [--rounds 3]
+     .venv/bin/python tests/benchmarks/bench_logs.py --rate 1000 [--seconds 600] [--tail-client]
 """
 
 from __future__ import annotations
@@ -238,13 +248,161 @@ def search_keystroke(rounds: int) -> bool:
     return ok
 
 
+# ----- 4. the log view following a fast log over HTTP -------------------------------------------
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def follow_live(rate: float, seconds: float, tail_client: bool, log_bytes: int) -> bool:
+    import asyncio
+    import subprocess
+
+    port = _free_port()
+    token = EmulatorConfig().user_token
+    emulator = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "drtui", "emulator", "--port", str(port)),
+            *("--deployments", "60", "--log-rate", f"{rate:g}", "--log-max-bytes", str(log_bytes)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        return asyncio.run(
+            _follow_live(
+                f"http://127.0.0.1:{port}/api/v2", token, rate, seconds, tail_client, log_bytes
+            )
+        )
+    finally:
+        emulator.terminate()
+        emulator.wait(10)
+
+
+async def _follow_live(
+    endpoint: str, token: str, rate: float, seconds: float, tail_client: bool, log_bytes: int
+) -> bool:
+    import asyncio
+
+    from textual.app import App
+
+    import drtui.api.client as client_module
+    from drtui.api.client import DataRobotClient
+    from drtui.api.errors import DataRobotError
+    from drtui.core.logs import clean_log
+    from drtui.ui.app import DrtuiApp
+    from drtui.ui.screens.logs import LOG_INTERVAL, LogScreen, LogTarget
+    from drtui.ui.settings import AppSettings
+    from drtui.ui.sources import Sources
+
+    if tail_client:
+        client_module.clean_lines = lambda text, **_: clean_log(str(text))  # type: ignore[attr-defined]
+    client = DataRobotClient(endpoint, token)
+    for _ in range(100):  # the emulator process starting
+        try:
+            custom = await client.list_all_custom_model_deployments()
+            break
+        except DataRobotError:
+            await asyncio.sleep(0.1)
+    target = None
+    for deployment in custom:
+        if (deployment.status or "") != "active" or not deployment.id:
+            continue
+        try:
+            await client.get_custom_model_deployment_log(deployment.id)
+        except DataRobotError:
+            continue
+        target = LogTarget(deployment.id, deployment.label or deployment.id, "active")
+        break
+    assert target is not None, "no active custom deployment with a log"
+    followed = target
+    settings = AppSettings(endpoint=endpoint, token=token)
+    sources = Sources(client)
+
+    class LogApp(App[None]):
+        CSS_PATH = DrtuiApp.CSS_PATH
+
+        def on_mount(self) -> None:
+            now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+            self.push_screen(LogScreen(settings, sources, now, [followed]))
+
+    samples: list[tuple[float, float, float, int]] = []  # (elapsed, lag s, RSS MB, lines ever)
+    app = LogApp()
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LogScreen)
+        while not screen.followers[0].loaded:
+            await pilot.pause(0.1)
+        first_end = screen.buffer.end
+        started = time.monotonic()
+        while (elapsed := time.monotonic() - started) < seconds:
+            await pilot.pause(LOG_INTERVAL / 2)
+            stamps = [line.stamp for line in screen.buffer.lines[-50:] if line.stamp]
+            lag = time.time() - max(stamps) if stamps else float("inf")
+            samples.append((elapsed, lag, _rss_mb(), screen.buffer.end))
+        lines = screen.buffer.lines
+        markers = sum(1 for line in lines if line.marker)
+        stamped = [line.original for line in lines if line.stamp_len or line.raw]
+        twice = len(stamped) - len(set(stamped))
+        kept, dropped = len(lines), screen.buffer.dropped
+    await client.aclose()
+    lags = sorted(lag for _, lag, _, _ in samples)
+    budget = 2 * LOG_INTERVAL
+    behind = sum(1 for lag in lags if lag > budget)
+    appended = (samples[-1][3] - first_end) / samples[-1][0]
+    minute = [rss for at, _, rss, _ in samples if 60 <= at < 120]
+    last = [rss for at, _, rss, _ in samples if at >= samples[-1][0] - 60]
+    print(
+        f"follow over HTTP: {followed.label}, emulator log rate {rate:g} records/s, "
+        f"cap {log_bytes:,} bytes, {seconds:.0f} s, {len(samples)} samples"
+        + (" (client keeping the tail)" if tail_client else " (client as it is)")
+    )
+    print(
+        f"  newest line behind the wall clock: p50 {statistics.median(lags):.2f} s, "
+        f"max {lags[-1]:.2f} s; samples over {budget:g} s (one poll + its fetch): {behind}"
+    )
+    print(
+        f"  lines appended {appended:,.0f}/s; restart markers {markers}; records shown twice {twice}"
+    )
+    print(f"  buffer {kept:,} lines kept, {dropped:,} dropped")
+    if minute and last:
+        print(
+            f"  RSS second minute {min(minute):.0f}-{max(minute):.0f} MB, "
+            f"last minute {min(last):.0f}-{max(last):.0f} MB"
+        )
+    else:
+        print(
+            f"  RSS {samples[0][2]:.0f} -> {samples[-1][2]:.0f} MB (run >= 120 s to compare minutes)"
+        )
+    return behind == 0 and markers == 0 and twice == 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", choices=("log", "floor"))
     parser.add_argument("--skip-follow", action="store_true", help="only the keystroke figure")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--log-file", help=argparse.SUPPRESS)
+    parser.add_argument("--rate", type=float, help="follow a log growing this fast, over HTTP")
+    parser.add_argument("--seconds", type=float, default=600.0, help="how long --rate follows")
+    parser.add_argument("--tail-client", action="store_true", help="the client keeps the tail")
+    parser.add_argument(
+        "--log-bytes", type=int, default=1_048_576, help="the emulator's log cap (1 MiB)"
+    )
     args = parser.parse_args()
+    if args.rate:
+        ok = follow_live(args.rate, args.seconds, args.tail_client, args.log_bytes)
+        return 0 if ok else 1
     if args.child == "log":
         log_child(args.log_file)
         return 0
