@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
+from drtui.api.body import LOG_BODY_LIMIT
 from drtui.api.config import ResolvedConfig
 from drtui.api.errors import BadResponseError
 from drtui.api.http import HttpCore, RetryHook
@@ -452,7 +453,9 @@ class DataRobotClient:
 
     async def _log(self, url: str) -> LogText:
         """The log text with escapes and control characters removed, line by line."""
-        response = await self._core.request("GET", url, headers={"Accept": "text/plain, */*"})
+        response = await self._core.request(
+            "GET", url, headers={"Accept": "text/plain, */*"}, limit=LOG_BODY_LIMIT
+        )
         found = _FILENAME.search(response.headers.get("Content-Disposition", ""))
         filename = safe_filename(found.group(1), default="log.txt") if found else None
         return LogText(clean_lines(response.text), filename)

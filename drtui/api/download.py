@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import httpx
 
+from drtui.api.body import ERROR_BODY_LIMIT
 from drtui.api.errors import (
     ConnectionFailed,
     DataRobotError,
@@ -39,6 +40,8 @@ DownloadProgress = Callable[[int, int | None, float], None]
 """Called with bytes done, total bytes (None if unknown) and the current rate in bytes/s."""
 
 CHUNK = 1 << 20
+MAX_UNDECLARED_IMAGE = 256 * 1024**3
+"""An image whose size nobody declared (no metadata size, no Content-Length) stops here."""
 MAX_REDIRECTS = 5
 _RESUMABLE = (ConnectionFailed, RequestTimeout, ServerError, RateLimitedError)
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
@@ -250,7 +253,7 @@ async def _transfer(
         if response.status_code == 416 and total is not None and part.size == total:
             return  # the part file already holds every byte
         if response.status_code >= 400:
-            await response.aread()
+            await core.read_body(response, ERROR_BODY_LIMIT)  # an error page, cut at its cap
             raise core.status_error(response)
         if response.status_code != 206:
             part.restart()  # the server ignored Range: start over rather than append twice
@@ -263,6 +266,8 @@ async def _transfer(
             # and nothing sits in a buffer to be lost if the connection drops.
             try:
                 async for chunk in response.aiter_raw():
+                    if part.size + len(chunk) > (expected or MAX_UNDECLARED_IMAGE):
+                        raise _overlong(core, part.size + len(chunk), expected)
                     part.write(handle, chunk)
                     if progress is not None:
                         elapsed = clock() - began
@@ -278,6 +283,18 @@ async def _transfer(
             )
     finally:
         await response.aclose()
+
+
+def _overlong(core: HttpCore, size: int, expected: int | None) -> DownloadError:
+    """The server sent more than the image's declared size (or, undeclared, a sane maximum)."""
+    if expected is None:
+        said = f"more than {MAX_UNDECLARED_IMAGE // 1024**3} GiB with no declared size"
+    else:
+        said = f"more than the {expected:,} bytes declared"
+    return DownloadError(
+        f"{core.host} sent {said} for the image; the download was stopped and not verified.",
+        host=core.host,
+    )
 
 
 def _verify(part: _PartFile, path: Path, metadata: PPSImageMetadata) -> None:

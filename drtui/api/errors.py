@@ -92,6 +92,10 @@ class BadResponseError(DataRobotError):
     """The answer was not JSON or not the shape the reference describes."""
 
 
+class ResponseTooLarge(BadResponseError):
+    """The body went past what drtui reads for that endpoint (an endless body, a gzip bomb)."""
+
+
 class UnreadableBody(BadResponseError):
     """A 2xx body that is not valid JSON (cut short or garbled on the way): a read asks again."""
 

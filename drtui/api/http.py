@@ -18,6 +18,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from drtui import __version__
+from drtui.api.body import (
+    ACCEPT_ENCODING,
+    ERROR_BODY_LIMIT,
+    JSON_BODY_LIMIT,
+    TooLarge,
+    Undecodable,
+    UnknownEncoding,
+    read_capped,
+    size_text,
+)
 from drtui.api.errors import (
     BadResponseError,
     ConnectionFailed,
@@ -25,6 +35,7 @@ from drtui.api.errors import (
     InvalidTokenError,
     ReadOnlyError,
     RequestTimeout,
+    ResponseTooLarge,
     UnreadableBody,
     error_from_status,
     parse_retry_after,
@@ -126,6 +137,7 @@ class HttpCore:
                 "Authorization": f"Bearer {token}",
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,
             },
             verify=ssl_verification(verify),
             trust_env=True,
@@ -180,13 +192,22 @@ class HttpCore:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
         retry: bool | None = None,
+        limit: int = JSON_BODY_LIMIT,
     ) -> httpx.Response:
         """Send a request; 1xx-3xx come back as they are, 4xx/5xx raise ``DataRobotError``.
 
-        ``retry`` defaults to True for GET/PATCH/DELETE and False for POST.
+        ``retry`` defaults to True for GET/PATCH/DELETE and False for POST. The body is read
+        whole, up to ``limit`` decoded bytes (more is a ``ResponseTooLarge``).
         """
         return await self.exchange(
-            method, url, _as_it_is, params=params, json_body=json_body, headers=headers, retry=retry
+            method,
+            url,
+            _as_it_is,
+            params=params,
+            json_body=json_body,
+            headers=headers,
+            retry=retry,
+            limit=limit,
         )
 
     async def exchange(
@@ -199,6 +220,7 @@ class HttpCore:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
         retry: bool | None = None,
+        limit: int = JSON_BODY_LIMIT,
     ) -> T:
         """`request`, then ``finish(response)`` (the body's reading) for a 1xx-3xx answer, in the
         same retries: a GET whose body ``finish`` finds not valid JSON (``UnreadableBody``) is
@@ -215,17 +237,15 @@ class HttpCore:
             attempt += 1
             retry_after: float | None = None
             try:
-                response = await self.http.request(
-                    method,
-                    url,
-                    params=tuple(params) if params else None,
-                    json=json_body,
-                    headers=headers,
-                )
+                response = await self._send(method, url, params, json_body, headers, limit)
             except httpx.TransportError as exc:
                 error = self.transport_error(exc, method, url)
                 if isinstance(error, BadResponseError):
                     raise error from None
+            except UnreadableBody as unreadable:  # a compressed body that does not inflate
+                if not reading:
+                    raise
+                error = unreadable
             except httpx.InvalidURL:
                 raise BadResponseError(
                     f"{self.host}: the address {clean(url, limit=200)} is not a valid URL; "
@@ -253,6 +273,58 @@ class HttpCore:
             if self._on_retry is not None:
                 self._on_retry(error, wait)
             await policy.sleep(wait)
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        params: Params,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+        limit: int,
+    ) -> httpx.Response:
+        """One attempt: the request sent, its body streamed in under its cap (an error page's
+        under ``ERROR_BODY_LIMIT``, cut there), the response returned read and closed."""
+        request = self.http.build_request(
+            method, url, params=tuple(params) if params else None, json=json_body, headers=headers
+        )
+        response = await self.http.send(request, stream=True)
+        await self.read_body(response, limit)
+        return response
+
+    async def read_body(self, response: httpx.Response, limit: int) -> None:
+        """Read a streamed ``response``'s body under ``limit`` decoded bytes (an error answer's
+        under ``ERROR_BODY_LIMIT``, cut there): afterwards ``.content`` and ``.text`` hold it."""
+        failed = response.status_code >= 400
+        endpoint = self.endpoint_name(response.request.method, response.request.url)
+        facts: dict[str, Any] = {
+            "status_code": response.status_code,
+            "host": self.host,
+            "endpoint": endpoint,
+        }
+        try:
+            body = await read_capped(response, ERROR_BODY_LIMIT if failed else limit, cut=failed)
+        except TooLarge as too_large:
+            raise self.scrub(
+                ResponseTooLarge(
+                    f"{self.host} sent more than {size_text(too_large.limit)} in answer to "
+                    f"{endpoint}, more than drtui reads for it; it stopped reading.",
+                    **facts,
+                )
+            ) from None
+        except UnknownEncoding as unknown:
+            raise BadResponseError(
+                f"{self.host} answered {endpoint} in an encoding drtui did not ask for "
+                f"({clean(unknown.encoding, limit=40)}); it was not read.",
+                **facts,
+            ) from None
+        except Undecodable:
+            raise UnreadableBody(
+                f"{self.host} sent a compressed response to {endpoint} that does not inflate.",
+                **facts,
+            ) from None
+        # What httpx's own `aread` does: the body, decoded, becomes the response's content.
+        response._content = body
 
     def read(self, response: httpx.Response, reader: Callable[[bytes], T]) -> T:
         """Read a JSON body with a slim reader (``models/slim.py``); a body it refuses

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import struct
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -27,6 +30,11 @@ class Reply:
     trickle: float | None = None
     """Send the body one byte every this many seconds, forever (a Content-Length it never
     reaches), until the client hangs up."""
+    endless: bytes | None = None
+    """After ``body``, send these bytes again and again, as fast as the client reads, with no
+    Content-Length (the body ends when the connection does: never), until the client hangs up."""
+    reset_after: int | None = None
+    """Send this many bytes of the body, then reset the connection (TCP RST)."""
 
     def encoded(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -111,10 +119,21 @@ class HostileServer:
             body = reply.encoded()
             headers = {"Content-Type": "application/json", "Connection": "close"}
             headers.update(reply.headers)
-            headers["Content-Length"] = str(10**9 if reply.trickle else len(body))
+            if reply.endless is None:
+                headers["Content-Length"] = str(10**6 if reply.trickle else len(body))
             head = f"HTTP/1.1 {reply.status} Hostile\r\n"
             head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
             writer.write(head.encode("latin-1"))
+            if reply.reset_after is not None:
+                writer.write(body[: reply.reset_after])
+                await writer.drain()
+                _reset(writer)
+                return
+            if reply.endless is not None:
+                writer.write(body)
+                while True:
+                    writer.write(reply.endless)
+                    await writer.drain()
             if reply.trickle:
                 while True:
                     writer.write(b" ")
@@ -126,3 +145,22 @@ class HostileServer:
             pass
         finally:
             writer.close()
+
+
+def _reset(writer: asyncio.StreamWriter) -> None:
+    """Close with a TCP RST (linger 0) instead of a FIN: the client sees a reset connection."""
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
+
+
+def gzip_bomb(size: int, *, fill: bytes = b" ") -> bytes:
+    """A gzip body that inflates to ``size`` bytes of ``fill`` (JSON whitespace by default):
+    about 1 KB per MiB, made a MiB at a time so the bomb is never whole in memory here."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = fill * ((1 << 20) // len(fill))
+    parts = [packer.compress(block) for _ in range(size // len(block))]
+    parts.append(packer.compress(fill * (size % len(block))))
+    parts.append(packer.flush())
+    return b"".join(parts)

@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from drtui.api.retry import RetryPolicy
 from drtui.core.export import neutralise
 from drtui.core.sanitize import safe_filename
 from tests.cli.runner import USER_TOKEN, run_drtui
-from tests.reliability.hostile_server import HostileServer, Reply
+from tests.reliability.hostile_server import HostileServer, Reply, gzip_bomb
 
 ENDPOINT = "https://dr.example.test/api/v2"
 TOKEN = "tok-SECRET-4242-abcdef"
@@ -445,6 +446,87 @@ async def test_a_trickling_server_meets_the_deadline() -> None:
         f"127.0.0.1:{server.port}'s GET /deployments/ did not finish within 0.5 seconds "
         "(0 pages read); the listing was stopped."
     )
+
+
+# -- 7. every body has a cap on its decoded size, enforced while it streams -------------------
+
+PAGE_START = b'{"count": 1, "totalCount": 1, "next": null, "data": [{"id": "d1", "label": "'
+
+
+def _page_then(reply: Reply) -> Callable[..., Reply]:
+    def route(method: str, path: str, query: dict[str, str]) -> Reply:
+        return reply if path.endswith("/deployments/") else Reply(404, {"message": "no"})
+
+    return route
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(body=PAGE_START, endless=b"x" * 65536),
+        Reply(body=gzip_bomb(256 << 20), headers={"Content-Encoding": "gzip"}),
+        Reply(body=PAGE_START, endless=b"x" * 65536, headers={"Content-Length": str(1 << 40)}),
+    ],
+    ids=["endless", "gzip bomb", "declared terabyte"],
+)
+def test_check_stops_reading_a_body_past_its_cap_in_one_sentence(reply: Reply) -> None:
+    with HostileServer(_page_then(reply)) as server:
+        result = run_drtui("check", "--timeout", "30", endpoint=server.endpoint)
+    assert result.returncode == 3
+    assert result.stderr == (
+        f"drtui: 127.0.0.1:{server.port} sent more than 32 MiB in answer to GET /deployments/, "
+        "more than drtui reads for it; it stopped reading.\n"
+    )
+    assert result.stdout == ""
+
+
+async def test_an_endless_log_stops_at_the_log_cap() -> None:
+    with HostileServer(lambda m, p, q: Reply(body=b"line\n", endless=b"more log\n" * 8192)) as srv:
+        async with DataRobotClient(srv.endpoint, TOKEN, retry=NO_WAIT) as client:
+            with pytest.raises(errors.ResponseTooLarge, match="more than 16 MiB in answer to GET"):
+                await client.get_custom_model_deployment_log("c1")
+    assert len(srv.requests) == 1  # too large is not worth asking again
+
+
+async def test_a_gzip_bomb_in_an_error_page_is_cut_not_read_whole() -> None:
+    bomb = gzip_bomb(256 << 20, fill=b"x")
+    route = _page_then(Reply(500, bomb, headers={"Content-Encoding": "gzip"}))
+    with HostileServer(route) as server:
+        async with DataRobotClient(server.endpoint, TOKEN, retry=NO_WAIT) as client:
+            with pytest.raises(errors.ServerError, match="failed with 500"):
+                await client.list_all_deployment_records()
+
+
+async def test_a_gzip_page_under_the_cap_is_read() -> None:
+    page = {"count": 1, "totalCount": 1, "next": None, "data": [{"id": "d1", "label": "zipped"}]}
+    packed = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    body = packed.compress(json.dumps(page).encode() + b" " * (8 << 20)) + packed.flush()
+    with HostileServer(_page_then(Reply(body=body, headers={"Content-Encoding": "gzip"}))) as srv:
+        async with DataRobotClient(srv.endpoint, TOKEN, retry=NO_WAIT) as client:
+            records = await client.list_all_deployment_records()
+    assert [r.label for r in records] == ["zipped"]
+
+
+async def test_an_encoding_drtui_did_not_ask_for_is_refused() -> None:
+    route = _page_then(Reply(body=b"\x1b\x00", headers={"Content-Encoding": "br"}))
+    with HostileServer(route) as server:
+        async with DataRobotClient(server.endpoint, TOKEN, retry=NO_WAIT) as client:
+            with pytest.raises(errors.BadResponseError, match=r"did not ask for \(br\)"):
+                await client.list_all_deployment_records()
+
+
+async def test_a_connection_reset_mid_body_is_retried_then_said() -> None:
+    page = json.dumps({"count": 1, "totalCount": 1, "next": None, "data": [{"id": "d1"}]})
+    replies = [Reply(body=page, reset_after=20), Reply(body=page)]
+
+    def route(method: str, path: str, query: dict[str, str]) -> Reply:
+        return replies.pop(0) if replies else Reply(body=page, reset_after=20)
+
+    with HostileServer(route) as server:
+        async with DataRobotClient(server.endpoint, TOKEN, retry=NO_WAIT) as client:
+            assert [r.id for r in await client.list_all_deployment_records()] == ["d1"]
+            with pytest.raises(errors.ConnectionFailed, match="closed without an answer"):
+                await client.list_all_deployment_records()
 
 
 # -- 10. CSV cells a spreadsheet would run are neutralised ------------------------------------
