@@ -41,6 +41,7 @@ from drtui.core.export import write_csv
 from drtui.core.health import normalise
 from drtui.core.rows import Row, row_from_slim
 from drtui.core.sanitize import clean
+from drtui.core.rhythm import Rhythm
 from drtui.core.silence import is_silent
 from drtui.core.views import FETCH_ORDER, sort_rows
 
@@ -503,7 +504,12 @@ def check(
         return EXIT_UNKNOWN
     code, verdicts = check_code(rows, opts.health)
     if opts.silent:
-        code, verdicts = _with_silences(verdicts, opts.now or datetime.now(UTC))
+        from drtui.core.history import history_path, read_rhythms, state_directory
+
+        rhythms = read_rhythms(
+            history_path(state_directory(), config.profile or "default", config.endpoint)
+        )
+        code, verdicts = _with_silences(verdicts, opts.now or datetime.now(UTC), rhythms)
     offenders = [v for v in verdicts if v.code]
     try:
         if opts.as_json:
@@ -520,11 +526,14 @@ def check(
     return code
 
 
-def _with_silences(verdicts: Sequence[Verdict], now: datetime) -> tuple[int, list[Verdict]]:
-    """`check --silent`: a silent deployment gets a `predictions silent` problem (warning)."""
+def _with_silences(
+    verdicts: Sequence[Verdict], now: datetime, rhythms: Mapping[str, Rhythm]
+) -> tuple[int, list[Verdict]]:
+    """`check --silent`: a silent deployment gets a `predictions silent` problem (warning),
+    judged against its rhythm where this installation's recorder has learnt it."""
     judged = [
         Verdict(v.row, max(v.code, 1), (*v.problems, ("predictions", "silent")), False)
-        if is_silent(v.row, now)
+        if is_silent(v.row, now, rhythm=rhythms.get(v.row.id))
         else v
         for v in verdicts
     ]

@@ -621,17 +621,7 @@ class History:
     def rhythms(self) -> dict[str, Rhythm]:
         """Each deployment's rhythm as learnt so far (read once per flush)."""
         if self._rhythms is None:
-            watched = [0.0] * WEEK_HOURS
-            for slot, seconds in self._db.execute("SELECT slot, seconds FROM rhythm_watched"):
-                watched[slot] = seconds
-            seen: dict[int, list[float]] = {}
-            for dep, slot, made in self._db.execute("SELECT dep, slot, predictions FROM rhythm"):
-                seen.setdefault(dep, [0.0] * WEEK_HOURS)[slot] = made
-            self._rhythms = (
-                {self._id(dep): Rhythm.learned(made, watched) for dep, made in seen.items()}
-                if any(watched)
-                else {}
-            )
+            self._rhythms = _rhythms_in(self._db)
         return self._rhythms
 
     def _record(self, states: Mapping[str, State], t: int) -> int:
@@ -963,6 +953,34 @@ class History:
         return before, moves
 
 
+def _rhythms_in(db: sqlite3.Connection) -> dict[str, Rhythm]:
+    watched = [0.0] * WEEK_HOURS
+    for slot, seconds in db.execute("SELECT slot, seconds FROM rhythm_watched"):
+        watched[slot] = seconds
+    if not any(watched):
+        return {}
+    ids = dict(db.execute("SELECT key, id FROM deployments"))
+    seen: dict[str, list[float]] = {}
+    for dep, slot, made in db.execute("SELECT dep, slot, predictions FROM rhythm"):
+        seen.setdefault(ids[dep], [0.0] * WEEK_HOURS)[slot] = made
+    return {key: Rhythm.learned(made, watched) for key, made in seen.items()}
+
+
+def read_rhythms(path: Path) -> dict[str, Rhythm]:
+    """The rhythms learnt in a history file, for a process that only reads (`drtui check`): {}
+    when there is no file or it cannot be read, and silence is then judged conservatively."""
+    if not path.is_file() or path.is_symlink():
+        return {}
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        try:
+            return _rhythms_in(db)
+        finally:
+            db.close()
+    except (sqlite3.Error, OSError, KeyError, IndexError):
+        return {}
+
+
 def record_past(
     history: History,
     first: Mapping[str, State],
@@ -983,8 +1001,15 @@ def record_past(
         while index < len(pending) and pending[index][0] <= moment:
             _, key, dimension, status = pending[index]
             index += 1
-            if key in states and dimension in ("service", "model", "accuracy"):
-                states[key] = states[key]._replace(**{dimension: status})
+            state = states.get(key)
+            if state is None:
+                continue
+            if dimension == "service":
+                states[key] = state._replace(service=status)
+            elif dimension == "model":
+                states[key] = state._replace(model=status)
+            elif dimension == "accuracy":
+                states[key] = state._replace(accuracy=status)
         history.record(dict(states), moment)
         moment += every
 

@@ -200,3 +200,64 @@ def test_history_commands_do_not_import_textual(live: EmulatorServer, tmp_path: 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "0 0"
+
+
+def test_check_silent_judges_by_the_rhythm_the_recorder_learnt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a week recorded, a round-the-clock model quiet for four hours is silent, while the
+    working-day ones resting through their night are not; without the recording, four hours
+    proves nothing yet."""
+    from drtui.api.models.slim import read_page
+    from drtui.core.fleet import Fleet
+    from drtui.core.history import History, history_path
+    from drtui.emulator.predictions import ALWAYS, rhythm_for
+
+    config = EmulatorConfig(deployments=30, seed=7, user_token=USER_TOKEN, clock="manual")
+    with EmulatorServer(config, host="127.0.0.1", port=0) as server:
+        state = server.state
+        path = history_path(tmp_path, "default", server.endpoint)
+        fleet: Fleet | None = None
+
+        def poll_and_record(history: History) -> None:
+            nonlocal fleet
+            docs = [record.doc for record in state.deployments.values()]
+            body = json.dumps({"count": len(docs), "data": docs}).encode()
+            fleet = Fleet.from_deployments(read_page(body).data, previous=fleet)
+            history.record_fleet(fleet, state.clock.now())
+            state.advance(900)
+
+        start = state.clock.now()
+        with History(path) as history:
+            while state.clock.now() < start + timedelta(days=7, hours=12):
+                poll_and_record(history)
+            assert fleet is not None
+            rows = fleet.rows
+            always = [k for k in rows if state.streams.has(k) and rhythm_for(7, k) is ALWAYS]
+            victim = max(always, key=lambda k: sum(rows[k].daily_rates))
+            state.hush(victim)
+            for _ in range(16):
+                poll_and_record(history)
+        now = state.clock.now()
+        resting = {
+            k
+            for k in rows
+            if state.streams.has(k) and not rhythm_for(7, k).on[now.weekday() * 24 + now.hour]
+        }
+        assert resting
+        resolved = ResolvedConfig(endpoint=server.endpoint, token=USER_TOKEN, source="test")
+        options = CheckOptions(
+            health=("service",), silent=True, as_json=True, allow_empty=True, now=now
+        )
+        for record in list(state.deployments.values()):
+            state.set_health(record.id, "serviceHealth", "passing")
+
+        monkeypatch.setenv("DRTUI_STATE_DIR", str(tmp_path))
+        assert check(resolved, DeploymentQuery(), options) == 1
+        flagged = {o["id"] for o in json.loads(capsys.readouterr().out)["offenders"]}
+        assert victim in flagged and not flagged & resting
+
+        monkeypatch.setenv("DRTUI_STATE_DIR", str(tmp_path / "nothing recorded"))
+        check(resolved, DeploymentQuery(), options)
+        flagged = {o["id"] for o in json.loads(capsys.readouterr().out)["offenders"]}
+        assert victim not in flagged

@@ -279,7 +279,10 @@ class DeploymentsScreen(ViewScreen):
         self._view_rows = update.view
         self._view_query = self._fetched_query if update.view is not None else None
         self._counts = summary(self.fleet.rows.values())
-        silent = frozenset(k for k, r in self.fleet.rows.items() if is_silent(r, fetched_at))
+        rhythms = self.recorder.rhythms if self.recorder is not None else {}
+        silent = frozenset(
+            k for k, r in self.fleet.rows.items() if is_silent(r, fetched_at, rhythm=rhythms.get(k))
+        )
         if self.poller.polls:  # a first sighting is not a change (as for health)
             self._log_silences(self._silent, silent, fetched_at)
         self._silent = silent
