@@ -15,6 +15,7 @@ kept. Nothing is reused across fleets: a poll's new rows (compared by identity) 
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 import re
 from collections import OrderedDict
@@ -118,7 +119,11 @@ REGEX_CHARACTERS = frozenset(".^$*+?()[]{}|\\")
 @dataclass(frozen=True)
 class Search:
     """What the search line asks: plain text (the fast path, and what the server's `search`
-    understands), a case-insensitive regular expression, either one inverted by a leading `!`."""
+    understands), a case-insensitive regular expression, either one inverted by a leading `!`.
+
+    A text holding regular-expression characters matches as the text itself OR as the pattern:
+    a deployment's exact label (`Agent Tool Router (prod)`, where the parentheses are a group)
+    finds it, and so does `v[0-9]+$`."""
 
     text: str
     inverse: bool = False
@@ -131,13 +136,23 @@ class Search:
         """Plain, not inverted: the server's substring search gives the same answer."""
         return self.pattern is None and not self.inverse and self.error is None
 
-    def matches(self, haystack: str) -> bool:
-        found = (
-            self.pattern.search(haystack) is not None
-            if self.pattern is not None
-            else self.text in haystack
+    def found(self, haystack: str) -> bool:
+        """The text, or the pattern, is in `haystack` (the `!` left aside)."""
+        return self.text in haystack or (
+            self.pattern is not None and self.pattern.search(haystack) is not None
         )
-        return found != self.inverse
+
+    def matches(self, haystack: str, *, is_id: bool = False) -> bool:
+        """Whether a row with this haystack is shown; `is_id`: the search is the row's id."""
+        return (is_id or self.found(haystack)) != self.inverse
+
+    @property
+    def chip(self) -> str | None:
+        """How the filter bar names this search (None: no search)."""
+        if not self.text:
+            return None
+        how = " (text or regex)" if self.pattern is not None else ""
+        return f'{"hiding" if self.inverse else "search"}: "{self.text}"{how}'
 
 
 def parse_search(text: str) -> Search:
@@ -158,14 +173,14 @@ def parse_search(text: str) -> Search:
 
 def narrow(rows: Sequence[Row], text: str) -> list[Row]:
     """Rows whose label or description matches the search `text` (see `parse_search`),
-    case-insensitively. Plain text is one substring test per row."""
+    case-insensitively, or whose id it is. Plain text is one substring test per row."""
     search = parse_search(text)
     if not search.text:
         return list(rows)
+    needle = search.text
     if search.pattern is None and not search.inverse:  # the fast path
-        needle = search.text
-        return [row for row in rows if needle in row.haystack]
-    return [row for row in rows if search.matches(row.haystack)]
+        return [row for row in rows if needle in row.haystack or row.id == needle]
+    return [row for row in rows if search.matches(row.haystack, is_id=row.id == needle)]
 
 
 @dataclass
@@ -179,6 +194,14 @@ class _Ordered:
     kept: int = 0
     positions: dict[int, int] | None = None
     """Each source row's index by identity, built when a smaller base is ordered from it."""
+    ids: dict[str, Row] | None = None
+    """The rows by lowercase id, built when a search first needs it."""
+
+    def by_id(self, needle: str) -> Row | None:
+        """The row whose id the search text is (ids are what alerts, URLs and `y` carry)."""
+        if self.ids is None:
+            self.ids = {row.id.lower(): row for row in self.source}
+        return self.ids.get(needle)
 
     def holds(self, source: tuple[Row, ...], key: tuple[object, ...]) -> bool:
         return (
@@ -287,9 +310,12 @@ class ViewCache:
 
     @staticmethod
     def _narrow(view: _Ordered, search: Search) -> list[Row]:
+        named = view.by_id(search.text)  # a deployment's id, typed or pasted whole
         if search.pattern is not None or search.inverse:
-            return [row for row in view.ordered if search.matches(row.haystack)]
+            return [row for row in view.ordered if search.matches(row.haystack, is_id=row is named)]
         needle = search.text
+        if named is not None:
+            return [row for row in view.ordered if row is named or needle in row.haystack]
         start: list[Row] = view.ordered
         for (inverse, pattern, text), rows in view.found.items():
             # What a needle inside this one matched holds every row this one matches.
@@ -317,8 +343,20 @@ def visible_rows(
     return view.narrow(search)
 
 
-def chips(query: DeploymentQuery) -> list[str]:
-    """`name: values` for every filter set in the query (orderBy as `sort: Label ▲`)."""
+def chips(query: DeploymentQuery, typed: str | None = None) -> list[str]:
+    """`name: values` for every filter set in the query (orderBy as `sort: Label ▲`).
+
+    `typed`: the search line as typed, named in place of the query's search (a regular
+    expression or a `!` search narrows here only, and the server is asked a typed text only
+    after a pause)."""
+    if typed is not None:
+        search = parse_search(typed)
+        if search.plain:
+            query = dataclasses.replace(query, search=search.text or None)
+        else:
+            listed = chips(dataclasses.replace(query, search=None, order_by=None))
+            sort = [f"sort: {sort_title(query.order_by)}"] if query.order_by else []
+            return [*listed, *([search.chip] if search.chip else []), *sort]
     out: list[str] = []
     for name, attribute in LIST_FILTERS.items():
         values = getattr(query, attribute)

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from drtui.api.query import ORDER_BY_FIELDS
+from drtui.api.query import ORDER_BY_FIELDS, DeploymentQuery
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, diff, summary, transitions
 from drtui.core.views import (
@@ -149,3 +149,33 @@ def test_transitions_follow_the_server_order_whatever_order_the_ids_come_in() ->
         "d1",
         "d3",
     ]
+
+
+def test_a_label_with_regex_characters_finds_itself_and_an_id_finds_its_deployment() -> None:
+    from drtui.core.views import ViewCache, chips, parse_search
+
+    rows = list(
+        fleet(
+            deployment("5f3a9c0e1b2d4c6e8a0b1c2d", label="Agent Tool Router (prod)"),
+            deployment("b", label="Agent Tool Router prod"),
+            deployment("c", label="Churn v12"),
+        ).rows.values()
+    )
+    # The exact label (the parentheses a group as a pattern) and the pattern both match.
+    assert [r.id for r in narrow(rows, "Agent Tool Router (prod)")] == [rows[0].id, "b"]
+    assert [r.id for r in narrow(rows, "v[0-9]+$")] == ["c"]
+    # A deployment's id finds it; `!id` hides it; the cached narrowing agrees.
+    assert [r.id for r in narrow(rows, "5F3A9C0E1B2D4C6E8A0B1C2D")] == [rows[0].id]
+    assert [r.id for r in narrow(rows, "!5f3a9c0e1b2d4c6e8a0b1c2d")] == ["b", "c"]
+    cache = ViewCache()
+    for typed in ("5f3a", "5f3a9c0e1b2d4c6e8a0b1c2d"):  # typed key by key: 5f3a matched nothing
+        shown = visible_rows(rows, attention=False, search=typed, order_by="label", cache=cache)
+    assert [r.id for r in shown] == [rows[0].id]
+    # The filter bar names every kind of search, not only the plain one.
+    assert chips(DeploymentQuery(), "churn") == ['search: "churn"']
+    assert chips(DeploymentQuery(order_by="label"), "v[0-9]+$") == [
+        'search: "v[0-9]+$" (text or regex)',
+        "sort: Label ▲",
+    ]
+    assert chips(DeploymentQuery(), "!churn") == ['hiding: "churn"']
+    assert parse_search("(x").chip == 'search: "(x"'

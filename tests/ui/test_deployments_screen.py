@@ -262,3 +262,39 @@ async def test_a_key_cancels_the_server_search_for_the_text_it_changed() -> None
         assert {r.id for r in screen.table.rows} == {
             r.id for r in screen.fleet.rows.values() if word in r.haystack
         }
+
+
+def bar_text(screen: DeploymentsScreen) -> str:
+    from drtui.ui.widgets.filter_bar import FilterBar
+
+    return str(screen.query_one(FilterBar).render())
+
+
+async def test_an_exact_label_or_an_id_finds_its_deployment_and_the_server_agrees() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 40)) as pilot:
+        screen, _ = await first_fleet(h.app, pilot)
+        target = next(r for r in screen.fleet.rows.values() if r.label.endswith(")"))
+        await pilot.press("slash", *target.label)
+        assert target.id in {r.id for r in screen.table.rows}
+        assert f'search: "{target.label.lower()}" (text or regex)' in bar_text(screen)
+        await pilot.press("escape")
+        # The id `y` copies, an alert or a URL carries: that deployment, and the server (whose
+        # search reads labels and descriptions) is not asked to contradict it.
+        before = len(await h.requests())
+        await pilot.press("slash", *target.id, "enter")
+        assert [r.id for r in screen.table.rows] == [target.id]
+        screen._search_server()  # the debounce fires
+        await pilot.pause()
+        assert [r.id for r in screen.table.rows] == [target.id]
+        assert len(await h.requests()) == before
+        await pilot.press("escape")
+
+
+async def test_regex_and_hiding_searches_are_named_in_the_status_line() -> None:
+    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 40)) as pilot:
+        screen, word = await first_fleet(h.app, pilot)
+        await pilot.press("slash", *"v[0-9]+$")
+        assert 'search: "v[0-9]+$" (text or regex)' in bar_text(screen)
+        await pilot.press("escape", "slash", "!", *word)
+        assert f'hiding: "{word}"' in bar_text(screen)
+        assert all(word not in r.haystack for r in screen.table.rows)

@@ -397,9 +397,13 @@ class DeploymentsScreen(ViewScreen):
         return self._view_query
 
     def _typed_search(self) -> str | None:
-        """What the server is asked for the search text as typed (plain text only)."""
+        """What the server is asked for the search text as typed: plain text only. A regular
+        expression, a `!` search or a deployment's id narrow the fleet here only (the server's
+        `search` is a substring of label and description: its answer would contradict them)."""
         search = parse_search(self.search_text)
-        return (search.text or None) if search.plain else None
+        if not search.plain or not search.text or search.text in self.fleet.rows:
+            return None
+        return search.text
 
     def _show_view(self, *, detail: bool = True, land: bool = False) -> None:
         """Draw the view; `detail=False` leaves the detail pane to the caller (a search draws
@@ -492,7 +496,7 @@ class DeploymentsScreen(ViewScreen):
         if search.error:
             notes.insert(0, search.error)
         self.query_one(FilterBar).show(
-            chips(query),
+            chips(query, self.search_text),
             attention=self.attention,
             shown=len(self.table.rows),
             total=total,
