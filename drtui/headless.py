@@ -39,9 +39,9 @@ from drtui.core.bundles import (
 from drtui.core.detail import web_url
 from drtui.core.export import write_csv
 from drtui.core.health import normalise
+from drtui.core.rhythm import Rhythm
 from drtui.core.rows import Row, row_from_slim
 from drtui.core.sanitize import clean
-from drtui.core.rhythm import Rhythm
 from drtui.core.silence import is_silent
 from drtui.core.views import FETCH_ORDER, sort_rows
 
@@ -204,8 +204,21 @@ async def fetch_rows(
 
     async with DataRobotClient.from_config(config, **retry_within(timeout)) as client:
         deployments = await client.list_all_deployment_records(stable, on_page=make)
+    if client.dropped_records:
+        _warn_dropped(client.dropped_records, config.endpoint)
     rows = (made.get(id(d)) or row_from_slim(d) for d in deployments)
     return sort_rows(unique_rows(rows), query.order_by)
+
+
+def _warn_dropped(count: int, endpoint: str) -> None:
+    """One line on stderr: some records could not be read and are not in the output."""
+    host = httpx.URL(endpoint).netloc.decode("ascii", "replace")
+    what = "1 deployment record" if count == 1 else f"{count:,} deployment records"
+    print(
+        f"drtui: warning: {what} from {clean(host, limit=200)} could not be read (nested too "
+        f"deeply) and {'was' if count == 1 else 'were'} left out.",
+        file=sys.stderr,
+    )
 
 
 def unique_rows(rows: Iterable[Row]) -> list[Row]:

@@ -152,6 +152,9 @@ class DataRobotClient:
         self.deadline = deadline
         self.max_pages = max_pages
         self.max_records = max_records
+        self.dropped_records = 0
+        """Deployment records left out of listings so far because no reader can read them
+        (nested deeper than Python's recursion allows); the rest of each page stands."""
 
     @classmethod
     def from_config(cls, config: ResolvedConfig, **options: Any) -> DataRobotClient:
@@ -339,7 +342,9 @@ class DataRobotClient:
             return read_page(content, known)
 
         async def read(response: httpx.Response) -> SlimPage[Known]:
-            return await asyncio.to_thread(self._core.read, response, reader)
+            page = await asyncio.to_thread(self._core.read, response, reader)
+            self.dropped_records += page.dropped
+            return page
 
         return await self._core.exchange("GET", url, read, params=params)
 

@@ -268,7 +268,7 @@ def _general_reading(body: bytes) -> list[SlimDeployment]:
     """The page read without msgspec: the standard library's scanner and `slim_deployment`."""
     from drtui.api.models import slim
 
-    _, records = slim._walk(body.decode("utf-8"))
+    _, records, _ = slim._walk(body.decode("utf-8"))
     assert records is not None
     return [slim.slim_deployment(item, text) for item, text in records if type(item) is dict]
 

@@ -529,6 +529,35 @@ async def test_a_connection_reset_mid_body_is_retried_then_said() -> None:
                 await client.list_all_deployment_records()
 
 
+# -- 8. a record nested beyond any reader's recursion is left out, the rest stands -----------
+
+
+def _deep_fleet(depth: int) -> Callable[..., Reply]:
+    deep = "[" * depth + '"\\"]"' + "]" * depth  # a string holding a bracket, for the skipper
+    bad = '{"id": "d1", "label": "deep", "serviceHealth": {"status": "failing"}, "x": ' + deep
+    good = '{"id": "d2", "label": "fine", "serviceHealth": {"status": "warning"}}'
+    body = f'{{"count": 2, "totalCount": 2, "next": null, "data": [{bad}}}, {good}]}}'
+    return _page_then(Reply(body=body))
+
+
+def test_a_record_nested_5000_levels_deep_is_left_out_with_a_warning() -> None:
+    warning = "could not be read (nested too deeply) and was left out.\n"
+    with HostileServer(_deep_fleet(5000)) as server:
+        checked = run_drtui("check", "--health", "service", endpoint=server.endpoint)
+        listed = run_drtui("deployments", endpoint=server.endpoint)
+        flat = run_drtui("deployments", "--csv", endpoint=server.endpoint)
+    assert checked.returncode == 1  # the other deployment, warning, was checked
+    assert "fine (d2): service warning" in checked.stdout
+    assert listed.returncode == 0 and [json.loads(x)["id"] for x in listed.stdout.splitlines()] == [
+        "d2"
+    ]
+    assert flat.returncode == 0 and flat.stdout.count("\n") == 2
+    for result in (checked, listed, flat):
+        assert result.stderr == (
+            f"drtui: warning: 1 deployment record from 127.0.0.1:{server.port} {warning}"
+        )
+
+
 # -- 10. CSV cells a spreadsheet would run are neutralised ------------------------------------
 
 

@@ -112,7 +112,7 @@ class SlimPage(Generic[Known]):
     ``data`` holds a ``SlimDeployment`` per record, or, for a record whose text is one of the
     reader's ``known`` texts, what the caller holds for it (see ``read_page``)."""
 
-    __slots__ = ("count", "data", "next", "total_count")
+    __slots__ = ("count", "data", "dropped", "next", "total_count")
 
     def __init__(
         self,
@@ -120,11 +120,15 @@ class SlimPage(Generic[Known]):
         count: int | None,
         total: int | None,
         nxt: str | None,
+        dropped: int = 0,
     ) -> None:
         self.data = data
         self.count = count
         self.total_count = total
         self.next = nxt
+        self.dropped = dropped
+        """Records left out because no reader can read them (nested deeper than Python's
+        recursion allows): the rest of the page stands, the caller may say how many."""
 
     @property
     def skipped(self) -> int:
@@ -296,10 +300,42 @@ class _Defer(Exception):
     """The fast walk met something unusual: read the body the general way."""
 
 
-def _walk(text: str) -> tuple[dict[str, Any], list[tuple[Any, str]] | None]:
-    """The envelope's other keys, and the ``data`` list's items with their texts."""
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+"""A JSON string (skipped whole) or a bracket: enough to find where a nested value ends."""
+
+
+def _end_of_value(text: str, at: int) -> int:
+    """Where the array or object starting at ``at`` ends, found without recursion (for a value
+    nested deeper than the scanner can read). Unbalanced: ``_Defer``."""
+    if text[at] not in "[{":
+        raise _Defer
+    depth = 0
+    for token in _TOKENS.finditer(text, at):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+        elif mark in "]}":
+            depth -= 1
+            if depth == 0:
+                return token.end()
+    raise _Defer
+
+
+def _scan_or_skip(text: str, at: int) -> tuple[Any, int, bool]:
+    """``_scan``, or for a value nested too deeply to read, its end and ``False`` (skipped)."""
+    try:
+        value, end = _scan(text, at)
+    except RecursionError:
+        return None, _end_of_value(text, at), False
+    return value, end, True
+
+
+def _walk(text: str) -> tuple[dict[str, Any], list[tuple[Any, str]] | None, int]:
+    """The envelope's other keys, and the ``data`` list's items with their texts (an item
+    nested too deeply to read is left out: the page's ``count`` then says one is missing)."""
     envelope: dict[str, Any] = {}
     records: list[tuple[Any, str]] | None = None
+    dropped = 0
     i = _skip(text, 0)
     if text[i] != "{":
         raise _Defer
@@ -316,15 +352,18 @@ def _walk(text: str) -> tuple[dict[str, Any], list[tuple[Any, str]] | None]:
                 raise _Defer
             i = _skip(text, i + 1)
             if key == "data" and text[i] == "[":
-                records = []
+                records, dropped = [], 0
                 envelope.pop("data", None)
                 i = _skip(text, i + 1)
                 if text[i] == "]":
                     i += 1
                 else:
                     while True:
-                        value, end = _scan(text, i)
-                        records.append((value, text[i:end]))
+                        value, end, read = _scan_or_skip(text, i)
+                        if read:
+                            records.append((value, text[i:end]))
+                        else:
+                            dropped += 1
                         i = _skip(text, end)
                         if text[i] == "]":
                             i += 1
@@ -333,7 +372,9 @@ def _walk(text: str) -> tuple[dict[str, Any], list[tuple[Any, str]] | None]:
                             raise _Defer
                         i = _skip(text, i + 1)
             else:
-                envelope[key], i = _scan(text, i)
+                value, i, read = _scan_or_skip(text, i)
+                if read:
+                    envelope[key] = value
                 if key == "data":
                     records = None  # a later "data" wins, as in json.loads
             i = _skip(text, i)
@@ -345,14 +386,16 @@ def _walk(text: str) -> tuple[dict[str, Any], list[tuple[Any, str]] | None]:
             i = _skip(text, i + 1)
     if _skip(text, i) != len(text):
         raise _Defer
-    return envelope, records
+    return envelope, records, dropped
 
 
 def _general(content: bytes) -> tuple[dict[str, Any], list[tuple[Any, str]] | None]:
     try:
         body = json.loads(content)
-    except (ValueError, RecursionError):
+    except ValueError:
         raise SlimPageError(not_json=True) from None
+    except RecursionError:  # valid, but nested beyond any reading: not worth asking again
+        raise SlimPageError(not_json=False) from None
     if type(body) is not dict:
         raise SlimPageError(not_json=False)
     data = body.pop("data", None)
@@ -496,7 +539,7 @@ def _fast_page(
     """The page read by msgspec, or None when only the general reading can read it."""
     try:
         envelope = _ENVELOPE.decode(content)
-    except msgspec.MsgspecError:
+    except (msgspec.MsgspecError, RecursionError):  # a record nested deeper than it reads
         return None
     data: list[SlimDeployment | Known] = []
     for raw in envelope.data:
@@ -537,9 +580,9 @@ def read_page(content: bytes, known: Mapping[str, Any] = NOTHING_KNOWN) -> SlimP
     if fast is not None:
         return fast
     try:
-        envelope, records = _walk(content.decode("utf-8"))
+        envelope, records, dropped = _walk(content.decode("utf-8"))
     except (_Defer, ValueError, IndexError, StopIteration, RecursionError):
-        envelope, records = _general(content)
+        (envelope, records), dropped = _general(content), 0
     if records is None:
         raise SlimPageError(not_json=False)
     data = [
@@ -552,6 +595,7 @@ def read_page(content: bytes, known: Mapping[str, Any] = NOTHING_KNOWN) -> SlimP
         _int(envelope.get("count")),
         _int(envelope.get("totalCount")),
         _str(envelope.get("next")),
+        dropped=dropped,
     )
 
 
