@@ -19,6 +19,7 @@ from drtui.api.query import DeploymentQuery
 from drtui.settings_file import SCREEN_KEYS, ScreenSettings, screen_settings_of
 
 if TYPE_CHECKING:
+    from drtui.emulator.state import EmulatorState
     from drtui.ui.settings import AppSettings
 
 EXIT_CANNOT_CHECK = 3
@@ -223,10 +224,56 @@ def _demo(args: argparse.Namespace) -> int:
         config = ResolvedConfig(
             endpoint=server.endpoint, token=token, source="the demo emulator", profile="demo"
         )
+        _record_the_demo_day(server.state, server.endpoint)
         screen = screen_settings_of(
             config, read_only=bool(args.read_only), refresh_interval=args.refresh
         )
         return _run_ui(app_settings(args, query, config, screen))
+
+
+def _record_the_demo_day(state: EmulatorState, endpoint: str) -> None:
+    """The day the demo's emulator played before the screen opened, written to the history
+    file the screen will record into (earlier demos' files, each on another port, are removed),
+    so the LAST 24H strips and replay show it from the first frame."""
+    import contextlib
+    from datetime import datetime
+
+    from drtui.core.history import History, State, history_path, record_past, state_directory
+    from drtui.core.sanitize import clean
+
+    path = history_path(state_directory(), "demo", endpoint)
+    for old in path.parent.glob("history-demo@127.0.0.1_*.sqlite3*"):
+        with contextlib.suppress(OSError):
+            old.unlink()
+    dimensions = {"serviceHealth": "service", "modelHealth": "model", "accuracyHealth": "accuracy"}
+    with state.lock:
+        docs = {key: record.doc for key, record in state.deployments.items()}
+        status = {
+            (key, name): str((doc.get(field) or {}).get("status") or "unknown")
+            for key, doc in docs.items()
+            for field, name in dimensions.items()
+        }
+        changes = []
+        for moved in reversed(state.transitions):  # newest first: undo each to reach the start
+            key, name = moved["deploymentId"], dimensions.get(moved["dimension"])
+            if name is None or key not in docs:
+                continue
+            at = datetime.fromisoformat(moved["at"].replace("Z", "+00:00"))
+            changes.append((at, key, name, str(moved["to"])))
+            status[key, name] = str(moved["from"] or "unknown")
+        start, end = state.clock.start, state.clock.now()
+    first = {
+        key: State(
+            clean(doc.get("label")),
+            clean(doc.get("importance")),
+            status[key, "service"],
+            status[key, "model"],
+            status[key, "accuracy"],
+        )
+        for key, doc in docs.items()
+    }
+    with History(path) as history:
+        record_past(history, first, [c for c in changes if c[0] >= start], start, end)
 
 
 def _emulator(args: argparse.Namespace) -> int:
