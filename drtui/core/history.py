@@ -47,6 +47,7 @@ from drtui.core.rhythm import WEEK_HOURS, Rhythm, Tally, hour_of_week
 from drtui.core.rows import Row
 from drtui.core.sanitize import safe_filename
 from drtui.core.silence import DEFAULT_POLICY, SilencePolicy, is_silent, silent_from
+from drtui.statefile import open_state_file, refuse_link
 
 log = logging.getLogger(__name__)
 
@@ -365,6 +366,9 @@ class History:
 
     def _connect(self) -> sqlite3.Connection:
         fresh = not self.path.exists()
+        for suffix in ("-wal", "-shm"):  # sqlite opens these by name, links and all
+            refuse_link(Path(f"{self.path}{suffix}"))
+        os.close(open_state_file(self.path, os.O_RDWR))  # 0600 from the start, never a link
         db = sqlite3.connect(
             self.path,
             timeout=BUSY_TIMEOUT_MS / 1000,
@@ -372,9 +376,6 @@ class History:
             check_same_thread=False,  # one thread at a time, maybe not the opener's
         )
         try:
-            if fresh:
-                with contextlib.suppress(OSError):
-                    os.chmod(self.path, 0o600)
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if fresh:
                 db.execute("PRAGMA auto_vacuum = INCREMENTAL")

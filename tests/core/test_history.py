@@ -393,3 +393,22 @@ def test_a_past_played_elsewhere_is_recorded_as_polls(tmp_path: Path) -> None:
         strips = history.strips(end)
     assert strips["a"].cells == "▁▇▇▇▇▇▇▁"
     assert strips["b"].cells == "▁▁▁▄▄▄▄▄"
+
+
+def test_a_link_where_the_history_file_goes_is_refused_not_followed(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "precious"
+    target.parent.mkdir()
+    path = tmp_path / "history-default@host.sqlite3"
+    path.symlink_to(target)  # dangling: following it would create the target
+    with pytest.raises(OSError, match="is a symbolic link"):
+        History(path)
+    assert not target.exists()
+    path.unlink()
+    Path(f"{path}-wal").symlink_to(target)
+    with pytest.raises(OSError, match="is a symbolic link"):
+        History(path)
+    assert not target.exists()
+    Path(f"{path}-wal").unlink()
+    with History(path) as history:
+        history.record({}, T0)
+    assert path.stat().st_mode & 0o777 == 0o600
