@@ -25,7 +25,7 @@ from drtui.api.models.slim import NOTHING_KNOWN, Known, SlimDeployment, SlimPage
 from drtui.api.paging import MAX_PAGES, MAX_RECORDS, PAGE_SIZE, fetch_all_pages
 from drtui.api.query import STABLE_ORDER, DeploymentQuery
 from drtui.api.retry import RetryPolicy
-from drtui.core.sanitize import clean_lines, safe_filename
+from drtui.core.sanitize import safe_filename
 
 if TYPE_CHECKING:
     # Imported where they are used: the list path (`drtui deployments`, `check`, the poll)
@@ -463,7 +463,9 @@ class DataRobotClient:
         )
         found = _FILENAME.search(response.headers.get("Content-Disposition", ""))
         filename = safe_filename(found.group(1), default="log.txt") if found else None
-        return LogText(clean_lines(response.text), filename)
+        from drtui.core.logs import clean_log  # here: headless start-up stays lean
+
+        return LogText(clean_log(response.text), filename)
 
     # -- deleted deployments -----------------------------------------------------------------
 

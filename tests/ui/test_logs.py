@@ -582,11 +582,6 @@ def test_follow_keeps_the_newest_lines_of_a_log_at_the_servers_cap(
     assert shown == first + [served_line(i) for i in range(40_000, newest + 1)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the client keeps the head of a log over 1,000,000 characters until "
-    "drtui/api/client.py's _log uses drtui.core.logs.clean_log",
-)
 async def test_a_log_above_a_megabyte_is_followed_line_for_line() -> None:
     """Through the client, against the emulator: a log of 1.08 MB growing a few hundred lines
     between polls shows exactly what the server wrote, its newest line last."""
