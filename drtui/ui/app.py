@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from textual import events
 from textual.app import SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from drtui.api.client import DataRobotClient
@@ -23,7 +23,13 @@ from drtui.core.sanitize import safe_filename
 from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe, state_dir
 from drtui.settings_file import keymap_warnings
 from drtui.ui.heap import COLLECTOR, acyclic_strips
-from drtui.ui.keymap import ALL_BINDINGS, APP_BINDINGS, keymap_conflicts
+from drtui.ui.keymap import (
+    ALL_BINDINGS,
+    APP_BINDINGS,
+    display_key,
+    keymap_conflicts,
+    usable_keymap,
+)
 from drtui.ui.palette import DeploymentProvider
 from drtui.ui.screens.base import REFUSAL
 from drtui.ui.screens.command_line import CommandLine
@@ -119,7 +125,9 @@ class DrtuiApp(CrashSafeApp):
 
     def on_mount(self) -> None:
         self._strips_loop = asyncio.get_running_loop()
-        self.set_keymap(self.settings.keymap)
+        source = self.settings.keymap_source or "the configuration file"
+        keymap, refused = usable_keymap(self.settings.keymap, source)
+        self.set_keymap(keymap)
         self.set_interval(GC_CHECK_SECONDS, COLLECTOR.collect_if_due)
         for view in VIEWS.values():
             if view.factory is not None:
@@ -136,12 +144,12 @@ class DrtuiApp(CrashSafeApp):
         )
         if self.alerts.load_error:
             self.notify(self.alerts.load_error, severity="warning", markup=False, timeout=20)
-        source = self.settings.keymap_source or "the configuration file"
         known = {b.id for b in ALL_BINDINGS if b.id}
         for warning in (
             *self.settings.startup_warnings,
-            *keymap_warnings(self.settings.keymap, known, source),
-            *keymap_conflicts(self.settings.keymap),
+            *refused,
+            *keymap_warnings(keymap, known, source),
+            *keymap_conflicts(keymap),
         ):
             self.notify(
                 warning, title="Configuration", severity="warning", markup=False, timeout=20
@@ -152,6 +160,10 @@ class DrtuiApp(CrashSafeApp):
                 severity="warning",
                 markup=False,
             )
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer and help show it: printable whatever the keymap file held."""
+        return display_key(super().get_key_display(binding))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from drtui.ui.keymap import display_key, keymap_conflicts, usable_keymap
 from drtui.ui.screens.help import HelpScreen
 from tests.ui.harness import harness
@@ -52,10 +50,6 @@ def text_of(app: Any) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="drtui/ui/app.py must apply usable_keymap before set_keymap and show its warnings",
-)
 async def test_the_footer_help_and_toasts_show_no_escape_from_the_keymap() -> None:
     async with harness(keymap=HOSTILE) as h, h.app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
