@@ -76,3 +76,17 @@ def test_the_debug_log_is_not_written_or_chmodded_through_a_link(tmp_path: Path)
         for handler in [h for h in logger.handlers if h not in before]:
             logger.removeHandler(handler)
             handler.close()
+
+
+def test_a_debug_log_that_cannot_be_opened_is_said_once_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drtui.ui.app import with_debug_log
+    from drtui.ui.settings import AppSettings
+
+    monkeypatch.setenv("DRTUI_STATE_DIR", str(tmp_path))
+    (tmp_path / LOG_FILE).symlink_to(tmp_path / "elsewhere")
+    settings = with_debug_log(AppSettings(endpoint="https://dr.test", token="t-123"))
+    [warning] = settings.startup_warnings
+    assert warning.startswith("The debug log is off: ") and "symbolic link" in warning
+    assert not (tmp_path / "elsewhere").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -373,6 +374,17 @@ def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
 
 def run_app(settings: AppSettings) -> int:
     """Run the dashboard until the user quits; the exit code for the CLI."""
-    with contextlib.suppress(OSError):  # a read-only home must not stop the dashboard
+    return run_crash_safe(DrtuiApp(with_debug_log(settings), state=state_dir()))
+
+
+def with_debug_log(settings: AppSettings) -> AppSettings:
+    """The debug log installed, or, when it cannot be (a read-only home, a link planted where
+    it goes), the settings with one start-up warning saying so: the dashboard runs either way."""
+    try:
         install_log_file([settings.token])
-    return run_crash_safe(DrtuiApp(settings, state=state_dir()))
+    except OSError as error:
+        warning = f"The debug log is off: {error}."
+        return dataclasses.replace(
+            settings, startup_warnings=(*settings.startup_warnings, warning)
+        )
+    return settings
