@@ -384,7 +384,5 @@ def with_debug_log(settings: AppSettings) -> AppSettings:
         install_log_file([settings.token])
     except OSError as error:
         warning = f"The debug log is off: {error}."
-        return dataclasses.replace(
-            settings, startup_warnings=(*settings.startup_warnings, warning)
-        )
+        return dataclasses.replace(settings, startup_warnings=(*settings.startup_warnings, warning))
     return settings
