@@ -238,8 +238,10 @@ def _record_the_demo_day(state: EmulatorState, endpoint: str) -> None:
     import contextlib
     from datetime import datetime
 
-    from drtui.core.history import History, State, history_path, record_past, state_directory
+    from drtui.core.recorded import State
     from drtui.core.sanitize import clean
+    from drtui.store.history import History, record_past
+    from drtui.store.paths import history_path, state_directory
 
     path = history_path(state_directory(), "demo", endpoint)
     for old in path.parent.glob("history-demo@127.0.0.1_*.sqlite3*"):

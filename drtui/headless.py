@@ -517,7 +517,8 @@ def check(
         return EXIT_UNKNOWN
     code, verdicts = check_code(rows, opts.health)
     if opts.silent:
-        from drtui.core.history import history_path, read_rhythms, state_directory
+        from drtui.store.paths import history_path, state_directory
+        from drtui.store.rhythm_store import read_rhythms
 
         rhythms = read_rhythms(
             history_path(state_directory(), config.profile or "default", config.endpoint)

@@ -1,7 +1,7 @@
 """`drtui record`, `drtui replay` and `drtui report`: the fleet history without the UI.
 
 `record` polls the whole fleet like the dashboard does and stores each poll's health states in
-the installation's history file (core/history.py), for a jump host's tmux or a systemd unit;
+the installation's history file (store/history.py), for a jump host's tmux or a systemd unit;
 `replay` prints the fleet as it was at an instant; `report` prints the shift-handoff report.
 No Textual here (a test checks `sys.modules`): these must start fast and run anywhere.
 """
@@ -25,14 +25,7 @@ from drtui.api.query import DeploymentQuery
 from drtui.core.detail import web_url
 from drtui.core.fleet import Fleet
 from drtui.core.health import look, severity
-from drtui.core.history import (
-    DEFAULT_MAX_GAP,
-    History,
-    NotRecorded,
-    State,
-    history_path,
-    state_directory,
-)
+from drtui.core.recorded import NotRecorded, State
 from drtui.core.report import (
     build_report,
     render_markdown,
@@ -44,6 +37,9 @@ from drtui.core.report import (
 from drtui.core.rows import IMPORTANCE_RANK
 from drtui.core.sanitize import clean
 from drtui.core.views import FETCH_ORDER
+from drtui.store.history import History
+from drtui.store.history_file import DEFAULT_MAX_GAP
+from drtui.store.paths import history_path, state_directory
 
 EXIT_UNKNOWN = 3
 MAX_BACKOFF = 600.0

@@ -53,7 +53,8 @@ def _record_a_night(state: Path, emulator: Any) -> None:
     for a while (deterministic), so the LAST 24H strips and replay have something to show."""
     from datetime import timedelta
 
-    from drtui.core.history import History, State
+    from drtui.core.recorded import State
+    from drtui.store.history import History
     from tests.ui.harness import FIXED_NOW
 
     world = emulator.state.emulator

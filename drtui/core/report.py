@@ -1,6 +1,6 @@
 """The shift-handoff report: what degraded, when, for how long, what recovered, what still fails.
 
-Built from the recorder's fleet at the start of the window and its changes (core/history.py),
+Built from the recorder's fleet at the start of the window and its changes (store/history.py),
 grouped by importance, with each deployment's web URL. Rendered as plain text (the terminal),
 Markdown (a chat message or a ticket) or JSON. Pure functions: no I/O here.
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from drtui.core.detail import web_url
 from drtui.core.health import DIMENSIONS, is_problem, normalise, severity
-from drtui.core.history import Change, State
+from drtui.core.recorded import Change, State
 from drtui.core.rows import IMPORTANCE_RANK
 from drtui.core.sanitize import clean
 

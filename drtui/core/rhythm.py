@@ -8,7 +8,7 @@ that interval, credited to the hour of the week (UTC) it falls in, and the inter
 credited to that hour as time watched. A rate is predictions over time watched, so hours nobody
 watched say nothing, rather than "zero".
 
-Pure: `Tally` accumulates observations in memory; the history store persists them (core/history.py)
+Pure: `Tally` accumulates observations in memory; the history store persists them (store/rhythm_store.py)
 and hands back `Rhythm`s, which core/silence.py reads.
 """
 

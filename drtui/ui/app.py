@@ -19,10 +19,12 @@ from drtui.api.client import DataRobotClient
 from drtui.core.alerts import AlertRules, Unseen, notification_text, terminal_notification
 from drtui.core.events import EventLog
 from drtui.core.fleet import HealthTransition
-from drtui.core.history import BackgroundRecorder, HealthStrip, history_path
+from drtui.core.recorded import HealthStrip
 from drtui.core.sanitize import safe_filename
 from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe, state_dir
 from drtui.settings_file import keymap_warnings
+from drtui.store.paths import history_path
+from drtui.store.recorder import BackgroundRecorder
 from drtui.ui.heap import COLLECTOR, acyclic_strips
 from drtui.ui.keymap import (
     ALL_BINDINGS,

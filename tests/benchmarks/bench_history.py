@@ -24,8 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from drtui.core.fleet import Fleet
-from drtui.core.history import MB, History, State
+from drtui.core.recorded import State
 from drtui.core.rows import row_from_deployment
+from drtui.store.history import History
+from drtui.store.history_file import MB
 from tests.core.factory import deployment
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from drtui.commands import _record_the_demo_day
-from drtui.core.history import History, history_path
 from drtui.emulator.config import DEMO_HISTORY_HOURS, EmulatorConfig
 from drtui.emulator.server import EmulatorServer
+from drtui.store.history import History
+from drtui.store.paths import history_path
 
 
 def test_the_demo_records_the_day_its_emulator_played(

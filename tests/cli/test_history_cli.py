@@ -210,8 +210,9 @@ def test_check_silent_judges_by_the_rhythm_the_recorder_learnt(
     proves nothing yet."""
     from drtui.api.models.slim import read_page
     from drtui.core.fleet import Fleet
-    from drtui.core.history import History, history_path
     from drtui.emulator.predictions import ALWAYS, rhythm_for
+    from drtui.store.history import History
+    from drtui.store.paths import history_path
 
     config = EmulatorConfig(deployments=30, seed=7, user_token=USER_TOKEN, clock="manual")
     with EmulatorServer(config, host="127.0.0.1", port=0) as server:

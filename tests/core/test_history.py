@@ -20,17 +20,12 @@ from drtui.api.client import DataRobotClient
 from drtui.api.query import DeploymentQuery
 from drtui.api.retry import NO_RETRY
 from drtui.core.fleet import Fleet
-from drtui.core.history import (
-    MB,
-    History,
-    NotRecorded,
-    State,
-    fleet_states,
-    history_path,
-    state_directory,
-)
+from drtui.core.recorded import NotRecorded, State, fleet_states
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
+from drtui.store.history import History
+from drtui.store.history_file import MB
+from drtui.store.paths import history_path, state_directory
 
 T0 = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 ENDPOINT = "http://emulator.test/api/v2"
@@ -165,7 +160,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from datetime import UTC, datetime, timedelta
-    from drtui.core.history import History
+    from drtui.store.history import History
     from tests.core.test_history import T0, fleet_of
 
     path, offset = sys.argv[1], int(sys.argv[2])
@@ -336,7 +331,7 @@ def _slim_fleet(service: dict[str, str], previous: Fleet | None = None) -> Fleet
 def test_the_recorder_recomputes_only_the_strips_of_deployments_that_changed(
     tmp_path: Path,
 ) -> None:
-    from drtui.core.history import BackgroundRecorder
+    from drtui.store.recorder import BackgroundRecorder
 
     handed: list[dict[str, Any]] = []
     recorder = BackgroundRecorder(
@@ -369,7 +364,7 @@ def test_the_recorder_recomputes_only_the_strips_of_deployments_that_changed(
 
 def test_a_past_played_elsewhere_is_recorded_as_polls(tmp_path: Path) -> None:
     """The demo's emulator plays a day before the screen opens: its strips show that day."""
-    from drtui.core.history import record_past
+    from drtui.store.history import record_past
 
     first = {
         "a": State("A", "HIGH", "passing", "passing", "passing"),

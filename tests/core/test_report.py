@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drtui.core.history import History, State
+from drtui.core.recorded import State
 from drtui.core.report import (
     build_report,
     parse_duration,
@@ -16,6 +16,7 @@ from drtui.core.report import (
     render_text,
     report_json,
 )
+from drtui.store.history import History
 
 T0 = datetime(2026, 11, 29, 21, 0, tzinfo=UTC)
 URL = "https://app.example.com/api/v2"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from drtui.api.models.slim import read_page
 from drtui.core.fleet import Fleet
-from drtui.core.history import History
 from drtui.core.rhythm import Tally, grown, hour_of_week
 from drtui.core.rows import row_from_deployment
 from drtui.core.silence import silence
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.predictions import ALWAYS, rhythm_for
 from drtui.emulator.state import EmulatorState
+from drtui.store.history import History
 from tests.core.factory import deployment
 
 SEED = 7

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from drtui.core.fleet import Fleet
-from drtui.core.history import fleet_states
+from drtui.core.recorded import fleet_states
 from drtui.core.rhythm import Rhythm
 from drtui.core.rows import row_from_deployment
 from drtui.core.silence import (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from drtui.core.history import History, fleet_states
+from drtui.core.recorded import fleet_states
+from drtui.store.history import History
 from drtui.ui.screens.deployments import DeploymentsScreen
 from tests.ui.harness import ENDPOINT, FIXED_NOW, build_app
 from tests.ui.waiting import until

@@ -9,7 +9,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from drtui.core.history import STRIP_GLYPHS, History, State, fleet_states, strip_level
+from drtui.core.recorded import STRIP_GLYPHS, State, fleet_states, strip_level
+from drtui.store.history import History
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.replay import TimeDialog

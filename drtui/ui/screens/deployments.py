@@ -34,13 +34,7 @@ from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, HealthCounts, HealthTransition, summary
 from drtui.core.formatting import age, timestamp
 from drtui.core.health import look
-from drtui.core.history import (
-    BackgroundRecorder,
-    HealthStrip,
-    NotRecorded,
-    Replay,
-    timeline_section,
-)
+from drtui.core.recorded import HealthStrip, NotRecorded, Replay, timeline_section
 from drtui.core.rows import Row, row_from_deployment, row_id, row_of
 from drtui.core.sanitize import clean, clean_lines
 from drtui.core.silence import is_silent
@@ -54,6 +48,7 @@ from drtui.core.views import (
     sort_title,
     visible_rows,
 )
+from drtui.store.recorder import BackgroundRecorder
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS, WRITE_BINDINGS
 from drtui.ui.polling import Freshness, Poller

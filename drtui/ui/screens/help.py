@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from drtui.core.history import STRIP_GLYPHS
+from drtui.core.recorded import STRIP_GLYPHS
 from drtui.ui.keymap import CLOSE_BINDINGS
 from drtui.ui.screens.closing import close_once
 

@@ -22,8 +22,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from drtui.core.history import History, Replay, State
+from drtui.core.recorded import Replay, State
 from drtui.core.rows import Row, row_from_deployment
+from drtui.store.history import History
 
 _AGO = re.compile(r"^-?\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*(?:ago)?$", re.IGNORECASE)
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
