@@ -145,7 +145,7 @@ async def test_typing_in_a_lazily_imported_description_box_is_checked_live(tmp_p
         await pilot.press("escape")
         await until(pilot, lambda: h.app.screen is screen, what="edit closed")
 
-        await pilot.press("n")
+        await pilot.press("plus")
         await until(pilot, lambda: isinstance(h.app.screen, CreateDialog), what="create open")
         create = h.app.screen
         await pilot.pause()

@@ -82,6 +82,7 @@ SCREEN_BINDINGS: list[Binding] = [
         "exclamation_mark", "mark_seen", "Mark changes seen", show=False, id="deployments.mark_seen"
     ),
     Binding("c", "custom_model", "Custom model", show=False, id="deployments.custom_model"),
+    Binding("l", "logs", "Logs", show=False, id="deployments.logs"),
     Binding("escape", "clear", "Clear", show=False, id="deployments.clear"),
     Binding("n", "next_match", "Next match", show=False, id="deployments.next_match"),
     Binding("N", "previous_match", "Previous match", show=False, id="deployments.previous_match"),
@@ -116,14 +117,14 @@ SCREEN_BINDINGS: list[Binding] = [
     ),
     Binding("T", "replay_at", "Replay at a time", show=False, id="deployments.replay_at"),
 ]
-"""`n`/`N` move between search matches while a search is set; without one they fall through
-to the writes bound to the same keys (create / redeploy)."""
+"""`n`/`N` move between search matches, and only that (no write shares their keys: right
+after a search is cleared, a vim user's `n` must not open a dialog)."""
 
 WRITE_BINDINGS: list[Binding] = [
     Binding("e", "edit", "Edit", id="deployments.edit"),
     Binding("d", "delete", "Delete", id="deployments.delete"),
-    Binding("n", "create", "New", id="deployments.create"),
-    Binding("N", "redeploy", "Redeploy model", show=False, id="deployments.redeploy"),
+    Binding("plus", "create", "New", id="deployments.create"),
+    Binding("R", "redeploy", "Redeploy model", show=False, id="deployments.redeploy"),
 ]
 """The deployments view's writes (hidden and refused in read-only mode)."""
 
@@ -275,13 +276,9 @@ def write_actions(node: DOMNode | None = None) -> frozenset[str]:
     )
 
 
-SHARED_KEYS: frozenset[frozenset[str]] = frozenset(
-    {
-        frozenset({"deployments.next_match", "deployments.create"}),
-        frozenset({"deployments.previous_match", "deployments.redeploy"}),
-    }
-)
-"""Binding ids that share a key on purpose (the first only acts while a search is set)."""
+SHARED_KEYS: frozenset[frozenset[str]] = frozenset()
+"""Binding ids that share a key on purpose (none now: `n` once opened New deployment when no
+search was set, and a search just cleared made that a trap)."""
 
 
 def _together() -> dict[str, list[Binding]]:

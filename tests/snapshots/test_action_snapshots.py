@@ -102,7 +102,7 @@ def test_delete_confirmation(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_create_dialog(snap_compare: Any, tmp_path: Path) -> None:
     async def steps(pilot: Pilot[Any], built: Built) -> None:
-        await _dialog(pilot, "N")
+        await _dialog(pilot, "R")
 
     assert _snapshot(snap_compare, tmp_path, steps)
 

@@ -357,7 +357,7 @@ async def test_create_follows_the_job_and_selects_the_new_deployment(tmp_path: P
         h.app.run_test(size=(120, 40)) as pilot,
     ):
         screen = await loaded(pilot, h.app)
-        dialog = await _open(pilot, h, "n", CreateDialog)
+        dialog = await _open(pilot, h, "plus", CreateDialog)
         await _fill_create(dialog, model="5e8f0c1a2d3e4f5a6b7c8d90", label="churn v7")
         dialog.query_one("#create-threshold", Input).value = "0.4"
         await pilot.press("enter")
@@ -391,7 +391,7 @@ async def test_create_422_from_the_server_keeps_the_form(tmp_path: Path) -> None
         h.app.run_test(size=(120, 40)) as pilot,
     ):
         await loaded(pilot, h.app)
-        dialog = await _open(pilot, h, "n", CreateDialog)
+        dialog = await _open(pilot, h, "plus", CreateDialog)
         await _fill_create(
             dialog, model="5e8f0c1a2d3e4f5a6b7c8d90", label="churn v7", server="nope"
         )
@@ -410,7 +410,7 @@ async def test_create_is_validated_locally_first(tmp_path: Path) -> None:
         h.app.run_test(size=(120, 40)) as pilot,
     ):
         await loaded(pilot, h.app)
-        dialog = await _open(pilot, h, "n", CreateDialog)
+        dialog = await _open(pilot, h, "plus", CreateDialog)
         await pilot.press("enter")
         assert "model id is required" in _error(dialog)
         await _fill_create(dialog, model="m1", label="x", threshold="1.5")
@@ -428,7 +428,7 @@ async def test_redeploy_prefills_the_model_of_the_selected_deployment(tmp_path: 
         screen = await loaded(pilot, h.app)
         row = screen.table.rows[3]
         screen.table.move_cursor_to_id(row.id)
-        dialog = await _open(pilot, h, "N", CreateDialog)
+        dialog = await _open(pilot, h, "R", CreateDialog)
         assert row.source.model is not None
         assert dialog.query_one("#create-model", Input).value == row.source.model.id
 
@@ -439,7 +439,7 @@ async def test_a_failed_job_keeps_the_form_and_says_why(tmp_path: Path) -> None:
         h.app.run_test(size=(120, 40)) as pilot,
     ):
         await loaded(pilot, h.app)
-        dialog = await _open(pilot, h, "n", CreateDialog)
+        dialog = await _open(pilot, h, "plus", CreateDialog)
         await _fill_create(dialog, model="m1", label="doomed")
         h.wire.fault = lambda r: (
             error_response(r, 403, "You do not have permission to deploy this model.")
@@ -461,7 +461,7 @@ async def test_read_only_mode_sends_no_write_whatever_keys_are_pressed(tmp_path:
         h.app.run_test(size=(120, 40)) as pilot,
     ):
         await loaded(pilot, h.app)
-        for key in ("e", "d", "n", "N"):
+        for key in ("e", "d", "plus", "R"):
             await pilot.press(key, "enter", "y", "enter")
             await pilot.pause()
             assert not isinstance(h.app.screen, ActionDialog), f"{key} opened a dialog"

@@ -298,3 +298,40 @@ async def test_regex_and_hiding_searches_are_named_in_the_status_line() -> None:
         await pilot.press("escape", "slash", "!", *word)
         assert f'hiding: "{word}"' in bar_text(screen)
         assert all(word not in r.haystack for r in screen.table.rows)
+
+
+async def test_n_after_a_cleared_search_opens_no_dialog() -> None:
+    from drtui.ui.screens.actions import CreateDialog
+
+    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 40)) as pilot:
+        screen, word = await first_fleet(h.app, pilot)
+        await pilot.press("slash", *word, "enter", "n")
+        await pilot.press("escape", "n", "N")
+        await pilot.pause()
+        assert h.app.screen is screen, "n and N only move between matches"
+        assert any("No search" in str(n.message) for n in h.app._notifications)
+        await pilot.press("plus")
+        await until(pilot, lambda: isinstance(h.app.screen, CreateDialog), what="New deployment")
+
+
+async def test_l_opens_the_log_of_a_custom_model_deployment_or_says_why_not() -> None:
+    from drtui.ui.screens.logs import LogScreen
+
+    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 40)) as pilot:
+        screen, _ = await first_fleet(h.app, pilot)
+        rows = list(screen.fleet.rows.values())
+        custom = next(r for r in rows if r.source.model and r.source.model.custom_model_image)
+        other = next(r for r in rows if r.source.model and not r.source.model.custom_model_image)
+        screen.table.move_cursor_to_id(other.id)
+        await pilot.press("l")
+        await pilot.pause()
+        assert h.app.screen is screen
+        said = [str(n.message) for n in h.app._notifications]
+        assert f"{other.label} has no log to show: only deployments of custom models" in said[-1]
+        screen.table.move_cursor_to_id(custom.id)
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(h.app.screen, LogScreen), what="its log")
+        log = h.app.screen
+        assert [t.id for t in log.targets] == [custom.id]  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await until(pilot, lambda: h.app.screen is screen, what="back on the fleet")

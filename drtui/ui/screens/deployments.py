@@ -769,6 +769,9 @@ class DeploymentsScreen(ViewScreen):
             table.move_cursor_to_id(table.rows[0].id)
 
     def _step_match(self, delta: int) -> None:
+        if not self.search_text.strip():
+            self.notify("No search: / starts one, then n / N move between its matches.", timeout=3)
+            return
         rows = self.table.rows
         if not rows:
             self.notify("No match.", timeout=2)
@@ -786,8 +789,6 @@ class DeploymentsScreen(ViewScreen):
         self._step_match(-1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("next_match", "previous_match"):
-            return bool(self.search_text.strip())  # without a search the key falls through
         if action.startswith("replay_"):
             return self.recorder is not None
         if action in ("mute", "acknowledge") and self.replay is not None:
@@ -1008,6 +1009,37 @@ class DeploymentsScreen(ViewScreen):
             return
         self.drtui.switch_view("custom")
         self.app.call_after_refresh(self._select_custom, row.id)
+
+    def action_logs(self) -> None:
+        """`l`: the log of the deployment under the cursor, where it has one (a custom model's
+        deployment: what `c` then `l` opens); otherwise one sentence saying why not."""
+        row = self.table.cursor_row
+        if row is None:
+            self.notify("No deployment selected.", timeout=3)
+            return
+        model = row.source.model
+        if model is None:
+            self.notify(
+                f"{row.label} does not say which model it serves, so drtui cannot find a log.",
+                timeout=5,
+                markup=False,
+            )
+            return
+        if model.custom_model_image is None:
+            self.notify(
+                f"{row.label} has no log to show: only deployments of custom models have "
+                "logs (this one serves a DataRobot model).",
+                timeout=5,
+                markup=False,
+            )
+            return
+        from drtui.ui.screens.custom import log_capacity  # the log viewer, imported when used
+        from drtui.ui.screens.logs import LogScreen, LogTarget
+
+        target = LogTarget(row.id, row.label, row.status)
+        self.app.push_screen(
+            LogScreen(self._settings, self._sources, self._now, [target], capacity=log_capacity())
+        )
 
     def _select_custom(self, deployment_id: str) -> None:
         select = getattr(self.app.screen, "select_deployment", None)
