@@ -6,7 +6,7 @@ terminal on exit; `CrashSafeApp` stops it printing the traceback, `write_crash_l
 traceback in a file with every secret redacted, and `run_crash_safe` prints one line naming it.
 `install_log_file` gives the rest of the app (``log.exception`` in the refresh worker) the same
 redacted file home, since stderr is not visible while Textual owns the terminal; it is opened
-as every state file is (`drtui.statefile`): 0600, never through a symbolic link.
+as every state file is (`drtui.store.statefile`): 0600, never through a symbolic link.
 """
 
 from __future__ import annotations
@@ -18,31 +18,22 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from rich.text import Text
 from textual.app import App
 
-from drtui.statefile import open_state_file
+from drtui.store.paths import state_directory
+from drtui.store.statefile import open_state_file
 
-STATE_DIR_ENV = "DRTUI_STATE_DIR"
-"""Overrides the user state directory (tests, and machines whose home is read-only)."""
 LOG_FILE = "drtui.log"
 LOG_BYTES = 1024 * 1024
 LOG_BACKUPS = 3
 REDACTED = "[redacted]"
-
-
-def state_dir(env: Mapping[str, str] | None = None) -> Path:
-    """Where crash and debug logs go: $DRTUI_STATE_DIR, else the platform's user state dir."""
-    environ = os.environ if env is None else env
-    override = environ.get(STATE_DIR_ENV, "").strip()
-    return Path(override).expanduser() if override else Path(platformdirs.user_state_dir("drtui"))
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -69,7 +60,7 @@ def write_crash_log(
     Readable by the user only; a second crash in the same second gets its own file. Raises
     OSError when the directory cannot be written (the caller then has no file to point at).
     """
-    folder = _private_dir(directory if directory is not None else state_dir())
+    folder = _private_dir(directory if directory is not None else state_directory())
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     body = redact("".join(traceback.format_exception(exc)), secrets)
     for attempt in range(100):
@@ -108,7 +99,7 @@ def install_log_file(
     Idempotent: calling it again replaces the handler it added before, so secrets stay current.
     Raises `StateFileError` (an OSError, one sentence) when the file is a symbolic link.
     """
-    folder = _private_dir(directory if directory is not None else state_dir())
+    folder = _private_dir(directory if directory is not None else state_directory())
     path = folder / LOG_FILE
     logger = logging.getLogger("drtui")
     handler = _DrtuiLogFile(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")

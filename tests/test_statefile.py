@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from drtui.crash import LOG_FILE, install_log_file
-from drtui.statefile import StateFileError, open_state_file, refuse_link
+from drtui.store.statefile import StateFileError, open_state_file, refuse_link
 
 
 def test_a_state_file_is_created_private_and_appended(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from drtui.core.recorded import State
 from drtui.core.rhythm import Rhythm, Tally
 from drtui.core.rows import Row
 from drtui.core.silence import DEFAULT_POLICY
-from drtui.statefile import open_state_file, refuse_link
+from drtui.store.statefile import open_state_file, refuse_link
 
 log = logging.getLogger(__name__)
 

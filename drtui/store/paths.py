@@ -13,8 +13,6 @@ import platformdirs
 from drtui.core.sanitize import safe_filename
 
 STATE_DIR_ENV = "DRTUI_STATE_DIR"
-"""The same override as drtui.crash.state_dir (a test keeps them equal); repeated here so that
-the headless commands need not import Textual."""
 
 
 def state_directory(env: Mapping[str, str] | None = None) -> Path:

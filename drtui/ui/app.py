@@ -21,9 +21,9 @@ from drtui.core.events import EventLog
 from drtui.core.fleet import HealthTransition
 from drtui.core.recorded import HealthStrip
 from drtui.core.sanitize import safe_filename
-from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe, state_dir
+from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe
 from drtui.settings_file import keymap_warnings
-from drtui.store.paths import history_path
+from drtui.store.paths import history_path, state_directory
 from drtui.store.recorder import BackgroundRecorder
 from drtui.ui.heap import COLLECTOR, acyclic_strips
 from drtui.ui.keymap import (
@@ -376,7 +376,7 @@ def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
 
 def run_app(settings: AppSettings) -> int:
     """Run the dashboard until the user quits; the exit code for the CLI."""
-    return run_crash_safe(DrtuiApp(with_debug_log(settings), state=state_dir()))
+    return run_crash_safe(DrtuiApp(with_debug_log(settings), state=state_directory()))
 
 
 def with_debug_log(settings: AppSettings) -> AppSettings:

@@ -29,7 +29,7 @@ from drtui.api.models import (
 )
 from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
-from drtui.core.audit import AuditEntry, AuditLog, Outcome
+from drtui.store.audit import AuditEntry, AuditLog, Outcome
 from drtui.core.changes import NewDeployment
 from drtui.core.deleted import batches
 from drtui.core.rows import Row
@@ -118,7 +118,7 @@ class Sources:
 
     # ----- writes (issue 18): every attempt is audited ----------------------------------------
     # Each write records what was asked, which ids, when, the outcome and the server's sentence
-    # in the audit log (core/audit.py) whether it succeeds, fails or is abandoned.
+    # in the audit log (store/audit.py) whether it succeeds, fails or is abandoned.
 
     _audit: AuditLog | None = None
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from drtui.api.models import DeletedDeployment
-from drtui.core.audit import AUDIT_FILE, AuditEntry, AuditLog, default_directory, read_entries
 from drtui.core.changes import Invalid, edit_changes, new_deployment, parse_threshold
 from drtui.core.deleted import batches, deleted_rows, erase_phrase
+from drtui.store.audit import AUDIT_FILE, AuditEntry, AuditLog, read_entries
+from drtui.store.paths import state_directory
 
 AT = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
 
@@ -67,8 +68,8 @@ def test_a_file_that_cannot_be_written_never_stops_the_action(tmp_path: Path) ->
 
 
 def test_the_directory_comes_from_the_environment_or_platformdirs(tmp_path: Path) -> None:
-    assert default_directory({"DRTUI_STATE_DIR": str(tmp_path)}) == tmp_path
-    assert default_directory({}).name == "drtui"
+    assert state_directory({"DRTUI_STATE_DIR": str(tmp_path)}) == tmp_path
+    assert state_directory({}).name == "drtui"
 
 
 def test_read_entries_skips_broken_lines(tmp_path: Path) -> None:

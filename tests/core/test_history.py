@@ -233,10 +233,8 @@ def test_damaged_pages_are_found_and_recording_goes_on(tmp_path: Path) -> None:
 
 
 def test_file_per_profile_and_installation_in_the_state_dir(tmp_path: Path) -> None:
-    from drtui.crash import state_dir
-
     env = {"DRTUI_STATE_DIR": str(tmp_path)}
-    assert state_directory(env) == state_dir(env) == tmp_path
+    assert state_directory(env) == tmp_path
     one = history_path(tmp_path, "prod", "https://app.datarobot.com/api/v2")
     assert one == tmp_path / "history-prod@app.datarobot.com.sqlite3"
     other = history_path(tmp_path, "prod", "https://user:secret@dr.example:8443/api/v2")

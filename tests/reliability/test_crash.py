@@ -18,16 +18,10 @@ from textual.widgets import Static
 
 from drtui.api.client import DataRobotClient
 from drtui.api.retry import NO_RETRY
-from drtui.crash import (
-    STATE_DIR_ENV,
-    CrashSafeApp,
-    crash_message,
-    run_crash_safe,
-    state_dir,
-    write_crash_log,
-)
+from drtui.crash import CrashSafeApp, crash_message, run_crash_safe, write_crash_log
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
+from drtui.store.paths import STATE_DIR_ENV, state_directory
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.settings import AppSettings
@@ -53,7 +47,7 @@ def test_crash_log_holds_the_traceback_redacted_and_private(crash_dir: Path) -> 
     when = datetime(2026, 11, 23, 12, 30, 5)
     first = write_crash_log(_raise(f"bad header Bearer {TOKEN}"), secrets=[TOKEN], now=when)
     second = write_crash_log(_raise("again"), secrets=[TOKEN], now=when)
-    assert state_dir() == crash_dir
+    assert state_directory() == crash_dir
     assert first.parent == crash_dir and first.name == "crash-20261123-123005.log"
     assert second != first and second.parent == crash_dir  # same second, still two files
     text = first.read_text()

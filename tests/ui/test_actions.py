@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from textual.widgets import Button, Checkbox, Input, Label, TextArea
 
-from drtui.core.audit import read_entries
+from drtui.store.audit import read_entries
 from drtui.core.rows import Row
 from drtui.ui.screens.actions import ActionDialog, ConfirmDialog, CreateDialog, EditDialog
 from drtui.ui.screens.deleted import DeletedScreen

@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.widgets import Button, Input, Label
 
-from drtui.core.audit import read_entries
+from drtui.store.audit import read_entries
 from drtui.emulator.clock import iso
 from drtui.ui.screens.actions import ConfirmDialog
 from drtui.ui.screens.deleted import NOT_ALLOWED, DeletedScreen

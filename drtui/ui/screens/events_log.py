@@ -1,5 +1,5 @@
 """`:events` (or `E`): every health transition of the session, newest first, and the changes made
-from this terminal (the audit trail, core/audit.py). A view of its own: `esc` goes back.
+from this terminal (the audit trail, store/audit.py). A view of its own: `esc` goes back.
 
 The transitions are a `LineTable` (the same virtual table as every list): readable at 80
 columns (time, label, importance, dimension, from → to; the id joins when there is room),
@@ -27,7 +27,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from drtui.core.audit import AuditLog
+from drtui.store.audit import AuditLog
 from drtui.core.events import EventLog
 from drtui.core.export import csv_text
 from drtui.core.health import look, severity

@@ -6,7 +6,7 @@ create whatever file the link names, with the user's rights. Every state file is
 `open_state_file` (``O_NOFOLLOW``: a link is refused, in one sentence) or, for a file another
 library opens by name (sqlite), checked first with `refuse_link`.
 
-No Textual, no I/O beyond the open: `core` (the audit log) and `crash` (the debug log) share it.
+No Textual, no I/O beyond the open: the audit log, the history and the debug log share it.
 """
 
 from __future__ import annotations

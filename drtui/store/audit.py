@@ -23,12 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import platformdirs
-
 from drtui.core.sanitize import clean
-from drtui.statefile import StateFileError, open_state_file
+from drtui.store.paths import state_directory
+from drtui.store.statefile import StateFileError, open_state_file
 
-STATE_DIR_ENV = "DRTUI_STATE_DIR"
 AUDIT_FILE = "audit.jsonl"
 REDACTED = "[redacted]"
 MEMORY = 500
@@ -70,12 +68,6 @@ class AuditEntry:
         return f"{text} — {self.message}" if self.message else text
 
 
-def default_directory(env: Mapping[str, str] | None = None) -> Path:
-    environ = os.environ if env is None else env
-    override = environ.get(STATE_DIR_ENV, "").strip()
-    return Path(override).expanduser() if override else Path(platformdirs.user_state_dir("drtui"))
-
-
 def _scrub(value: Any, secrets: tuple[str, ...]) -> Any:
     if isinstance(value, str):
         text = clean(value, limit=20_000)
@@ -108,7 +100,7 @@ class AuditLog:
 
     @property
     def path(self) -> Path:
-        return (self._directory or default_directory()) / AUDIT_FILE
+        return (self._directory or state_directory()) / AUDIT_FILE
 
     def record(self, entry: AuditEntry) -> AuditEntry:
         """Scrub, keep in memory, append to the file. Returns the entry as kept."""
