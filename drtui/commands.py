@@ -127,6 +127,7 @@ def query_from_args(args: argparse.Namespace) -> DeploymentQuery:
             query = dataclasses.replace(query, search=args.search)
         if args.order_by:
             query = dataclasses.replace(query, order_by=args.order_by)
+        query.check_moving()  # applied here, not by the server: said here when misspelt
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     return query

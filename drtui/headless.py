@@ -189,9 +189,15 @@ async def fetch_rows(
     """Every deployment the query selects, fetched in an order traffic cannot move (offset
     paging under a moving order misses and repeats deployments) and sorted here as asked.
 
-    ``each`` is called with every row as its page arrives (a repeated deployment too), so a
-    caller can prepare its output while the server prepares the next pages."""
-    stable = dataclasses.replace(query, order_by=FETCH_ORDER)
+    Filters whose matches move while the pages are read (health, traffic: `MOVING_FILTERS`)
+    are applied here to the records as read, never sent: offsets over a matched set that
+    shrinks as deployments recover skip others that still match. The server narrows by the
+    steady filters alone (an unfiltered query reads the whole fleet, as the screen does).
+
+    ``each`` is called with every selected row as its page arrives (a repeated deployment too),
+    so a caller can prepare its output while the server prepares the next pages."""
+    stable = dataclasses.replace(query.steady(), order_by=FETCH_ORDER)
+    moving = query.moves
     # Rows are made page by page as pages arrive, while the server prepares the next ones;
     # the listing (its order, repeats dropped) then says which rows, in which order.
     made: dict[int, Row] = {}
@@ -199,7 +205,7 @@ async def fetch_rows(
     def make(page: Sequence[SlimDeployment]) -> None:
         for record in page:
             row = made[id(record)] = row_from_slim(record)
-            if each is not None:
+            if each is not None and (not moving or _admitted(query, row)):
                 each(row)
 
     async with DataRobotClient.from_config(config, **retry_within(timeout)) as client:
@@ -207,7 +213,14 @@ async def fetch_rows(
     if client.dropped_records:
         _warn_dropped(client.dropped_records, config.endpoint)
     rows = (made.get(id(d)) or row_from_slim(d) for d in deployments)
-    return sort_rows(unique_rows(rows), query.order_by)
+    selected = unique_rows(rows)
+    if moving:
+        selected = [row for row in selected if _admitted(query, row)]
+    return sort_rows(selected, query.order_by)
+
+
+def _admitted(query: DeploymentQuery, row: Row) -> bool:
+    return query.admits(row.health, row.last_prediction, row.daily_rates)
 
 
 def _warn_dropped(count: int, endpoint: str) -> None:

@@ -29,15 +29,18 @@ from drtui.api.models import (
 )
 from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
-from drtui.store.audit import AuditEntry, AuditLog, Outcome
 from drtui.core.changes import NewDeployment
 from drtui.core.deleted import batches
 from drtui.core.rows import Row
+from drtui.store.audit import AuditEntry, AuditLog, Outcome
 
 
 class Sources:
     def __init__(self, client: DataRobotClient) -> None:
         self._client = client
+        self._listings: dict[tuple[DeploymentQuery, int], asyncio.Task[list[Any]]] = {}
+        """Listings in flight by (steady query, known texts): a second caller of the same
+        listing (the poll's whole fleet and a health-filtered view) shares the first's pages."""
 
     @property
     def endpoint(self) -> str:
@@ -57,10 +60,31 @@ class Sources:
         """The list path: records read slim, each row's full model parsed when it is shown.
 
         ``known`` (``Fleet.known_texts`` of the last poll): a record whose text a row was read
-        from is not read again, that row stands in its place."""
-        if known is None:
-            return await self._client.list_all_deployment_records(query)
-        return await self._client.list_all_deployment_records(query, known=known)
+        from is not read again, that row stands in its place.
+
+        Filters whose matches move while pages are read (health, traffic) are applied here to
+        the records as read, never paged by the server: offsets over a set that shrinks as
+        deployments recover skip others that still match (`DeploymentQuery.steady`)."""
+        steady = query.steady()
+        key = (steady, id(known))
+        task = self._listings.get(key)
+        if task is None:
+            if known is None:
+                listing: Any = self._client.list_all_deployment_records(steady)
+            else:
+                listing = self._client.list_all_deployment_records(steady, known=known)
+            task = self._listings[key] = asyncio.ensure_future(listing)
+            task.add_done_callback(lambda done: self._forget(key, done))
+        records = await asyncio.shield(task)
+        if not query.moves:
+            return list(records)
+        return [r for r in records if _admitted(query, r)]
+
+    def _forget(self, key: tuple[DeploymentQuery, int], done: asyncio.Task[list[Any]]) -> None:
+        if self._listings.get(key) is done:
+            del self._listings[key]
+        if not done.cancelled():
+            done.exception()  # retrieved: a failure no waiter read is not "never retrieved"
 
     async def deployment(self, deployment_id: str) -> Deployment:
         return await self._client.get_deployment(deployment_id)
@@ -241,6 +265,13 @@ class Sources:
             done += len(batch)
             report("done")
         return done
+
+
+def _admitted(query: DeploymentQuery, record: SlimDeployment | Row) -> bool:
+    if isinstance(record, SlimDeployment):
+        health = (record.service_health, record.model_health, record.accuracy_health)
+        return query.admits(health, record.last_timestamp, record.daily_rates)
+    return query.admits(record.health, record.last_prediction, record.daily_rates)
 
 
 @dataclass
