@@ -31,6 +31,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widgets import Button, Checkbox, Input, Label, Select
 from textual.worker import Worker
 
@@ -352,6 +353,21 @@ class EditDialog(ActionDialog[dict[str, str | None], dict[str, str | None]]):
 # ----- typed confirmation --------------------------------------------------------------------
 
 
+class MarkedCheckbox(Checkbox):
+    """A checkbox whose state reads without colour: `▐X▌` when on, `▐ ▌` when off (Textual's
+    shows the X in both, on and off told apart by its colour alone)."""
+
+    @property
+    def _button(self) -> Content:
+        button_style = self.get_visual_style("toggle--button")
+        side_style = Style(foreground=button_style.background, background=self.background_colors[1])
+        return Content.assemble(
+            (self.BUTTON_LEFT, side_style),
+            (self.BUTTON_INNER if self.value else " ", button_style),
+            (self.BUTTON_RIGHT, side_style),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     key: str
@@ -395,7 +411,7 @@ class ConfirmDialog(ActionDialog[dict[str, bool], ResultT]):
         if self.warning:
             yield Label(Content(self.warning), classes="warning", id="confirm-warning")
         for option in self.options:
-            yield Checkbox(option.title, id=f"option-{option.key}", compact=True)
+            yield MarkedCheckbox(Content(option.title), id=f"option-{option.key}", compact=True)
             yield Label(Content(option.explanation), classes="muted option-help")
         yield _field(self.prompt)
         yield Input(id="confirm-text", compact=True, select_on_focus=False)
@@ -487,7 +503,9 @@ class CreateDialog(ActionDialog[NewDeployment, ResultT]):
         with Horizontal(classes="form-row"):
             yield _field("Prediction server")
             yield Input(id="create-server", placeholder="default (omitted)", compact=True)
-        yield Checkbox("Grant roles from the project", id="create-grant", compact=True)
+        yield MarkedCheckbox(
+            Content("Grant roles from the project"), id="create-grant", compact=True
+        )
 
     def on_mount(self) -> None:
         for box in self.query(Input):

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
@@ -55,8 +56,11 @@ class ChooseMany(ModalScreen[frozenset[str] | None]):
             )
         yield Footer()
 
-    def _label(self, value: str, label: str) -> str:
-        return f"{_mark(value in self._chosen)} {label}"
+    def _label(self, value: str, label: str) -> Content:
+        # Content, not a markup string: as markup, `[x]` is a tag and vanished, leaving the
+        # chosen lines unmarked and the others marked `[ ]` (and a label holding brackets
+        # would be read as markup too).
+        return Content(f"{_mark(value in self._chosen)} {label}")
 
     def on_mount(self) -> None:
         for choices in self.query(SelectionList):
@@ -77,7 +81,7 @@ class ChooseMany(ModalScreen[frozenset[str] | None]):
         for i, (value, label) in enumerate(self._options):
             option = choices.get_option_at_index(i)
             text = self._label(value, label)
-            if str(option.prompt) != text:
+            if str(option.prompt) != text.plain:
                 choices.replace_option_prompt_at_index(i, text)
 
     def action_apply(self) -> None:
