@@ -41,7 +41,7 @@ from drtui.api.errors import (
     parse_retry_after,
 )
 from drtui.api.retry import NO_RETRY, RetryPolicy
-from drtui.core.sanitize import clean
+from drtui.core.sanitize import clean, register_secret
 
 if TYPE_CHECKING:
     import pydantic
@@ -119,6 +119,7 @@ class HttpCore:
         problem = token_problem(token)
         if problem is not None:
             raise InvalidTokenError(problem)
+        register_secret(token)  # every sanitised server string from now on is without it
         self.endpoint = endpoint.rstrip("/")
         self.endpoint_url = httpx.URL(self.endpoint + "/")
         self.host = self.endpoint_url.netloc.decode("ascii")

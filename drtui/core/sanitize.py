@@ -3,11 +3,53 @@
 Labels, descriptions, tags and messages come from other people; a terminal escape sequence in a
 label must not move the cursor, retitle the window or set the clipboard on the engineer's machine.
 Every server string goes through `clean` before it reaches a widget.
+
+The API token is a secret every function here removes (`register_secret`): a server that
+echoes it into a label, a message or a log must not get it onto the screen, into an export, the
+history database or a saved file's name.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+
+# ----- secrets: a server that echoes the token back must not get it shown, saved or exported --
+
+MIN_SECRET_LENGTH = 8
+"""A secret this long or longer is scrubbed wherever it occurs. A shorter one (a test token such
+as ``T``; no DataRobot token is this short) is not registered: scrubbing a one-letter word out
+of every label would destroy the text, and the client still scrubs it from its own errors."""
+MAX_SECRETS = 16
+"""At most this many secrets are remembered (a process uses one or two tokens)."""
+SECRET_MARK = "[token]"
+
+_secrets: tuple[str, ...] = ()
+_secrets_lock = threading.Lock()
+
+
+def register_secret(secret: str | None) -> None:
+    """Remember ``secret`` (an API token) so that every sanitising function here removes it:
+    labels, messages, logs, file names, exports, whatever a server echoes it into. Called where
+    a client is made, once its token has been checked. Idempotent; bounded by MAX_SECRETS."""
+    global _secrets
+    if not secret or len(secret) < MIN_SECRET_LENGTH:
+        return
+    with _secrets_lock:
+        if secret in _secrets:
+            return
+        # Longest first, so a secret containing another is replaced whole.
+        kept = sorted((*_secrets, secret), key=len, reverse=True)
+        _secrets = tuple(kept[:MAX_SECRETS])
+
+
+def scrub_secrets(text: str) -> str:
+    """``text`` with every registered secret replaced by ``[token]``."""
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, SECRET_MARK)
+    return text
+
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P/X/^/_ ... ST), the
 # C1 single-character forms (0x9b CSI, 0x9d OSC, ...), and two-character ESC sequences.
@@ -35,6 +77,8 @@ def clean(value: object, *, limit: int = 2000) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if _secrets:
+        text = scrub_secrets(text)  # before any cut: no prefix of a secret is left
     if text.isprintable() and text.strip() == text:
         # Fast path for the usual label: no control, format (bidi, zero-width) or separator
         # characters, which is exactly what str.isprintable() rules out.
@@ -45,6 +89,8 @@ def clean(value: object, *, limit: int = 2000) -> str:
     text = _LINE_BREAKS.sub(" ", text)
     text = _CONTROL.sub("", text.replace("\t", " "))
     text = _SPACES.sub(" ", text).strip()
+    if _secrets:
+        text = scrub_secrets(text)  # one split by an escape sequence is whole again now
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
@@ -58,12 +104,15 @@ def clean_lines(value: object, *, limit: int = 1_000_000) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if _secrets:
+        text = scrub_secrets(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     if text.isprintable():
         return text
     lines = (_ESCAPE_SEQUENCE.sub("", line) for line in _LINE_BREAKS_ONE.split(text))
-    return "\n".join(_CONTROL.sub("", line.replace("\t", "    ")).rstrip() for line in lines)
+    text = "\n".join(_CONTROL.sub("", line.replace("\t", "    ")).rstrip() for line in lines)
+    return scrub_secrets(text) if _secrets else text
 
 
 _LINE_BREAKS_ONE = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")

@@ -33,6 +33,8 @@ from drtui.api.errors import (
     ValidationError,
 )
 from drtui.api.retry import NO_RETRY
+from drtui.core import sanitize
+from drtui.core.sanitize import clean, clean_lines, register_secret, safe_filename
 from drtui.crash import install_log_file
 from drtui.emulator.config import ChaosSettings
 from drtui.emulator.server import EmulatorServer
@@ -42,7 +44,9 @@ from drtui.ui.screens.filter_builder import FilterBuilder
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.settings import AppSettings
+from tests.cli.runner import run_drtui
 from tests.reliability.conftest import TOKEN
+from tests.reliability.hostile_server import HostileServer, Reply
 from tests.reliability.rig import deployments_screen, header_text, set_chaos, wait_for
 
 ECHO = f"Invalid credentials: Bearer {TOKEN}"
@@ -287,3 +291,51 @@ async def test_tls_off_warning_stays_in_the_header(server: EmulatorServer, tmp_p
         assert shown in header_text(app) and "STALE" in header_text(app)
         assert shown in app.export_screenshot().replace("&#160;", " ")
     await app.client.aclose()
+
+
+# -- a server that echoes the token into its data -------------------------------------------
+
+
+def _echoing_fleet(method: str, path: str, query: dict[str, str]) -> Reply:
+    """Every string of the one deployment holds the token, as a careless server's echo would."""
+    record = {
+        "id": "d1",
+        "label": f"echo {TOKEN} here",
+        "description": TOKEN,
+        "serviceHealth": {"status": "failing", "message": f"Bearer {TOKEN}"},
+        "importance": "HIGH",
+        "tags": [{"name": "auth", "value": TOKEN}],
+        "owners": {"count": 1, "preview": [{"email": f"{TOKEN}@example.com"}]},
+    }
+    return Reply(body={"count": 1, "totalCount": 1, "next": None, "data": [record]})
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("deployments", "--json"),
+        ("deployments", "--csv"),
+        ("check",),
+        ("check", "--json"),
+    ],
+)
+def test_a_token_echoed_in_the_data_is_in_no_headless_output(argv: tuple[str, ...]) -> None:
+    with HostileServer(_echoing_fleet) as hostile:
+        result = run_drtui(*argv, endpoint=hostile.endpoint, token=TOKEN)
+    assert result.returncode in (0, 2), result.stderr
+    assert "echo [token] here" in result.stdout  # the rest of the label stays
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_every_sanitiser_removes_a_registered_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sanitize, "_secrets", ())  # this test's registry; restored after it
+    secret = "sanitiser-secret-0f0f0f"
+    assert clean(f"a {secret} b") == f"a {secret} b"  # not yet registered
+    register_secret(secret)
+    assert clean(f"a {secret} b") == "a [token] b"
+    assert clean(f"x\x1b[31m{secret[:5]}\x1b[0m{secret[5:]}") == "x[token]"  # split by escapes
+    assert clean("y" * 1990 + secret, limit=2000) == "y" * 1990 + "[token]"  # not cut first
+    assert clean_lines(f"one\n{secret}\nthree") == "one\n[token]\nthree"
+    assert secret not in safe_filename(f"{secret}.log", default="x")
+    register_secret("short")  # a test token, not a real one: letters are left alone
+    assert clean("a short word") == "a short word"
