@@ -130,7 +130,8 @@ def test_events_read_newest_first_then_worst_first() -> None:
     from drtui.ui.screens.events_log import event_rows
 
     log = EventLog()
-    early, late = datetime(2026, 3, 2, 9, tzinfo=UTC), datetime(2026, 3, 2, 10, tzinfo=UTC)
+    early = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    late = datetime(2026, 3, 2, 10, 0, 0, 900_000, tzinfo=UTC)
     log.extend(early, [HealthTransition("a", "Alpha", "service", "passing", "failing", "LOW")])
     log.extend(
         late,
@@ -138,8 +139,13 @@ def test_events_read_newest_first_then_worst_first() -> None:
             HealthTransition("b", "Bravo", "service", "failing", "passing", "CRITICAL"),
             HealthTransition("c", "Charlie", "model", "passing", "warning", "CRITICAL"),
             HealthTransition("d", "Delta", "service", "passing", "failing", "LOW"),
-            HealthTransition("e", "Echo", "service", "passing", "failing", "CRITICAL"),
         ],
+    )
+    # Earlier within the second the TIME column shows: the worst still comes first.
+    same_second = late.replace(microsecond=400_000)
+    log.extend(
+        same_second,
+        [HealthTransition("e", "Echo", "service", "passing", "failing", "CRITICAL")],
     )
     assert [r.label for r in event_rows(log)] == ["Echo", "Delta", "Charlie", "Bravo", "Alpha"]
 

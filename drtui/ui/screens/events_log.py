@@ -27,13 +27,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from drtui.store.audit import AuditLog
 from drtui.core.events import EventLog
 from drtui.core.export import csv_text
 from drtui.core.health import look, severity
 from drtui.core.rows import IMPORTANCE_RANK
 from drtui.core.sanitize import clean
 from drtui.core.views import parse_search
+from drtui.store.audit import AuditLog
 from drtui.ui.keymap import EVENT_BINDINGS
 from drtui.ui.screens.base import typed_ahead
 from drtui.ui.screens.choices import SaveAs, save_folder, write_private
@@ -93,12 +93,12 @@ COLUMNS: tuple[Column[EventRow], ...] = (
 VERDICT_ORDER = {"worse": 0, "moved": 1, "better": 2}
 
 
-def _order(row: EventRow) -> tuple[float, int, int, int, str]:
-    """Newest first; within one instant (one poll) the worst: degradations, to FAIL before to
-    WARN, then the most important deployment, then by label."""
+def _order(row: EventRow) -> tuple[int, int, int, int, str]:
+    """Newest first, to the second the TIME column shows; within a second (a poll) the worst:
+    degradations, to FAIL before to WARN, then the most important deployment, then by label."""
     at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     return (
-        -at.timestamp(),
+        -int(at.timestamp()),
         VERDICT_ORDER.get(row.verdict, 1),
         severity(row.new),
         IMPORTANCE_RANK.get(row.importance.upper(), len(IMPORTANCE_RANK)),
