@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 
 # ----- secrets: a server that echoes the token back must not get it shown, saved or exported --
 
@@ -62,9 +63,31 @@ _ESCAPE_SEQUENCE = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-"""Control, zero-width and bidi characters, and lone surrogates (a JSON ``\\ud800`` escape
-decodes to one; no terminal or UTF-8 stream can take it)."""
+FORMAT_CHARACTERS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+"""Unicode's format characters (category Cf), as a regular-expression class body: invisible
+characters that reorder (bidi marks and isolates, U+061C), join or hide text (zero-width,
+U+2060 word joiner, U+FEFF byte order mark), so a label could look like another."""
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{FORMAT_CHARACTERS}\\ud800-\\udfff]")
+"""Control and format characters (zero-width, bidi...), and lone surrogates (a JSON
+``\\ud800`` escape decodes to one; no terminal or UTF-8 stream can take it)."""
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
+"""Categories stripped still (a format character newer than the list above)."""
+
+
+def _strip_invisible(text: str) -> str:
+    """What the patterns left that is still a control, format or surrogate character."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch for ch in text if ch.isprintable() or unicodedata.category(ch) not in _INVISIBLE
+    )
+
+
 _SPACES = re.compile(r"[ \t]{2,}")
 
 
@@ -87,7 +110,7 @@ def clean(value: object, *, limit: int = 2000) -> str:
         text = text[: limit * 4]
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = _LINE_BREAKS.sub(" ", text)
-    text = _CONTROL.sub("", text.replace("\t", " "))
+    text = _strip_invisible(_CONTROL.sub("", text.replace("\t", " ")))
     text = _SPACES.sub(" ", text).strip()
     if _secrets:
         text = scrub_secrets(text)  # one split by an escape sequence is whole again now
@@ -111,7 +134,9 @@ def clean_lines(value: object, *, limit: int = 1_000_000) -> str:
     if text.isprintable():
         return text
     lines = (_ESCAPE_SEQUENCE.sub("", line) for line in _LINE_BREAKS_ONE.split(text))
-    text = "\n".join(_CONTROL.sub("", line.replace("\t", "    ")).rstrip() for line in lines)
+    text = "\n".join(
+        _strip_invisible(_CONTROL.sub("", line.replace("\t", "    "))).rstrip() for line in lines
+    )
     return scrub_secrets(text) if _secrets else text
 
 

@@ -28,7 +28,7 @@ from drtui.api.client import DataRobotClient
 from drtui.api.models import PPSImageMetadata
 from drtui.api.retry import RetryPolicy
 from drtui.core.export import neutralise
-from drtui.core.sanitize import safe_filename
+from drtui.core.sanitize import clean, clean_lines, safe_filename
 from tests.cli.runner import USER_TOKEN, run_drtui
 from tests.reliability.hostile_server import HostileServer, Reply, gzip_bomb
 
@@ -284,6 +284,30 @@ def test_the_cli_prints_nothing_raw(tmp_path: Path) -> None:
     assert results[0].returncode == 2
     assert results[4].returncode == 3  # nothing verifiable: not downloaded
     assert results[-2].returncode == 3 and "boom" in results[-2].stderr
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u061c", "\u2060", "\ufeff", "\u00ad", "\u2064", "\u206a", "\U000e0041", "\U0001d173"],
+    ids=lambda c: f"U+{ord(c):04X}",
+)
+def test_invisible_format_characters_are_stripped(invisible: str) -> None:
+    assert clean(f"pay{invisible}roll") == "payroll"
+    assert clean_lines(f"one{invisible}\ntwo") == "one\ntwo"
+    assert clean(f"nb\u00a0sp {invisible}") == "nb\u00a0sp"  # a no-break space is no trick
+
+
+def test_a_label_with_format_characters_prints_without_them() -> None:
+    label = "Fraud\u2060 Model\u061c\ufeff (prod)"
+
+    def route(method: str, path: str, query: dict[str, str]) -> Reply:
+        record = {"id": "d1", "label": label, "serviceHealth": {"status": "failing"}}
+        return Reply(body={"count": 1, "totalCount": 1, "next": None, "data": [record]})
+
+    with HostileServer(route) as server:
+        result = run_drtui("check", "--health", "service", endpoint=server.endpoint)
+    assert result.returncode == 2
+    assert "Fraud Model (prod) (d1)" in result.stdout
 
 
 # -- 4. paging is bounded by construction -----------------------------------------------------
