@@ -6,8 +6,11 @@ Markdown (a chat message or a ticket) or JSON. Pure functions: no I/O here.
 
 An episode is one dimension of one deployment spent in a problem (warning, failing, a status we
 do not know, or predictions silent), from the poll that first saw it to the poll that saw it
-end. One already open when the window starts is reported from the window's start (marked so);
-one still open at its end is "still failing" (or warning, silent).
+end. Only an episode whose start was seen (a poll before it showed the deployment without that
+problem) counts as *degraded*: one already open when the window began, when recording began
+(the first poll after a stretch nobody recorded) or when the deployment was first recorded is
+*already bad*, said so with that instant, never given an invented start. One still open at the
+window's end is still failing, still warning or still silent, each said as what it is.
 """
 
 from __future__ import annotations
@@ -85,6 +88,17 @@ def span_text(length: timedelta) -> str:
 # ----- the report ------------------------------------------------------------------------------
 
 
+WINDOW_BEGAN = "windowBegan"
+RECORDING_BEGAN = "recordingBegan"
+FIRST_RECORDED = "firstRecorded"
+ALREADY_WHEN = {
+    WINDOW_BEGAN: "the window began",
+    RECORDING_BEGAN: "recording began",
+    FIRST_RECORDED: "first recorded",
+}
+"""Why an episode's start was not seen, and how the report says it."""
+
+
 @dataclass(slots=True)
 class Episode:
     """One dimension of one deployment in a problem."""
@@ -94,12 +108,19 @@ class Episode:
     worst: str
     now: str
     """The status when the episode ended (or at the window's end)."""
-    began_before: bool = False
-    """Already a problem when the window started: `start` is the window's start."""
+    already: str | None = None
+    """Already a problem when first seen (`WINDOW_BEGAN`, `RECORDING_BEGAN`, `FIRST_RECORDED`):
+    `start` is that instant, not when the problem began. None: the change was seen."""
+    first: str = ""
+    """The status it was first seen in."""
     end: datetime | None = None
     """None: still a problem at the window's end."""
     removed: bool = False
     """Ended because the deployment left the fleet."""
+
+    @property
+    def began_before(self) -> bool:
+        return self.already is not None
 
     @property
     def ongoing(self) -> bool:
@@ -107,6 +128,21 @@ class Episode:
 
     def length(self, until: datetime) -> timedelta:
         return (self.end or until) - self.start
+
+
+FAILING, WARNING, SILENT_NOW, RECOVERED = "failing", "warning", "silent", "recovered"
+
+
+def _standing(episodes: Iterable[Episode]) -> str:
+    """What a deployment is at the window's end: failing (or a status we do not know), warning,
+    predictions silent, or recovered."""
+    open_ = [e for e in episodes if e.ongoing]
+    if not open_:
+        return RECOVERED
+    health = [normalise(e.now) for e in open_ if e.dimension != PREDICTIONS]
+    if any(status != "warning" for status in health):
+        return FAILING
+    return WARNING if health else SILENT_NOW
 
 
 @dataclass(slots=True)
@@ -118,7 +154,16 @@ class DeploymentReport:
     episodes: list[Episode] = field(default_factory=list)
 
     @property
+    def standing(self) -> str:
+        """failing, warning, silent (still so at the window's end) or recovered."""
+        return _standing(self.episodes)
+
+    @property
     def still_failing(self) -> bool:
+        return self.standing == FAILING
+
+    @property
+    def ongoing(self) -> bool:
         return any(e.ongoing for e in self.episodes)
 
     @property
@@ -145,7 +190,20 @@ class Report:
 
     @property
     def still_failing(self) -> int:
-        return sum(1 for d in self.deployments if d.still_failing)
+        return sum(1 for d in self.deployments if d.standing == FAILING)
+
+    @property
+    def still_warning(self) -> int:
+        return sum(1 for d in self.deployments if d.standing == WARNING)
+
+    @property
+    def still_silent(self) -> int:
+        return sum(1 for d in self.deployments if d.standing == SILENT_NOW)
+
+    @property
+    def already_bad(self) -> int:
+        """Deployments already in a problem when first seen in the window."""
+        return sum(1 for d in self.deployments if any(e.began_before for e in d.episodes))
 
 
 def _statuses(state: State | None) -> dict[str, str]:
@@ -201,6 +259,12 @@ def build_report(
     open_: dict[tuple[str, str], Episode] = {}
     latest: dict[str, State] = dict(before)
     seen = set(before)
+    changes = list(changes)
+    # The first poll after a stretch nobody recorded (the window's first poll when nothing was
+    # recorded at its start): a deployment first seen then was already as it is.
+    resumed = {end for _, end in not_recorded if end < until}
+    if not before and changes:
+        resumed.add(changes[0].at)
 
     def entry(key: str, state: State) -> DeploymentReport:
         report = found.get(key)
@@ -213,7 +277,7 @@ def build_report(
     for key, state in before.items():
         for dimension, status in _statuses(state).items():
             if _problem(dimension, status):
-                episode = Episode(dimension, since, status, status, began_before=True)
+                episode = Episode(dimension, since, status, status, WINDOW_BEGAN, status)
                 open_[(key, dimension)] = episode
                 entry(key, state).episodes.append(episode)
     for change in changes:
@@ -238,7 +302,10 @@ def build_report(
             elif change.after is not None and _problem(dimension, status):
                 if normalise(old.get(dimension)) == normalise(status):
                     continue
-                opened = Episode(dimension, change.at, status, status)
+                already = None
+                if change.before is None:  # first seen: the change itself was not
+                    already = RECORDING_BEGAN if change.at in resumed else FIRST_RECORDED
+                opened = Episode(dimension, change.at, status, status, already, status)
                 open_[(key, dimension)] = opened
                 entry(key, change.after).episodes.append(opened)
     for report in found.values():  # the label and importance as last recorded
@@ -250,7 +317,7 @@ def build_report(
         found.values(),
         key=lambda d: (
             d.rank,
-            not d.still_failing,
+            not d.ongoing,
             min(e.start for e in d.episodes),
             d.label,
         ),
@@ -267,14 +334,29 @@ def _word(dimension: str, status: str) -> str:
 
 def _episode_line(episode: Episode, report: Report) -> str:
     what = f"{episode.dimension} {_word(episode.dimension, episode.worst)}"
-    start = "before " + hhmm(report.since, report.until) if episode.began_before else None
-    start = start or hhmm(episode.start, report.until)
+    start = hhmm(episode.start, report.until)
+    if episode.already is not None:
+        first = _word(episode.dimension, episode.first)
+        said = f"{what}: already {first} when {ALREADY_WHEN[episode.already]} at {start}"
+        if episode.end is None:
+            return f"{said}, still {_word(episode.dimension, episode.now)}"
+        end = hhmm(episode.end, report.until)
+        return f"{said}, {'removed' if episode.removed else 'recovered'} at {end}"
     length = span_text(episode.length(report.until))
     if episode.end is None:
         return f"{what} since {start} ({length}), still {_word(episode.dimension, episode.now)}"
     if episode.removed:
         return f"{what} {start} → {hhmm(episode.end, report.until)} ({length}), then removed"
     return f"{what} {start} → {hhmm(episode.end, report.until)} ({length}), recovered"
+
+
+STANDING_TEXT = {
+    FAILING: "STILL FAILING",
+    WARNING: "still warning",
+    SILENT_NOW: "still silent",
+    RECOVERED: "recovered",
+}
+STANDING_MARKDOWN = {**STANDING_TEXT, FAILING: "**still failing**"}
 
 
 def _groups(report: Report) -> list[tuple[str, list[DeploymentReport]]]:
@@ -293,10 +375,18 @@ def _title(report: Report) -> str:
 
 
 def _counts(report: Report) -> str:
-    return (
-        f"{report.degraded} degraded, {report.recovered} recovered, "
-        f"{report.still_failing} still failing (of {report.fleet_size} deployments recorded)"
+    parts = [
+        f"{report.degraded} degraded",
+        f"{report.recovered} recovered",
+        f"{report.still_failing} still failing",
+        f"{report.still_warning} still warning",
+    ]
+    if report.still_silent:
+        parts.append(f"{report.still_silent} still silent")
+    already = (
+        f"; {report.already_bad} already bad when first recorded" if report.already_bad else ""
     )
+    return f"{', '.join(parts)}{already} (of {report.fleet_size} deployments recorded)"
 
 
 def render_text(report: Report) -> str:
@@ -309,7 +399,7 @@ def render_text(report: Report) -> str:
         lines.append("")
         lines.append(importance)
         for deployment in members:
-            state = "STILL FAILING" if deployment.still_failing else "recovered"
+            state = STANDING_TEXT[deployment.standing]
             lines.append(f"  {deployment.label} ({deployment.id}): {state}")
             lines.extend(f"    {_episode_line(e, report)}" for e in deployment.episodes)
             lines.append(f"    {deployment.url}")
@@ -333,7 +423,7 @@ def render_markdown(report: Report) -> str:
     for importance, members in _groups(report):
         lines += ["", f"#### {importance}"]
         for deployment in members:
-            state = "**still failing**" if deployment.still_failing else "recovered"
+            state = STANDING_MARKDOWN[deployment.standing]
             lines.append(
                 f"- [{md_escape(deployment.label)}](<{deployment.url}>) "
                 f"`{deployment.id.replace('`', '')}`: {state}"
@@ -354,6 +444,9 @@ def report_json(report: Report) -> dict[str, Any]:
         "degraded": report.degraded,
         "recovered": report.recovered,
         "stillFailing": report.still_failing,
+        "stillWarning": report.still_warning,
+        "stillSilent": report.still_silent,
+        "alreadyBad": report.already_bad,
         "notRecorded": [{"from": _iso(a), "to": _iso(b)} for a, b in report.not_recorded],
         "deployments": [
             {
@@ -362,6 +455,7 @@ def report_json(report: Report) -> dict[str, Any]:
                 "importance": d.importance,
                 "url": d.url,
                 "stillFailing": d.still_failing,
+                "standing": d.standing,
                 "episodes": [
                     {
                         "dimension": e.dimension,
@@ -369,6 +463,7 @@ def report_json(report: Report) -> dict[str, Any]:
                         "status": _word(e.dimension, e.now),
                         "start": _iso(e.start),
                         "beganBefore": e.began_before,
+                        "already": e.already,
                         "end": _iso(e.end),
                         "seconds": int(e.length(report.until).total_seconds()),
                         "ongoing": e.ongoing,
