@@ -14,10 +14,12 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import selectors
 import shlex
 import signal
 import stat
 import subprocess
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,14 @@ if TYPE_CHECKING:
 
 TOKEN_COMMAND_TIMEOUT = 15.0
 COMMAND_STDERR_LIMIT = 200
+TOKEN_OUTPUT_LIMIT = 64 * 1024
+"""Bytes of output a token command may print (a token is one short line); more stops it."""
+STDERR_KEPT = 16 * 1024
+"""Bytes of a token command's error output kept (its last lines: where the reason is)."""
+CONFIG_FILE_LIMIT = 1024 * 1024
+"""Bytes a configuration or token file may hold; a larger one is not read."""
+CONFIG_DEPTH_LIMIT = 32
+"""Nesting a configuration file may have (its tables are two or three levels deep)."""
 SECRET_KEYS = frozenset({"token", "token_command"})
 """Keys whose values never appear in a message."""
 
@@ -132,11 +142,15 @@ def load_drtui_file(
     from drtui.api.config_tables import ConnectionTable, DrtuiFileTable, validate_table
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_config_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
+    except RecursionError:
+        raise _too_deep(path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} could not be read: {exc}.") from None
+    if _depth(data) > CONFIG_DEPTH_LIMIT:
+        raise _too_deep(path)
     connection_keys = set(ConnectionTable.model_fields) | set(screen_keys)
     top, warnings = validate_table(DrtuiFileTable, data, str(path), also_known=connection_keys)
     profiles = top.profiles
@@ -186,10 +200,19 @@ def load_yaml_file(path: Path, *, required: bool) -> CredentialSource | None:
     from drtui.api.config_tables import ConnectionTable, validate_table
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(read_config_text(path), Loader=_plain_yaml_loader())  # a SafeLoader
+    except _AliasRefused as refused:
+        raise ConfigError(
+            f"{path} uses a YAML alias (*name, line {refused.line}); drtui reads plain keys and "
+            "values only, so write the value out."
+        ) from None
+    except _TooDeep:
+        raise _too_deep(path) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
         raise ConfigError(f"{path} is not valid YAML (line {line}: {exc.problem}).") from None
+    except RecursionError:
+        raise _too_deep(path) from None
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} could not be read: {exc}.") from None
     if not isinstance(data, dict):
@@ -204,10 +227,75 @@ def load_yaml_file(path: Path, *, required: bool) -> CredentialSource | None:
     return settings
 
 
+class _AliasRefused(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _plain_yaml_loader() -> type:
+    """A safe YAML loader that refuses aliases (an alias bomb: a kilobyte naming a billion
+    values) and nesting deeper than ``CONFIG_DEPTH_LIMIT``, before anything is built."""
+    import yaml
+
+    class PlainLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise _AliasRefused(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
+            self.depth += 1
+            try:
+                if self.depth > CONFIG_DEPTH_LIMIT:
+                    raise _TooDeep()
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return PlainLoader
+
+
+def _depth(value: Any, limit: int = CONFIG_DEPTH_LIMIT + 1) -> int:
+    """How deeply ``value`` nests (counted no further than ``limit``), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if not isinstance(item, dict | list) or level > limit:
+            continue
+        deepest = max(deepest, level)
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _too_deep(path: Path) -> ConfigError:
+    return ConfigError(
+        f"{path} nests tables or lists more than {CONFIG_DEPTH_LIMIT} levels deep, which no "
+        "configuration does; it was not read."
+    )
+
+
+def read_config_text(path: Path) -> str:
+    """A configuration file's text, refused when it is larger than ``CONFIG_FILE_LIMIT``."""
+    with path.open("rb") as handle:
+        data = handle.read(CONFIG_FILE_LIMIT + 1)
+    if len(data) > CONFIG_FILE_LIMIT:
+        raise ConfigError(
+            f"{path} is larger than {CONFIG_FILE_LIMIT // 1024} KiB, which no configuration "
+            "file is; it was not read."
+        )
+    return data.decode("utf-8")
+
+
 def read_token_file(path: Path, *, source: str) -> tuple[str, list[str]]:
     """The token in ``path`` (its first line) and a warning when others can read the file."""
     try:
-        text = path.expanduser().read_text(encoding="utf-8")
+        text = read_config_text(path.expanduser())
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
         raise ConfigError(
@@ -237,9 +325,46 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         process.kill()
-    # A grandchild that left the group may still hold the pipes: do not wait for it.
+    # A grandchild that left the group may still hold the pipes: read nothing more from
+    # them (it could write forever), close ours and wait for the command alone.
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
     with contextlib.suppress(subprocess.TimeoutExpired):
-        process.communicate(timeout=5)
+        process.wait(timeout=5)
+
+
+class _TooMuchOutput(Exception):
+    pass
+
+
+def _bounded_output(process: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, bytes]:
+    """The command's output and error output, read as they come: at most
+    ``TOKEN_OUTPUT_LIMIT`` bytes of output (``_TooMuchOutput`` past it), the last
+    ``STDERR_KEPT`` bytes of errors; ``subprocess.TimeoutExpired`` after ``timeout`` seconds."""
+    assert process.stdout is not None and process.stderr is not None
+    deadline = time.monotonic() + timeout
+    out, err = bytearray(), bytearray()
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ, out)
+        selector.register(process.stderr, selectors.EVENT_READ, err)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(process.args, timeout)
+            for key, _ in selector.select(left):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    continue
+                buffer: bytearray = key.data
+                buffer += chunk
+                if buffer is out and len(out) > TOKEN_OUTPUT_LIMIT:
+                    raise _TooMuchOutput()
+                if buffer is err and len(err) > STDERR_KEPT:
+                    del err[: len(err) - STDERR_KEPT]
+    process.wait(max(0.0, deadline - time.monotonic()))
+    return bytes(out), bytes(err)
 
 
 def run_token_command(command: str, *, source: str) -> str:
@@ -265,12 +390,22 @@ def run_token_command(command: str, *, source: str) -> str:
             f"token_command from {source} could not be run: {exc.strerror or exc}."
         ) from None
     try:
-        out, err = process.communicate(timeout=TOKEN_COMMAND_TIMEOUT)
+        out, err = _bounded_output(process, TOKEN_COMMAND_TIMEOUT)
     except subprocess.TimeoutExpired:
         _kill_group(process)
         raise ConfigError(
             f"token_command from {source} did not finish within {TOKEN_COMMAND_TIMEOUT:g} seconds."
         ) from None
+    except _TooMuchOutput:
+        _kill_group(process)
+        raise ConfigError(
+            f"token_command from {source} printed more than {TOKEN_OUTPUT_LIMIT // 1024} KiB, "
+            "which is no token; it was stopped."
+        ) from None
+    finally:
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
     if process.returncode != 0:
         said = [
             line for line in err.decode("utf-8", "replace").splitlines() if printable(line).strip()

@@ -7,6 +7,7 @@ Unknown keys and wrong types are reported, never coerced; a secret's value is ne
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
@@ -58,10 +59,16 @@ class _OfficialFile(ConnectionTable):
     model_config = ConfigDict(extra="ignore")
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxtuple = 2, 4, 4, 4
+_REPR.maxstring = _REPR.maxother = 44
+"""A value's repr cut while it is made: an alias bomb's billion values are never written."""
+
+
 def _shown(key: str, value: Any) -> str:
     if key in SECRET_KEYS:
         return ""
-    text = repr(value)
+    text = _REPR.repr(value)
     return f", not {text[:40] + '…' if len(text) > 40 else text}"
 
 

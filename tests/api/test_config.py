@@ -484,6 +484,78 @@ def test_token_command_timeout_ends_its_grandchildren(dirs, tmp_path: Path, monk
             os.kill(grandchild, signal.SIGKILL)
 
 
+def test_token_command_printing_without_end_is_stopped_at_64_kib(dirs, tmp_path: Path) -> None:
+    pid_file = tmp_path / "flood.pid"
+    script = write(
+        tmp_path / "flood.py",
+        "import os, sys\n"
+        f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "while True:\n    sys.stdout.write('y' * 65536)\n",
+    )
+    toml(dirs, f"endpoint = \"https://t.test\"\ntoken_command = '''{sys.executable} {script}'''\n")
+    with pytest.raises(ConfigError) as caught:
+        resolve(dirs)
+    assert str(caught.value).endswith(
+        "printed more than 64 KiB, which is no token; it was stopped."
+    )
+    flood = int(pid_file.read_text())
+    for _ in range(50):  # SIGKILL is delivered asynchronously; this waits, it does not time
+        if not _alive(flood):
+            break
+        time.sleep(0.1)
+    assert not _alive(flood)
+
+
+BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+)
+"""A billion laughs: a kilobyte naming 9**9 values through aliases."""
+
+
+@pytest.mark.parametrize("key", ["endpoint", "ssl_verify"])
+def test_a_yaml_alias_bomb_is_refused_in_one_sentence(dirs, key: str) -> None:
+    values = {"endpoint": "https://x.test", "token": "bomb-token-value", key: "*i"}
+    path = drconfig(dirs, BOMB + "".join(f"{k}: {v}\n" for k, v in values.items()))
+    with pytest.raises(ConfigError) as caught:
+        resolve(dirs)
+    assert str(caught.value) == (
+        f"{path} uses a YAML alias (*name, line 2); drtui reads plain keys and values only, "
+        "so write the value out."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "nested"),
+    [
+        ("yaml", "x: " + "[" * 5000 + "]" * 5000),
+        ("toml", "x = " + "[" * 5000 + "]" * 5000),
+        ("toml", "x = " + "{a = " * 5000 + "1" + "}" * 5000),
+    ],
+    ids=["yaml lists", "toml arrays", "toml inline tables"],
+)
+def test_a_deeply_nested_file_is_refused_in_one_sentence(dirs, kind: str, nested: str) -> None:
+    if kind == "yaml":
+        path = drconfig(dirs, f"endpoint: https://x.test\ntoken: deep-token-value\n{nested}\n")
+    else:
+        path = toml(dirs, f'endpoint = "https://x.test"\ntoken = "deep-token-value"\n{nested}\n')
+    with pytest.raises(ConfigError) as caught:
+        resolve(dirs)
+    assert str(caught.value) == (
+        f"{path} nests tables or lists more than 32 levels deep, which no configuration does; "
+        "it was not read."
+    )
+
+
+def test_a_config_or_token_file_of_megabytes_is_not_read(dirs, tmp_path: Path) -> None:
+    path = toml(dirs, 'endpoint = "https://x.test"\n' + "# padding\n" * 200_000)
+    with pytest.raises(ConfigError, match="is larger than 1024 KiB"):
+        resolve(dirs)
+    path.unlink()
+    token_file = write(tmp_path / "token", "t" * (2 << 20))
+    with pytest.raises(ConfigError, match="is larger than 1024 KiB"):
+        resolve(dirs, endpoint="https://flag.test", token_file=token_file)
+
+
 def test_the_screen_keys_are_the_screen_tables_fields() -> None:
     from drtui.screen_table import ScreenTable
 
