@@ -30,6 +30,12 @@ EXIT_USAGE = 3
 argparse's 2, which `drtui check` uses for "some deployment is failing" (Nagios CRITICAL): a
 typo in a monitoring line must read UNKNOWN, never as failing deployments."""
 
+DEFAULT_CHECK_TIMEOUT = 120.0
+"""`drtui check` gives up (exit 3) after this long unless --timeout says otherwise: a check
+meant for cron must end, even against a server that trickles one byte at a time."""
+DEFAULT_LISTING_TIMEOUT = 600.0
+"""`drtui deployments` and `drtui bundles` likewise (a fleet of 100,000 takes under a minute)."""
+
 HEALTH_DIMENSIONS = ("service", "model", "accuracy")
 DEFAULT_CHECK_HEALTH = "service,model,accuracy"
 SUB = "sub_"
@@ -262,8 +268,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     deployments.add_argument(
         "--timeout",
         type=_positive_seconds,
+        default=DEFAULT_LISTING_TIMEOUT,
         metavar="SECONDS",
-        help="give up (exit 3) when the listing takes longer",
+        help=f"give up (exit 3) when the listing takes longer (default {DEFAULT_LISTING_TIMEOUT:g})",
     )
 
     check = add(
@@ -285,13 +292,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     check.add_argument(
         "--timeout",
         type=_positive_seconds,
+        default=DEFAULT_CHECK_TIMEOUT,
         metavar="SECONDS",
-        help="give up (exit 3) when the check takes longer",
+        help=f"give up (exit 3) when the check takes longer (default {DEFAULT_CHECK_TIMEOUT:g})",
     )
     check.add_argument(
         "--allow-empty",
         action="store_true",
         help="exit 0 when no deployment matches (default: exit 3, nothing was checked)",
+    )
+    check.add_argument(
+        "--fail-if-all-unknown",
+        action="store_true",
+        help="exit 3 when no checked deployment has a known health (all unknown or not "
+        "available; default: exit 0 with a warning on stderr)",
     )
     check.add_argument(
         "--silent",
@@ -345,8 +359,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     bundles.add_argument(
         "--timeout",
         type=_positive_seconds,
+        default=DEFAULT_LISTING_TIMEOUT,
         metavar="SECONDS",
-        help="give up (exit 3) when the listing takes longer",
+        help=f"give up (exit 3) when the listing takes longer (default {DEFAULT_LISTING_TIMEOUT:g})",
     )
     _add_history_commands(add)
     return parser, subs

@@ -86,6 +86,7 @@ def dispatch(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             allow_empty=args.allow_empty,
             silent=args.silent,
+            fail_if_all_unknown=args.fail_if_all_unknown,
         ),
     )
 

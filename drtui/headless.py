@@ -247,7 +247,7 @@ def retry_within(timeout: float | None) -> dict[str, Any]:
     is gone, so the user reads the real failure (refused, 503...) rather than only "too slow"."""
     if timeout is None:
         return {}
-    return {"retry": RetryPolicy(max_total=timeout / 2)}
+    return {"retry": RetryPolicy(max_total=min(RetryPolicy.max_total, timeout / 2))}
 
 
 async def _fetch_within(
@@ -461,6 +461,8 @@ class CheckOptions:
     """Issue 21: a deployment whose predictions went silent is a warning, whatever its health."""
     now: datetime | None = None
     """When silence is judged (None: the wall clock)."""
+    fail_if_all_unknown: bool = False
+    """Exit 3 when no checked deployment has a known health (every one unknown or N/A)."""
 
 
 @dataclass(frozen=True)
@@ -538,6 +540,9 @@ def check(
         )
         code, verdicts = _with_silences(verdicts, opts.now or datetime.now(UTC), rhythms)
     offenders = [v for v in verdicts if v.code]
+    all_unknown = code == 0 and bool(verdicts) and all(v.unknown for v in verdicts)
+    if all_unknown:
+        print(_all_unknown_sentence(len(verdicts), opts), file=sys.stderr)
     try:
         if opts.as_json:
             print(
@@ -550,7 +555,22 @@ def check(
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_broken_pipe()
-    return code
+    return EXIT_UNKNOWN if all_unknown and opts.fail_if_all_unknown else code
+
+
+def _all_unknown_sentence(checked: int, opts: CheckOptions) -> str:
+    """Exit 0 would read as "all clear" about deployments nothing is known of: say so."""
+    which = "/".join(opts.health)
+    deployments = "the deployment" if checked == 1 else f"all {checked:,} deployments"
+    if opts.fail_if_all_unknown:
+        return (
+            f"drtui: {deployments} checked had no known {which} health (unknown or not "
+            "available), so nothing was judged (exit 3, --fail-if-all-unknown)."
+        )
+    return (
+        f"drtui: warning: {deployments} checked had no known {which} health (unknown or not "
+        "available), so exit 0 says nothing about them; pass --fail-if-all-unknown to exit 3."
+    )
 
 
 def _with_silences(
