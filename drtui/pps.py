@@ -81,11 +81,13 @@ class Progress:
 
 
 def target_path(download: str, meta: PPSImageMetadata) -> Path:
-    """Where ``--download`` writes: the path given, or a safe name inside the folder given."""
+    """Where ``--download`` writes: the path given, or a safe name inside the folder given (a
+    folder that does not exist yet is made when the download starts, as the screen's ``D``
+    does)."""
     target = Path(download).expanduser()
     if download.endswith(("/", os.sep)) or target.is_dir():
-        if not target.is_dir():
-            raise DownloadError(f"The directory {target} does not exist.")
+        if target.exists() and not target.is_dir():
+            raise DownloadError(f"{target} is a file, not a directory to download into.")
         target = target / safe_filename(meta.filename, default=DEFAULT_NAME)
     return target
 

@@ -55,7 +55,15 @@ def test_download_into_a_directory_is_complete_and_verified(
     assert not any(d["authorizationPresent"] for d in seen)
 
 
-def test_download_into_a_missing_directory_says_so(server: EmulatorServer, tmp_path: Path) -> None:
-    result = run_drtui("pps", "--download", f"{tmp_path}/nowhere/", endpoint=server.endpoint)
+def test_download_into_a_missing_directory_makes_it(server: EmulatorServer, tmp_path: Path) -> None:
+    result = run_drtui("pps", "--download", f"{tmp_path}/new/folder/", endpoint=server.endpoint)
+    assert result.returncode == 0, result.stderr
+    (saved,) = (tmp_path / "new" / "folder").iterdir()
+    assert saved.name.endswith(".tar.gz") and saved.stat().st_size > 0
+
+
+def test_download_into_a_file_as_a_folder_says_so(server: EmulatorServer, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    result = run_drtui("pps", "--download", f"{tmp_path}/afile/", endpoint=server.endpoint)
     assert result.returncode == 3
-    assert "nowhere does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert "afile is a file, not a directory" in result.stderr and "Traceback" not in result.stderr
