@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import ssl
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -116,6 +117,10 @@ def drconfig_path(home: Path | None = None) -> Path:
     return (home if home is not None else Path.home()) / ".config" / "datarobot" / "drconfig.yaml"
 
 
+_SCHEME_WITHOUT_SLASHES = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/")
+"""``http:/host``: a scheme whose ``//`` went missing (``host:8080/api`` is a port, not this)."""
+
+
 def normalise_endpoint(raw: str, *, source: str) -> str:
     """``https://host/api/v2`` from what people paste: no scheme, no /api/v2, trailing slash.
 
@@ -124,6 +129,7 @@ def normalise_endpoint(raw: str, *, source: str) -> str:
     text = raw.strip().rstrip("/")
     if not text:
         raise ConfigError(f"The endpoint from {source} is empty.")
+    mangled_scheme = "://" not in text and ("//" in text or _SCHEME_WITHOUT_SLASHES.match(text))
     if "://" not in text:
         text = "https://" + text
     try:
@@ -140,7 +146,13 @@ def normalise_endpoint(raw: str, *, source: str) -> str:
         url = httpx.URL(text)
     except (httpx.InvalidURL, ValueError):
         url = None
-    if parts is None or url is None or url.scheme not in ("http", "https") or not url.host:
+    if (
+        mangled_scheme
+        or parts is None
+        or url is None
+        or url.scheme not in ("http", "https")
+        or not url.host
+    ):
         shown = raw.strip()[:80]
         raise ConfigError(
             f"The endpoint {shown!r} from {source} is not an http(s) URL, "
@@ -240,6 +252,18 @@ def resolve_config(
     warnings: list[str] = list(drtui_file.warnings) if drtui_file else []
 
     chosen = _connection_source(flags, environ, drtui_file, drconfig_path(home), toml_path)
+    if (
+        drtui_file is not None
+        and chosen is not drtui_file.credentials
+        and flags.profile is None
+        and drtui_file.credentials.profile is not None
+    ):
+        # The connection comes from elsewhere and no profile was named: the file's default
+        # profile is not in use, so neither its settings nor warnings about it apply.
+        drtui_file = load_drtui_file(
+            toml_path, None, explicit=False, screen_keys=screen_keys, use_profiles=False
+        )
+        warnings = list(drtui_file.warnings) if drtui_file else []
     warnings += chosen.warnings
     if flags.token and chosen.source == FLAG_SOURCE:
         warnings.append(

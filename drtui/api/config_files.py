@@ -122,10 +122,13 @@ def load_drtui_file(
     *,
     explicit: bool,
     screen_keys: Collection[str] = (),
+    use_profiles: bool = True,
 ) -> DrtuiFile | None:
     """The drtui TOML file with the chosen profile merged over its top-level keys.
 
-    Returns None when the file does not exist and nothing required it.
+    Returns None when the file does not exist and nothing required it. Without
+    ``use_profiles`` (the connection comes from elsewhere and no profile was named), only the
+    top level is read: no profile's settings apply and none of its keys is warned about.
     """
     if not path.is_file():
         if explicit or profile is not None:
@@ -153,8 +156,8 @@ def load_drtui_file(
         raise _too_deep(path)
     connection_keys = set(ConnectionTable.model_fields) | set(screen_keys)
     top, warnings = validate_table(DrtuiFileTable, data, str(path), also_known=connection_keys)
-    profiles = top.profiles
-    name = profile or top.default_profile
+    profiles = top.profiles if use_profiles else {}
+    name = profile or (top.default_profile if use_profiles else None)
     if name is None and len(profiles) == 1:
         name = next(iter(profiles))
     if name is None and len(profiles) > 1 and not data.get("endpoint"):

@@ -226,9 +226,10 @@ def test_endpoint_normalisation(given: str, expected: str) -> None:
     assert normalise_endpoint(given, source="test") == expected
 
 
-def test_not_an_http_endpoint() -> None:
+@pytest.mark.parametrize("endpoint", ["ftp://x.test", "htp//nonsense", "http:/x.test"])
+def test_not_an_http_endpoint(endpoint: str) -> None:
     with pytest.raises(ConfigError, match="not an http"):
-        normalise_endpoint("ftp://x.test", source="test")
+        normalise_endpoint(endpoint, source="test")
 
 
 def test_nothing_found_says_what_was_looked_for_and_suggests_demo(dirs) -> None:
@@ -327,6 +328,27 @@ def test_a_typo_in_the_file_warns_with_the_file_the_key_and_the_suggestion(dirs)
     assert str(path) in top and "did you mean 'refresh_interval'?" in top
     prof = next(w for w in config.warnings if "'readonly'" in w)
     assert f"{path} [profiles.prod]" in prof and "did you mean 'read_only'?" in prof
+
+
+def test_a_profile_not_in_use_is_neither_applied_nor_warned_about(dirs) -> None:
+    path = toml(
+        dirs,
+        'default_profile = "prod"\nrefesh_interval = 10\n'
+        '[profiles.prod]\nendpoint = "https://prod.test"\ntoken = "prod-token"\n'
+        "readonly = true\nrefresh_interval = 60\n",
+    )
+    env = {"DATAROBOT_API_TOKEN": "env-token-value"}
+    flagged = resolve(dirs, env, endpoint="https://other.test")
+    assert flagged.endpoint == "https://other.test/api/v2"
+    assert not [w for w in flagged.warnings if "readonly" in w]  # prod is not in use
+    assert [w for w in flagged.warnings if "'refesh_interval'" in w]  # the top level is
+    assert screen_settings_of(flagged).refresh_interval != 60
+    named = resolve(dirs, env, endpoint="https://other.test", profile="prod")
+    assert [w for w in named.warnings if f"{path} [profiles.prod]" in w and "'readonly'" in w]
+    default = resolve(dirs)
+    assert default.endpoint == "https://prod.test/api/v2"
+    assert [w for w in default.warnings if "'readonly'" in w]
+    assert screen_settings_of(default).refresh_interval == 60
 
 
 def test_an_unknown_keymap_id_names_the_closest_binding() -> None:
