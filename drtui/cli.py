@@ -149,7 +149,8 @@ QUERY = (
         "--order-by",
         "order_by",
         metavar="KEY",
-        help="any orderBy value; prefix with - for descending (--order-by -label)",
+        help="any orderBy value; prefix with - for descending (--order-by -label); "
+        "drtui deployments lists by label unless told",
     ),
 )
 REFRESH = _option(

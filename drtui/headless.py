@@ -424,6 +424,10 @@ def _quiet_broken_pipe() -> None:
 def print_deployments(
     config: ResolvedConfig, query: DeploymentQuery, fmt: str, *, timeout: float | None = None
 ) -> int:
+    """The matched deployments as JSON lines or CSV, by label unless --order-by says otherwise
+    (an order traffic cannot move: two runs a minute apart diff cleanly)."""
+    if not query.order_by:
+        query = dataclasses.replace(query, order_by=FETCH_ORDER)
     # JSON lines are made as the pages arrive, while the server prepares the next ones.
     written: dict[int, str] = {}
     each: Callable[[Row], object] | None = None

@@ -208,6 +208,13 @@ def test_order_by_descending_as_two_words(server: EmulatorServer) -> None:
     assert labels == sorted(labels, reverse=True)
 
 
+def test_deployments_are_listed_by_label_unless_told(server: EmulatorServer) -> None:
+    """The API's default order is the last prediction time: two runs a minute apart differed."""
+    rows = _json_rows(run_drtui("deployments", endpoint=server.endpoint))
+    labels = [str(r["label"]).lower() for r in rows]
+    assert len(labels) == 150 and labels == sorted(labels)
+
+
 def test_json_carries_structured_tags_owners_url_and_messages(server: EmulatorServer) -> None:
     rows = _json_rows(run_drtui("deployments", "--json", endpoint=server.endpoint))
     tagged = next(r for r in rows if r["tags"])
