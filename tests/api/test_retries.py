@@ -179,6 +179,27 @@ async def test_connection_errors_and_timeouts_are_retried(mock_client: MakeClien
     assert len(calls) == 3
 
 
+@pytest.mark.parametrize(
+    ("cause", "said"),
+    [
+        (ConnectionRefusedError(111, "Connection refused"), "the connection was refused"),
+        (OSError("[Errno -2] Name or service not known"), "host name could not be resolved"),
+    ],
+)
+async def test_a_refused_or_unresolvable_connection_is_said_after_one_retry(
+    mock_client: MakeClient, fake_time: FakeTime, cause: Exception, said: str
+) -> None:
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        raise httpx.ConnectError(str(cause), request=request) from cause
+
+    with pytest.raises(errors.ConnectionFailed, match=said):
+        await mock_client(handler).version()
+    assert len(calls) == 2 and len(fake_time.waits) == 1
+
+
 async def test_attempts_are_bounded(mock_client: MakeClient, fake_time: FakeTime) -> None:
     seen, handler = flaky(then=json_response(503, {}))
     with pytest.raises(errors.ServerError):
