@@ -79,6 +79,16 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
 """Categories stripped still (a format character newer than the list above)."""
 
 
+def is_invisible(char: str) -> bool:
+    """Whether the sanitiser removes ``char`` (a control, format or surrogate character): for a
+    reader of JSON escapes (``\\u2060`` in a log line) to tell which ones must not be decoded
+    live, exactly as `clean` would tell for the character itself."""
+    return char != "\t" and (
+        bool(_CONTROL.match(char))
+        or (not char.isprintable() and unicodedata.category(char) in _INVISIBLE)
+    )
+
+
 def _strip_invisible(text: str) -> str:
     """What the patterns left that is still a control, format or surrogate character."""
     if text.isprintable():

@@ -28,7 +28,7 @@ from drtui.api.client import DataRobotClient
 from drtui.api.models import PPSImageMetadata
 from drtui.api.retry import RetryPolicy
 from drtui.core.export import neutralise
-from drtui.core.sanitize import clean, clean_lines, safe_filename
+from drtui.core.sanitize import clean, clean_lines, is_invisible, safe_filename
 from tests.cli.runner import USER_TOKEN, run_drtui
 from tests.reliability.hostile_server import HostileServer, Reply, gzip_bomb
 
@@ -295,6 +295,12 @@ def test_invisible_format_characters_are_stripped(invisible: str) -> None:
     assert clean(f"pay{invisible}roll") == "payroll"
     assert clean_lines(f"one{invisible}\ntwo") == "one\ntwo"
     assert clean(f"nb\u00a0sp {invisible}") == "nb\u00a0sp"  # a no-break space is no trick
+
+
+def test_is_invisible_agrees_with_clean_for_escape_readers() -> None:
+    invisible = ["\x1b", "\x9b", "\x07", "\u061c", "\u2060", "\ufeff", "\u202e", "\U000e0041"]
+    assert all(is_invisible(c) for c in invisible)
+    assert not any(is_invisible(c) for c in ["a", " ", "\u00a0", "é", "👍", "\t"])
 
 
 def test_a_label_with_format_characters_prints_without_them() -> None:
