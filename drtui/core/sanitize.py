@@ -12,7 +12,6 @@ history database or a saved file's name.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 
 # ----- secrets: a server that echoes the token back must not get it shown, saved or exported --
@@ -26,7 +25,8 @@ MAX_SECRETS = 16
 SECRET_MARK = "[token]"
 
 _secrets: tuple[str, ...] = ()
-_secrets_lock = threading.Lock()
+"""Replaced whole, never changed in place: a reader on another thread sees one tuple or the
+next (core takes no lock; clients are made on the main thread)."""
 
 
 def register_secret(secret: str | None) -> None:
@@ -36,12 +36,11 @@ def register_secret(secret: str | None) -> None:
     global _secrets
     if not secret or len(secret) < MIN_SECRET_LENGTH:
         return
-    with _secrets_lock:
-        if secret in _secrets:
-            return
-        # Longest first, so a secret containing another is replaced whole.
-        kept = sorted((*_secrets, secret), key=len, reverse=True)
-        _secrets = tuple(kept[:MAX_SECRETS])
+    if secret in _secrets:
+        return
+    # Longest first, so a secret containing another is replaced whole.
+    kept = sorted((*_secrets, secret), key=len, reverse=True)
+    _secrets = tuple(kept[:MAX_SECRETS])
 
 
 def scrub_secrets(text: str) -> str:
