@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from drtui.core.sanitize import clean, clean_lines
+from drtui.core.sanitize import clean, clean_lines, is_invisible
 
 DEFAULT_CAPACITY = 100_000
 """Lines a log view keeps; older lines are dropped from the top and counted."""
@@ -212,17 +212,24 @@ class LogLine:
 
 _RECORDS = itertools.count(1)
 
-_ESCAPED_CONTROL = re.compile(
-    r"(?<!\\)((?:\\\\)*)\\u(000[0-8bcefBCEF]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]"
-    r"|200[b-fB-F]|202[a-eA-E]|206[6-9])"
+_ESCAPED = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u(?:([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|([0-9a-fA-F]{4}))"
 )
-"""A JSON ``\\u`` escape of a control character (ESC, the other C0 controls but tab, line feed
-and carriage return, DEL, C1) or of a zero-width or bidi character: preceded by an even number
-of backslashes, so it is an escape and not an escaped backslash followed by ``u``."""
+"""A JSON ``\\u`` escape (a surrogate pair as one), preceded by an even number of backslashes, so
+it is an escape and not an escaped backslash followed by ``u``."""
 
 
 def _picture(match: re.Match[str]) -> str:
-    code = int(match.group(2), 16)
+    if match.group(4) is not None:
+        code = int(match.group(4), 16)
+        if 0xD800 <= code <= 0xDFFF:  # half a pair: no character to judge
+            return match.group(0)
+    else:
+        high, low = int(match.group(2), 16), int(match.group(3), 16)
+        code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+    if not is_invisible(chr(code)):
+        return match.group(0)
     if code < 0x20:
         shown = chr(0x2400 + code)  # ␛ for ESC: the Unicode control pictures
     elif code == 0x7F:
@@ -237,12 +244,13 @@ def neutralise_json_escapes(text: str) -> str:
 
     Sanitising removes control characters, but a JSON string can still hold ``"\\u001b[31m"``:
     six printable characters that `jq -r` (or any JSON reader) turns back into a live escape
-    sequence. Each such escape becomes the character's picture (``␛`` for ESC; U+FFFD for C1,
-    zero-width and bidi characters), so the line stays valid JSON and says what was there.
+    sequence. Each escape of a character the sanitiser would remove (`is_invisible`: controls,
+    format characters such as bidi marks, zero-width and tag characters) becomes its picture
+    (``␛`` for ESC, U+FFFD for the rest), so the line stays valid JSON and says what was there.
     """
     if "\\u" not in text or not text.lstrip().startswith(("{", "[")):
         return text
-    return _ESCAPED_CONTROL.sub(_picture, text)
+    return _ESCAPED.sub(_picture, text)
 
 
 def parse_stamp(text: str) -> float | None:

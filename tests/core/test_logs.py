@@ -291,3 +291,18 @@ def test_escaped_controls_in_json_lines_cannot_come_back_to_life() -> None:
     assert LineParser().line(plain).original == plain, "only JSON lines are read as JSON"
     array = r'["\u001b[2J"]'
     assert LineParser().line(array).original == '["␛[2J"]'
+
+
+def test_every_invisible_escape_in_a_json_line_becomes_a_picture_and_nothing_else() -> None:
+    import json
+
+    from drtui.core.logs import neutralise_json_escapes
+
+    hostile = (
+        '{"msg": "a\\u061cb\\u2060c\\ufeffd\\u00ade\\udb40\\udc41f\\u001b[31m", '
+        '"ok": "\\u00e9t\\u00e9 \\ud83d\\ude00 \\u0041 \\\\u001b"}'
+    )
+    shown = neutralise_json_escapes(hostile)
+    decoded = json.loads(shown)
+    assert decoded["msg"] == "a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\u241b[31m"
+    assert decoded["ok"] == "été 😀 A \\u001b"  # visible ones and an escaped backslash kept

@@ -113,7 +113,7 @@ def test_a_port_in_use_or_out_of_range_is_one_line_not_a_traceback() -> None:
     assert "in use" in busy.stderr.lower()
     assert "Traceback" not in busy.stderr + busy.stdout
     invalid = _run("--port", "99999")
-    assert invalid.returncode == 2
+    assert invalid.returncode == 3
     assert "Traceback" not in invalid.stderr
     assert invalid.stderr == "emulator: --port must be between 0 and 65535, not 99999\n"
 
