@@ -26,7 +26,7 @@ from typing import Any
 
 from drtui.api.query import LIST_FILTERS, SCALAR_FILTERS, STABLE_ORDER, DeploymentQuery
 from drtui.core.health import is_problem, normalise, severity
-from drtui.core.rows import Row
+from drtui.core.rows import IMPORTANCE_RANK, Row
 
 FETCH_ORDER = STABLE_ORDER
 """What the fleet is fetched by: it does not move with traffic (ties are broken by id)."""
@@ -71,13 +71,24 @@ def sort_title(order_by: str | None) -> str:
     return f"{SORT_TITLES.get(order.lstrip('-'), order.lstrip('-'))} {arrow}"
 
 
+MISSING_LAST: dict[str, Callable[[Row], bool]] = {
+    "importance": lambda r: r.importance_rank >= len(IMPORTANCE_RANK),
+}
+"""Sorts whose rows without a value (older sparse records have no importance) go last in
+both directions: `Importance ▼` (LOW first) must not open on the rows that say nothing."""
+
+
 def sort_rows(rows: Iterable[Row], order_by: str | None) -> list[Row]:
     """Rows in `order_by` (a `-` prefix descends); ties keep fetch order (stable)."""
     order = order_by or DEFAULT_ORDER
-    key = SORT_KEYS.get(order.lstrip("-"))
+    field = order.lstrip("-")
+    key = SORT_KEYS.get(field)
     out = list(rows)
     if key is not None:
         out.sort(key=key, reverse=order.startswith("-"))
+        missing = MISSING_LAST.get(field)
+        if missing is not None and order.startswith("-"):
+            out = [r for r in out if not missing(r)] + [r for r in out if missing(r)]
     return out
 
 

@@ -179,3 +179,15 @@ def test_a_label_with_regex_characters_finds_itself_and_an_id_finds_its_deployme
     ]
     assert chips(DeploymentQuery(), "!churn") == ['hiding: "churn"']
     assert parse_search("(x").chip == 'search: "(x"'
+
+
+def test_deployments_with_no_importance_sort_last_both_ways() -> None:
+    rows = list(
+        fleet(
+            deployment("none", importance=None),  # type: ignore[arg-type]
+            deployment("low", importance="LOW"),
+            deployment("crit", importance="CRITICAL"),
+        ).rows.values()
+    )
+    assert [r.id for r in sort_rows(rows, "importance")] == ["crit", "low", "none"]
+    assert [r.id for r in sort_rows(rows, "-importance")] == ["low", "crit", "none"]

@@ -9,8 +9,8 @@ from typing import Any
 
 from textual.widgets import Button, Input, Label
 
-from drtui.store.audit import read_entries
 from drtui.emulator.clock import iso
+from drtui.store.audit import read_entries
 from drtui.ui.screens.actions import ConfirmDialog
 from drtui.ui.screens.deleted import NOT_ALLOWED, DeletedScreen
 from tests.ui.waiting import until
@@ -124,6 +124,11 @@ async def test_a_user_without_the_permission_reads_why(tmp_path: Path) -> None:
         await pilot.pause()
         assert screen.table.empty_message == NOT_ALLOWED
         assert "CAN_DELETE_APP_PROJECTS" in text_of(h.app)
+        # A permission, not an outage: no STALE, and no erase offered.
+        header, footer = text_of(h.app).splitlines()[1], text_of(h.app).splitlines()[-1]
+        assert "STALE" not in text_of(h.app)
+        assert "not available to this account (CAN_DELETE_APP_PROJECTS)" in header
+        assert "Erase" not in footer
 
 
 async def test_a_deployment_deleted_in_the_table_shows_up_in_deleted(tmp_path: Path) -> None:

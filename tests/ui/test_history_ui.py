@@ -82,8 +82,9 @@ async def test_the_strip_column_shows_the_recorded_transitions(tmp_path: Path) -
         changes = 3 + (live.health != WARN or live.silent)
         text = f"{cells} {changes:>2}"
         assert screen.strips[victim].text == text
-        assert text in _line_text(screen, victim)
-        assert "LAST 24H" in "".join(s.text for s in screen.table.render_line(0))
+        # Ten hours recorded: the column shows the four cells they fill, not four blank ones.
+        assert f"{cells[4:]} {changes:>2}" in _line_text(screen, victim)
+        assert "24H   # " in "".join(s.text for s in screen.table.render_line(0))
 
 
 async def test_the_detail_pane_lists_every_transition_newest_first(tmp_path: Path) -> None:
@@ -187,3 +188,20 @@ def test_a_single_poll_fills_the_strips_last_cell(tmp_path: Path) -> None:
         strips = history.strips(FIXED_NOW)
     assert strips["a"].text == " " * 7 + "▁" + "  0"
     assert strips["b"].text == " " * 7 + "▇" + "  0"
+
+
+async def test_a_replay_counts_last_pred_from_the_instant_shown(tmp_path: Path) -> None:
+    app, victim, _ = _recorded(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _started(app, pilot, victim)
+        live = screen.fleet.rows[victim].last_prediction
+        assert live is not None and live > FIXED_NOW - HOUR  # a busy deployment
+        before = _line_text(screen, victim)
+        await pilot.press("left_square_bracket")  # an hour ago
+        assert screen.replay is not None and screen.replay.at == FIXED_NOW - HOUR
+        # Its live last prediction came after that instant: what it was then is not recorded.
+        shown = _line_text(screen, victim)
+        assert " later " in shown and "ago" not in shown.split("later")[-1]
+        assert before != shown
+        await pilot.press("escape")
+        assert " later " not in _line_text(screen, victim)

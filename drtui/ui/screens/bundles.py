@@ -63,9 +63,16 @@ COLUMNS: tuple[Column[BundleRow], ...] = (
         0,
         lambda r, _: ("★" if r.is_default else "", "good"),
         sort_key=lambda r: not r.is_default,
+        name="Default",
     ),
     Column(
-        "cpu", "CPU", 5, 0, lambda r, _: (r.cpu_text.rjust(5), ""), sort_key=lambda r: r.cpu_count
+        "cpu",
+        "CPU",
+        5,
+        0,
+        lambda r, _: (r.cpu_text.rjust(5), ""),
+        sort_key=lambda r: r.cpu_count,
+        name="CPU",
     ),
     Column(
         "memory",
@@ -75,7 +82,9 @@ COLUMNS: tuple[Column[BundleRow], ...] = (
         lambda r, _: (r.memory_text.rjust(10), ""),
         sort_key=lambda r: r.memory_bytes,
     ),
-    Column("gpu", "GPU", 20, 1, lambda r, _: (r.gpu, ""), sort_key=lambda r: r.gpu_count),
+    Column(
+        "gpu", "GPU", 20, 1, lambda r, _: (r.gpu, ""), sort_key=lambda r: r.gpu_count, name="GPU"
+    ),
     Column(
         "use_cases",
         "USE CASES",

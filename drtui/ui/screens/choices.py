@@ -18,11 +18,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static
+from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from drtui.ui.keymap import CLOSE_BINDINGS
 from drtui.ui.screens.closing import close_once
+
+
+def _title(title: str, keys: str) -> Static:
+    """The dialog's title, then its keys on a line of their own: a Static wraps at the dialog's
+    width where a Label was cut (`… enter applies, esc ca` at 80 columns)."""
+    return Static(Content.assemble(title, "\n", (keys, "dim not bold")), classes="title")
 
 
 def _mark(on: bool) -> str:
@@ -47,9 +53,7 @@ class ChooseMany(ModalScreen[frozenset[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-dialog", classes="dialog"):
-            yield Label(
-                f"{self._title} (space toggles, enter applies, esc cancels)", classes="title"
-            )
+            yield _title(self._title, "space toggles · enter applies · esc cancels")
             yield SelectionList[str](
                 *[(self._label(v, text), v, v in self._chosen) for v, text in self._options],
                 id="choices",
@@ -105,7 +109,7 @@ class ChooseOne(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-one-dialog", classes="dialog"):
-            yield Label(f"{self._title} (enter picks, esc cancels)", classes="title")
+            yield _title(self._title, "enter picks · esc cancels")
             yield OptionList(*[Option(label, id=value) for value, label in self._options])
 
     def on_mount(self) -> None:

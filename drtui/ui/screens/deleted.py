@@ -79,6 +79,8 @@ class DeletedScreen(ViewScreen):
         super().__init__(settings, now)
         self._sources = sources
         self.rows: list[DeletedRow] = []
+        self.refused = False
+        """The account may not list deleted deployments: a permission, not an outage."""
         self.poller: Poller[list[DeletedDeployment], list[DeletedRow]] = Poller(
             fetch=sources.deleted_deployments,
             build=deleted_rows,
@@ -112,10 +114,13 @@ class DeletedScreen(ViewScreen):
 
     # ----- data --------------------------------------------------------------------------------
 
-    def current_freshness(self) -> Freshness:
-        return self.poller.freshness
+    def current_freshness(self) -> Freshness | None:
+        # Refused for want of a permission: nothing is stale, the data is not ours to see.
+        return None if self.refused else self.poller.freshness
 
     def header_summary(self) -> list[Part]:
+        if self.refused:
+            return [("not available to this account (CAN_DELETE_APP_PROJECTS)", "bold")]
         selected = len(self.table.selected) if self.is_mounted else 0
         parts: list[Part] = [f"{len(self.rows)} deleted"]
         if selected:
@@ -123,6 +128,9 @@ class DeletedScreen(ViewScreen):
         return parts
 
     def _apply(self, rows: list[DeletedRow], fetched_at: datetime) -> None:
+        if self.refused:
+            self.refused = False
+            self.refresh_bindings()
         self.rows = rows
         if not rows:
             self.table.empty_message = "No deleted deployments."
@@ -130,11 +138,15 @@ class DeletedScreen(ViewScreen):
         self.show_header()
 
     def _poll_state(self, freshness: Freshness) -> None:
+        refused = freshness.stopped and (
+            "CAN_DELETE_APP_PROJECTS" in freshness.reason or "403" in freshness.reason
+        )
+        if refused != self.refused and (refused or freshness.fetched_at is not None):
+            self.refused = refused
+            self.refresh_bindings()  # no `x Erase selected` for an account that may not list
         if freshness.stopped and not self.rows:
             self.table.empty_message = (
-                NOT_ALLOWED
-                if "CAN_DELETE_APP_PROJECTS" in freshness.reason or "403" in freshness.reason
-                else f"Cannot list deleted deployments: {freshness.reason}"
+                NOT_ALLOWED if refused else f"Cannot list deleted deployments: {freshness.reason}"
             )
         elif freshness.stale_since is not None and not self.rows:
             self.table.empty_message = f"Cannot list deleted deployments: {freshness.reason}"
@@ -148,6 +160,11 @@ class DeletedScreen(ViewScreen):
         self.show_header()
 
     # ----- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "erase" and self.refused:
+            return False
+        return super().check_action(action, parameters)
 
     def action_refresh(self) -> None:
         if not self.poller.poll_now():

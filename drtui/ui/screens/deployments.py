@@ -579,6 +579,7 @@ class DeploymentsScreen(ViewScreen):
             )
             return
         self.replay = replay
+        self.table.set_replay(replay.at)
         self._replay_rows = replay_rows(replay.states, self.fleet.rows)
         bar = self.query_one(ReplayBar)
         bar.update(replay_banner(replay))
@@ -588,6 +589,7 @@ class DeploymentsScreen(ViewScreen):
 
     def leave_replay(self) -> None:
         self.replay = None
+        self.table.set_replay(None)
         self._replay_rows = {}
         self.query_one(ReplayBar).remove_class("-on")
         self.refresh_bindings()

@@ -64,7 +64,11 @@ FLEET_LEGEND: Legend = (
             ("PLATFORM", "prediction environment platform"),
             ("TAGS", "key=value tags"),
             ("7D PREDS", "predictions a day over the last 7 days, and their total"),
-            ("LAST PRED", "how long ago the last prediction was"),
+            (
+                "LAST PRED",
+                "how long ago the last prediction was; clock skew: the server's clock runs "
+                "over 5 min ahead; in a replay, counted from the instant shown (later: after it)",
+            ),
             ("OWNER", "owners (+N more)"),
         ),
     ),

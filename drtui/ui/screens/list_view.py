@@ -125,7 +125,7 @@ class ListViewScreen(ViewScreen, Generic[R]):
         self._sorted()
 
     def action_sort(self) -> None:
-        options = [(c.key, c.title.title()) for c in self.COLUMNS if c.sort_key is not None]
+        options = [(c.key, c.sort_name) for c in self.COLUMNS if c.sort_key is not None]
         self.app.push_screen(ChooseOne("Sort by", options, self.sort_key), self._sort_chosen)
 
     def _sort_chosen(self, key: str | None) -> None:

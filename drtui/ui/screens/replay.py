@@ -109,9 +109,10 @@ def replay_rows(states: Mapping[str, State], live: Mapping[str, Row]) -> dict[st
 
 def replay_banner(replay: Replay) -> str:
     at = replay.at.astimezone(UTC)
+    # What matters first (when, read-only, the way back): at 80 columns the keys are cut.
     return (
-        f" REPLAY  {at:%Y-%m-%d %H:%M:%S} UTC · the fleet as recorded, nothing writable · "
-        "[ ] changes · { } hours · T time · esc live"
+        f" REPLAY  {at:%Y-%m-%d %H:%M:%S} UTC · as recorded, read-only · esc live · "
+        "[ ] changes · { } hours · T time"
     )
 
 

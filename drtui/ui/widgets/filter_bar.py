@@ -18,6 +18,9 @@ from drtui.core.sanitize import clean
 
 Part = str | tuple[str, str]
 
+IDLE_HINTS = ("no filters · f to filter · / to search", "no filters", "")
+"""What the bar says with no filter, longest first: the first that leaves the notes room."""
+
 
 class FilterBar(Static):
     DEFAULT_CSS = "FilterBar { height: 1; }"
@@ -65,6 +68,9 @@ class FilterBar(Static):
         def width(parts: list[Part]) -> int:
             return sum(cell_len(p if isinstance(p, str) else p[0]) for p in parts)
 
+        if grouped and width(head) + width(tail) > room:
+            # `worst first, then Last prediction ▼` gives way to the notes at 80 columns.
+            head[2] = (grouped.split(",")[0], "italic")
         fixed = width(head) + width(tail)
         kept = len(texts)
         while kept:
@@ -81,7 +87,11 @@ class FilterBar(Static):
         if kept < len(texts):
             parts.append((f"+{len(texts) - kept} more", "bold"))
         elif not texts:
-            parts.append(("no filters · f to filter · / to search", "dim"))
+            # The notes (`207 with no verdict hidden (u)`) say something about these rows; the
+            # key hints only repeat the footer: at 80 columns the hints give way first.
+            hint = next((h for h in IDLE_HINTS if fixed + cell_len(h) <= room), IDLE_HINTS[-1])
+            if hint:
+                parts.append((hint, "dim"))
         content = Content.assemble(*parts, *tail)
         if content.plain != self._plain:
             self._plain = content.plain

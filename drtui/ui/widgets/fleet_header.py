@@ -16,7 +16,13 @@ _SHORT = {"service": "SVC", "model": "MDL", "accuracy": "ACC"}
 
 
 def count_parts(counts: dict[str, HealthCounts]) -> list[Part]:
+    """`SVC ✗3 !11 ✓41 ?5 │ MDL …`; before any data (no fleet loaded yet) a dash in place of
+    each count: zero failing would claim what nobody knows yet."""
     parts: list[Part] = []
+    if not counts:
+        for i, dimension in enumerate(DIMENSIONS):
+            parts += [" │ " if i else "", f"{_SHORT[dimension]} ✗– !– ✓– ?–"]
+        return parts
     for i, dimension in enumerate(DIMENSIONS):
         c = counts.get(dimension, HealthCounts())
         parts += [

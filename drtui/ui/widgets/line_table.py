@@ -76,6 +76,13 @@ class Column(Generic[R]):
     """The cell's text depends on the time (an age): kept in the line key, redrawn on tick."""
     cut_middle: bool = False
     """Too long a text loses its middle (`Wholesale Tra…ly (prod)`): its end tells rows apart."""
+    name: str = ""
+    """How a sort chooser names the column (default: its title, capitalised: `Use cases`);
+    for titles that are abbreviations (`DEF` is `Default`, `CPU` stays `CPU`)."""
+
+    @property
+    def sort_name(self) -> str:
+        return self.name or self.title.capitalize()
 
 
 def fit(columns: Sequence[Column[R]], width: int) -> tuple[list[Column[R]], dict[str, int]]:
