@@ -24,11 +24,13 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import App
 
 from drtui.store.paths import state_directory
 from drtui.store.statefile import open_state_file
+from drtui.ui.textual_compat import ExitWithoutTraceback
 
 LOG_FILE = "drtui.log"
 LOG_BYTES = 1024 * 1024
@@ -156,7 +158,7 @@ def exit_cleanly_on_signals(
     return handled
 
 
-class CrashSafeApp(App[int]):
+class CrashSafeApp(ExitWithoutTraceback[int]):
     """A Textual app whose unexpected exceptions end in a crash log instead of a traceback.
 
     Textual's own handling exits the app, restores the terminal, then prints a rich traceback
@@ -174,17 +176,14 @@ class CrashSafeApp(App[int]):
         if not self.is_headless:
             exit_cleanly_on_signals(self)
 
-    def _handle_exception(self, error: Exception) -> None:
-        fallback: str | None = None
+    def exit_renderables_for(self, error: Exception) -> list[RenderableType]:
         try:
             path = write_crash_log(error, secrets=self.crash_secrets)
             self.crash_log = self.crash_log or path  # the first error is the one to read
         except OSError as problem:
             body = redact("".join(traceback.format_exception(error)), self.crash_secrets)
-            fallback = f"{body}\ndrtui stopped on an unexpected error; no crash log ({problem})"
-        super()._handle_exception(error)
-        # Textual queued its traceback (with locals) to print once the terminal is restored.
-        self._exit_renderables[:] = [Text(fallback)] if fallback else []
+            return [Text(f"{body}\ndrtui stopped on an unexpected error; no crash log ({problem})")]
+        return []
 
 
 def run_crash_safe(app: CrashSafeApp, **run_options: Any) -> int:

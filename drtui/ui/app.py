@@ -25,7 +25,7 @@ from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe
 from drtui.settings_file import keymap_warnings
 from drtui.store.paths import history_path, state_directory
 from drtui.store.recorder import BackgroundRecorder
-from drtui.ui.heap import COLLECTOR, acyclic_strips
+from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import (
     ALL_BINDINGS,
     APP_BINDINGS,
@@ -41,6 +41,7 @@ from drtui.ui.screens.help import HelpScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.styles import css_paths
+from drtui.ui.textual_compat import acyclic_strips, write_to_terminal
 from drtui.ui.views import COMMANDS, DEFAULT_MODE, VIEWS
 from drtui.ui.widgets.view_header import Part
 
@@ -210,8 +211,8 @@ class DrtuiApp(CrashSafeApp):
             return
         if self.current_view != "events" or not self.app_focus:  # the events view shows them
             self.unseen.add(moves)
-        if self.terminal_notify and not self.app_focus and self._driver is not None:
-            self._driver.write(terminal_notification("drtui", notification_text(moves)))
+        if self.terminal_notify and not self.app_focus:
+            write_to_terminal(self, terminal_notification("drtui", notification_text(moves)))
 
     def mark_seen(self) -> int:
         """The user has looked: the count of new degradations goes; how many there were."""

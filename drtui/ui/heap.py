@@ -25,19 +25,16 @@ Textual's strips were the one such garbage that scales with drawing: `Strip.divi
 `[self]` in the strip's own cache when nothing is cut (every full-width line the compositor
 draws), a reference cycle, so every drawn strip alive at a freeze (the table caches 600, each
 with the strips derived from it) became frozen garbage once dropped: about 1,000 strips, 1 MB,
-a minute of typing. `acyclic_strips()` returns `[self]` for that case without caching it
-(nothing is computed for it); the frozen garbage left is ~0.1 MB a minute.
+a minute of typing. `acyclic_strips()` (ui/textual_compat) returns `[self]` for that case
+without caching it (nothing is computed for it); the frozen garbage left is ~0.1 MB a minute.
 """
 
 from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
-
-from textual.strip import Strip
 
 FULL_COLLECTION_EVERY = 1800.0
 """Seconds between the full collections that reclaim frozen cyclic garbage. Each build's young
@@ -53,24 +50,6 @@ for a typist; a forced full collection stalls the screen 0.3-0.5 s at 1,000 depl
 loaded 2-core machine, so for someone who never pauses it comes every 7 to 32 minutes.)"""
 COSTLY = 0.1
 """...(under this many seconds), a long one when it was not."""
-
-
-_TEXTUAL_DIVIDE = Strip.divide
-
-
-def _divide(self: Strip, cuts: Iterable[int]) -> Sequence[Strip]:
-    """Strip.divide without caching the uncut case (`[self]` in its own cache is a cycle)."""
-    length = self.cell_length
-    kept = [cut for cut in cuts if cut <= length]
-    if kept == [length]:
-        return [self]
-    return _TEXTUAL_DIVIDE(self, kept)
-
-
-def acyclic_strips() -> None:
-    """Draw with strips that reference counting frees (idempotent; see the module docstring)."""
-    strip: Any = Strip
-    strip.divide = _divide
 
 
 class QuietCollector:

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
-from textual.keys import _normalize_key_list
 
 from drtui.core.sanitize import clean
+from drtui.ui.textual_compat import node_bindings, normalize_key_list
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -269,11 +269,7 @@ def write_actions(node: DOMNode | None = None) -> frozenset[str]:
     merged by Textual, keymap overrides included) or of every known binding."""
     if node is None:
         return frozenset(b.action for b in ALL_BINDINGS if b.id in WRITE_IDS)
-    return frozenset(
-        b.action
-        for _, b in node._bindings  # Textual's merged bindings of the node
-        if b.id in WRITE_IDS
-    )
+    return frozenset(b.action for b in node_bindings(node) if b.id in WRITE_IDS)
 
 
 SHARED_KEYS: frozenset[frozenset[str]] = frozenset()
@@ -302,7 +298,7 @@ def keymap_conflicts(keymap: dict[str, str]) -> list[str]:
         for binding in bindings:
             if binding.id is None:
                 continue
-            keys = _normalize_key_list(keymap.get(binding.id, binding.key))
+            keys = normalize_key_list(keymap.get(binding.id, binding.key))
             for key in (k.strip() for k in keys.split(",")):
                 if key:
                     owners.setdefault(key, [])

@@ -131,9 +131,9 @@ def log_child(path: str) -> None:
 
     from drtui.api.client import LogText
     from drtui.ui.app import DrtuiApp
-    from drtui.ui.heap import acyclic_strips
     from drtui.ui.screens.logs import LogScreen, LogTarget
     from drtui.ui.settings import AppSettings
+    from drtui.ui.textual_compat import acyclic_strips
 
     with open(path, encoding="utf-8") as f:
         log = LogText(f.read(), "bench.log")

@@ -118,13 +118,13 @@ def test_drawn_strips_hold_no_reference_cycle() -> None:
     from rich.segment import Segment
     from textual.strip import Strip
 
-    from drtui.ui.heap import _TEXTUAL_DIVIDE, acyclic_strips
+    from drtui.ui.textual_compat.strips import TEXTUAL_DIVIDE, acyclic_strips
 
     acyclic_strips()
     acyclic_strips()  # idempotent
     for cuts in ([11], [5, 11], [5, 20], [20], [3, 7, 11], []):
         fresh = Strip([Segment("hello "), Segment("world")])
-        expected = [s.text for s in _TEXTUAL_DIVIDE(fresh, cuts)]
+        expected = [s.text for s in TEXTUAL_DIVIDE(fresh, cuts)]
         assert [s.text for s in Strip([Segment("hello "), Segment("world")]).divide(cuts)] == (
             expected
         ), cuts
@@ -144,5 +144,5 @@ def test_drawn_strips_hold_no_reference_cycle() -> None:
             gc.set_debug(0)
             gc.garbage.clear()
 
-    assert cyclic_strips(_TEXTUAL_DIVIDE) == 1, "Textual's own divide: a cycle (fixed upstream?)"
+    assert cyclic_strips(TEXTUAL_DIVIDE) == 1, "Textual's own divide: a cycle (fixed upstream?)"
     assert cyclic_strips(Strip.divide) == 0, "freed by reference counting alone"

@@ -21,6 +21,7 @@ from textual.widgets import Input
 from drtui.ui.keymap import WRITE_IDS, write_actions
 from drtui.ui.polling import Freshness
 from drtui.ui.settings import AppSettings
+from drtui.ui.textual_compat import screen_bindings
 from drtui.ui.widgets.view_header import Part, ViewHeader
 
 if TYPE_CHECKING:
@@ -149,13 +150,7 @@ def typed_ahead(screen: Screen[Any], event: events.Key, opens: str = "search") -
             event.prevent_default()
             focused.post_message(events.Key(event.key, event.character))
         return
-    bound = (
-        binding
-        for namespace, bindings in screen._binding_chain  # the user's keymap applied
-        if namespace is screen
-        for binding in bindings.key_to_bindings.get(event.key, ())
-    )
-    if any(binding.action == opens for binding in bound):
+    if any(binding.action == opens for binding in screen_bindings(screen, event.key)):
         event.stop()
         event.prevent_default()
         getattr(screen, f"action_{opens}")()

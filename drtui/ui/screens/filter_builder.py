@@ -25,7 +25,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList
-from textual.widgets._select import SelectOverlay
 
 from drtui.api.models.enums import (
     BuildEnvironmentType,
@@ -40,6 +39,7 @@ from drtui.api.models.enums import (
 from drtui.api.query import LIST_FILTERS, SCALAR_FILTERS, DeploymentQuery
 from drtui.ui.keymap import CHECKLIST_BINDINGS, FILTER_BINDINGS
 from drtui.ui.screens.closing import close_once
+from drtui.ui.textual_compat import is_open_dropdown
 
 CHOICES: dict[str, type[StrEnum]] = {
     "serviceHealth": HealthStatus,
@@ -307,7 +307,10 @@ class FilterBuilder(ModalScreen[DeploymentQuery | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # An open drop-down picks its option with enter, a button presses itself.
-        return not (action == "apply" and isinstance(self.focused, SelectOverlay | Button))
+        focused = self.focused
+        return not (
+            action == "apply" and (is_open_dropdown(focused) or isinstance(focused, Button))
+        )
 
     def action_apply(self) -> None:
         try:

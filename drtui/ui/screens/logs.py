@@ -17,9 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Self
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -27,7 +24,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
 from textual.screen import ModalScreen
-from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
@@ -52,8 +48,8 @@ from drtui.ui.polling import Freshness, Poller
 from drtui.ui.screens.base import ViewScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
+from drtui.ui.textual_compat import LineStyles, SegmentInput, StillStyles, install_styles, still
 from drtui.ui.widgets.footer import DrtuiFooter
-from drtui.ui.widgets.line_styles import LineStyles, StillStyles, still
 from drtui.ui.widgets.log_view import SOURCE_COLOURS, LogView, SourceLabel
 from drtui.ui.widgets.view_header import Part
 
@@ -137,7 +133,7 @@ class LogScreen(ViewScreen):
         interval: float = LOG_INTERVAL,
     ) -> None:
         super().__init__(settings, now)
-        self._styles_cache = StillStyles()  # behind every widget: the same lines each keystroke
+        install_styles(self, StillStyles())  # behind every widget: the same lines each keystroke
         self._sources = sources
         self.targets = targets
         self.buffer = LogBuffer(capacity=capacity)
@@ -587,7 +583,7 @@ class LogScreen(ViewScreen):
         )
 
 
-class PromptInput(Input):
+class PromptInput(SegmentInput):
     """The search/filter prompt: one line the full width of the screen, whatever its value.
 
     Textual's Input asks for a layout pass of the whole screen on every keystroke (its virtual
@@ -599,7 +595,7 @@ class PromptInput(Input):
     `Input.Changed` message would be handled after the prompt's own frame, so the highlights
     would arrive a frame later).
 
-    Its line is made from segments with styles kept until they change (`render_line`), and
+    Its line is made from segments with styles kept until they change (`SegmentInput`), and
     goes out as drawn (`LineStyles`): Textual's way cost ~0.4 ms a keystroke.
     """
 
@@ -607,55 +603,11 @@ class PromptInput(Input):
 
     def __init__(self, *, id: str | None = None, compact: bool = False) -> None:
         super().__init__(id=id, compact=compact)
-        self._styles_cache = LineStyles()  # no border or padding: its line goes out as drawn
-        self._line_styles: tuple[Style, Style] | None = None
-        """(its style, the cursor's), kept until the styles change (Textual computes them
-        again after each refresh, i.e. each keystroke: ~0.2 ms)."""
-
-    def notify_style_update(self) -> None:
-        self._line_styles = None
-        super().notify_style_update()
+        install_styles(self, LineStyles())  # no border or padding: its line goes out as drawn
 
     def watch_value(self, value: str) -> None:
         if self.on_value is not None:
             self.on_value(value)
-
-    def render_line(self, y: int) -> Strip:
-        """The typed value with its cursor, made from segments: Textual's Input renders a Rich
-        `Text` through the console for each keystroke (~0.8 ms, as much as drawing the log's
-        changed highlights). A selection, a suggestion, a password, a highlighter, the
-        placeholder or an unprintable character: Textual draws it."""
-        value = self.value
-        if (
-            y
-            or not value
-            or self.password
-            or self.highlighter is not None
-            or not self.has_focus
-            or not self.selection.is_empty
-            or len(self._suggestion) > len(value)
-            or not value.isprintable()
-        ):
-            return super().render_line(y)
-        if self._line_styles is None:
-            self._line_styles = (self.rich_style, self.get_component_rich_style("input--cursor"))
-        base, cursor_style = self._line_styles
-        text = value
-        segments = [Segment(text)]
-        if self._cursor_visible:
-            cursor = self.cursor_position
-            if self.cursor_at_end:
-                text += " "
-            parts = (text[:cursor], text[cursor : cursor + 1], text[cursor + 1 :])
-            segments = [
-                Segment(part, cursor_style if i == 1 else None)
-                for i, part in enumerate(parts)
-                if part
-            ]
-        width = self.scrollable_content_region.width + 1
-        scroll_x = self.scroll_offset.x
-        strip = Strip(segments, cell_len(text)).crop(scroll_x, scroll_x + width)
-        return strip.extend_cell_length(width).apply_style(base)
 
     def refresh(
         self,

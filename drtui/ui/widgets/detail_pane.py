@@ -28,7 +28,7 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from drtui.core.detail import Section
-from drtui.ui.widgets.line_styles import KeptStyles
+from drtui.ui.textual_compat import KeptStyles, install_styles
 from drtui.ui.widgets.steady_scroll import SteadyScrollView
 
 Entry = tuple[str, str, str | None]
@@ -44,7 +44,7 @@ class DetailPane(SteadyScrollView, can_focus=False):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._styles_cache: KeptStyles = KeptStyles()  # its border and padding, kept per line
+        self._kept = install_styles(self, KeptStyles())  # its border and padding, per line
         self._shown: tuple[str | None, list[Section] | None] | None = None
         self._text: list[Entry] = [("plain", "Nothing selected.", None)]
         self._lines: list[Strip] = []
@@ -170,7 +170,7 @@ class DetailPane(SteadyScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles_cache.forget()
+        self._kept.forget()
         self._wrapped_at = -1
 
     def render_line(self, y: int) -> Strip:

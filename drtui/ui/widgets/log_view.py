@@ -15,7 +15,10 @@ drawing).
 A keystroke in the search prompt draws only the lines whose highlights change: a pattern's
 matches on a line are computed once (`matches`), a drawn line is kept by what it depends on,
 and `LineStyles` hands the kept strips to the screen as they are (Textual's per-line styling
-would copy and filter each one again).
+would copy and filter each one again). Its scrollbars are updated only when its size or its
+virtual size moved (`SteadySizeScrollView`): Textual hands a Line-API view the arrangement's
+virtual size, never the one the view sets, so every layout pass on the screen (each keystroke
+in the prompt) repainted the whole vertical scrollbar.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarCorner
 from textual.strip import Strip
 
@@ -47,7 +49,7 @@ from drtui.core.logs import (
     LogLine,
 )
 from drtui.ui.keymap import LOG_VIEW_BINDINGS
-from drtui.ui.widgets.line_styles import LineStyles, still
+from drtui.ui.textual_compat import LineStyles, SteadySizeScrollView, install_styles, still
 
 SOURCE_COLOURS = (
     "cyan",
@@ -115,7 +117,7 @@ class SourceLabel:
     colour: str
 
 
-class LogView(ScrollView, can_focus=True, inherit_bindings=False):
+class LogView(SteadySizeScrollView, can_focus=True, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = list(LOG_VIEW_BINDINGS)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -149,7 +151,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._styles_cache = LineStyles()
+        install_styles(self, LineStyles())
         self.buffer = buffer
         self.labels = labels or []
         self._label_width = max((cell_len(lb.text) for lb in self.labels), default=0)
@@ -171,7 +173,6 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         self._wrap_width = 0
         """Wrapped: the text width the heights were measured for."""
         self._rewrap_pending = False
-        self._sized: tuple[Size, Size, Size] | None = None
         self._drawing_width: int | None = None
         """While a frame's lines are drawn: the width they are drawn at."""
         self._style_cache: dict[str, Style] = {}
@@ -537,19 +538,6 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         offset = event.get_content_offset(self)
         if offset is not None:
             self.go_to_row(self._row_at(round(self.scroll_y) + offset.y))
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # Textual hands a Line-API ScrollView the arrangement's virtual size, never equal to
-        # the one the view sets, so every layout pass anywhere on the screen (the search
-        # prompt's each keystroke) repainted the whole vertical scrollbar. Update the
-        # scrollbars only when the size or the view's own virtual size moved.
-        key = (size, container_size, self.virtual_size)
-        if key == self._sized:
-            return False
-        self._sized = key
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
         if self.wrap and self._text_width != self._wrap_width:
