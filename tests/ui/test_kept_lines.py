@@ -5,12 +5,12 @@ deployment it showed before, and a search landing on the first row without index
 from __future__ import annotations
 
 import pytest
-from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from drtui.ui.textual_compat import StylesCache
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.line_table import LineTable
 from tests.ui.test_line_table_keystroke import COLUMNS, ITEMS, NOW, Item

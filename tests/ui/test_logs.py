@@ -349,8 +349,9 @@ async def test_the_view_draws_what_textuals_own_styling_would_draw() -> None:
     """LineStyles skips Textual's per-line styling (the view has no border, padding, tint or
     opacity): what reaches the screen is line for line what Textual's StylesCache makes,
     through searching, the cursor, a horizontal scroll, wrapping and the timestamps."""
-    from textual._styles_cache import StylesCache
     from textual.geometry import Region
+
+    from drtui.ui.textual_compat import StylesCache
 
     async with log_harness() as h, h.app.run_test(size=(100, 30)) as pilot:
         screen = await open_log(h, pilot, with_tracebacks(h))
@@ -385,12 +386,12 @@ async def test_the_view_draws_what_textuals_own_styling_would_draw() -> None:
 async def test_the_prompt_draws_what_textuals_input_would_draw() -> None:
     """PromptInput makes its line from segments (Textual's Input renders a Rich Text through
     the console): the same cells and styles for any value, cursor place and scroll."""
-    from textual._styles_cache import StylesCache
     from textual.app import App, ComposeResult
     from textual.geometry import Region
     from textual.widgets import Input
 
     from drtui.ui.screens.logs import PromptInput
+    from drtui.ui.textual_compat import StylesCache
 
     class One(App[None]):
         def compose(self) -> ComposeResult:
@@ -422,10 +423,10 @@ async def test_the_screen_and_scrollbars_hand_over_their_lines_until_they_change
     """StillStyles gives the log screen, its header, status line and footer and the view's
     scrollbars their previous frame's lines while nothing marked them dirty: a keystroke in the prompt leaves them as they were, and
     what they draw after a scroll or a resize is what Textual's own cache draws."""
-    from textual._styles_cache import StylesCache
     from textual.geometry import Region
     from textual.widget import Widget
 
+    from drtui.ui.textual_compat import StylesCache
     from drtui.ui.widgets.footer import DrtuiFooter
 
     async with log_harness(log_rate=10.0) as h, h.app.run_test(size=(100, 30)) as pilot:
@@ -467,7 +468,7 @@ async def test_a_search_keystroke_repaints_every_cell_its_highlights_change() ->
     (wide and non-ASCII lines included), so the terminal shows what the view draws."""
     from rich.cells import cell_len
     from rich.segment import Segment
-    from textual._compositor import Compositor
+    from textual._compositor import Compositor  # noqa: TID251 (what the frame repaints)
     from textual.geometry import Region
 
     async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:

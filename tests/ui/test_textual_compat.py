@@ -7,6 +7,7 @@ show what drtui then does instead (Textual's own path, drawing the same thing)."
 from __future__ import annotations
 
 import inspect
+from importlib.metadata import version
 from typing import Any, ClassVar
 
 import pytest
@@ -40,6 +41,11 @@ def parameters(function: Any) -> list[tuple[str, Any]]:
 POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 # ----- every check -----------------------------------------------------------------------------
+
+
+def test_textual_is_the_minor_release_these_internals_were_written_against() -> None:
+    """pyproject.toml pins it; a new minor is taken on purpose, once this file passes on it."""
+    assert version("textual").split(".")[:2] == ["8", "2"]
 
 
 def test_every_internal_drtui_uses_is_as_it_expects() -> None:
