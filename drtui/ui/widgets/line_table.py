@@ -34,7 +34,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from drtui.ui.keymap import TABLE_BINDINGS
-from drtui.ui.widgets.line_styles import LineStyles
+from drtui.ui.textual_compat import LineStyles, install_styles
 from drtui.ui.widgets.steady_scroll import SteadyScrollView
 
 
@@ -207,7 +207,7 @@ class LineTable(SteadyScrollView, Generic[R], can_focus=True, inherit_bindings=F
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self._styles_cache = LineStyles()  # no border or padding: lines go out as drawn
+        install_styles(self, LineStyles())  # no border or padding: lines go out as drawn
         self._all_columns = list(columns)
         self._now = now
         self._clock = now()
