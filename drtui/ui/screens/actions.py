@@ -31,7 +31,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.style import Style
 from textual.widgets import Button, Checkbox, Input, Label, Select
 from textual.worker import Worker
 
@@ -355,17 +354,12 @@ class EditDialog(ActionDialog[dict[str, str | None], dict[str, str | None]]):
 
 class MarkedCheckbox(Checkbox):
     """A checkbox whose state reads without colour: `▐X▌` when on, `▐ ▌` when off (Textual's
-    shows the X in both, on and off told apart by its colour alone)."""
+    shows the X in both, on and off told apart by its colour alone). Textual reads
+    `BUTTON_INNER` each time it draws the button: here it follows the value."""
 
     @property
-    def _button(self) -> Content:
-        button_style = self.get_visual_style("toggle--button")
-        side_style = Style(foreground=button_style.background, background=self.background_colors[1])
-        return Content.assemble(
-            (self.BUTTON_LEFT, side_style),
-            (self.BUTTON_INNER if self.value else " ", button_style),
-            (self.BUTTON_RIGHT, side_style),
-        )
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # what Textual draws inside
+        return "X" if self.value else " "
 
 
 @dataclass(frozen=True, slots=True)
