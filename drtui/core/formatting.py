@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 _BARS = "▁▂▃▄▅▆▇"
 """Seven heights, the full block left out: a busy day drawn as `█` touches the row above, and
@@ -73,3 +74,13 @@ def timestamp(moment: datetime | None) -> str:
     """Full UTC time for the detail pane, where precision matters more than width."""
     moment = as_utc(moment)
     return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def home_relative(path: Path, home: Path | None = None) -> str:
+    """A path as a user reads it: under the home directory it starts with `~`, so a screen
+    (or a screenshot) does not spell out whose home it is."""
+    home = Path.home() if home is None else home
+    try:
+        return str(Path("~") / path.relative_to(home))
+    except ValueError:
+        return str(path)

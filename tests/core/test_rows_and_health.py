@@ -119,3 +119,15 @@ def test_a_row_is_invisible_to_the_collector_and_compares_by_what_it_shows() -> 
     assert row.replace(health=("failing", *row.health[1:])) != row
     assert {row, other_origin} == {row}
     assert row.content() == tuple(getattr(row, f) for f in row.__struct_fields__ if f != "origin")
+
+
+def test_a_path_under_home_is_shown_from_the_tilde() -> None:
+    from pathlib import Path
+
+    from drtui.core.formatting import home_relative
+
+    home = Path("/home/alice")
+    assert home_relative(home / ".local/state/drtui/audit.jsonl", home) == (
+        "~/.local/state/drtui/audit.jsonl"
+    )
+    assert home_relative(Path("/var/lib/drtui/audit.jsonl"), home) == "/var/lib/drtui/audit.jsonl"

@@ -25,7 +25,7 @@ from drtui.ui.keymap import CLOSE_BINDINGS
 from drtui.ui.screens.closing import close_once
 
 
-def _title(title: str, keys: str) -> Static:
+def dialog_title(title: str, keys: str) -> Static:
     """The dialog's title, then its keys on a line of their own: a Static wraps at the dialog's
     width where a Label was cut (`… enter applies, esc ca` at 80 columns)."""
     return Static(Content.assemble(title, "\n", (keys, "dim not bold")), classes="title")
@@ -53,7 +53,7 @@ class ChooseMany(ModalScreen[frozenset[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-dialog", classes="dialog"):
-            yield _title(self._title, "space toggles · enter applies · esc cancels")
+            yield dialog_title(self._title, "space toggles · enter applies · esc cancels")
             yield SelectionList[str](
                 *[(self._label(v, text), v, v in self._chosen) for v, text in self._options],
                 id="choices",
@@ -109,7 +109,7 @@ class ChooseOne(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-one-dialog", classes="dialog"):
-            yield _title(self._title, "enter picks · esc cancels")
+            yield dialog_title(self._title, "enter picks · esc cancels")
             yield OptionList(*[Option(label, id=value) for value, label in self._options])
 
     def on_mount(self) -> None:

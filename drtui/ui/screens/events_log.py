@@ -29,6 +29,7 @@ from textual.widgets import Input, Label, Static
 
 from drtui.core.events import EventLog
 from drtui.core.export import csv_text
+from drtui.core.formatting import home_relative
 from drtui.core.health import look, severity
 from drtui.core.rows import IMPORTANCE_RANK
 from drtui.core.sanitize import clean
@@ -282,7 +283,7 @@ class EventsScreen(Screen[None]):
         entries = list(audit)
         parts: list[str | tuple[str, str]] = [
             (f" Changes made from this terminal: {len(entries)}", "bold"),
-            f"  (audit log: {audit.path})",
+            f"  (audit log: {home_relative(audit.path)})",
         ]
         if audit.write_error:
             parts.append(("\n " + audit.write_error, "$error"))

@@ -38,6 +38,7 @@ from drtui.api.models.enums import (
 )
 from drtui.api.query import LIST_FILTERS, SCALAR_FILTERS, DeploymentQuery
 from drtui.ui.keymap import CHECKLIST_BINDINGS, FILTER_BINDINGS
+from drtui.ui.screens.choices import dialog_title
 from drtui.ui.screens.closing import close_once
 from drtui.ui.textual_compat import is_open_dropdown
 
@@ -181,10 +182,9 @@ class FilterBuilder(ModalScreen[DeploymentQuery | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog", classes="dialog"):
-            yield Label(
-                "Filter deployments (server-side) · tab/shift+tab move · space toggles · "
-                "enter applies · ? keys · esc cancels",
-                classes="title",
+            yield dialog_title(
+                "Filter deployments",
+                "tab/shift+tab move · space toggles · enter applies · ? keys · esc cancels",
             )
             with VerticalScroll(id="filter-form"):
                 yield from self._fields()
