@@ -12,10 +12,10 @@ import pytest
 
 from drtui.api.config import ResolvedConfig
 from drtui.api.query import DeploymentQuery
+from drtui.cli.check import CheckOptions, check
 from drtui.core.silence import allowed_pause
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.server import EmulatorServer
-from drtui.headless import CheckOptions, check
 from tests.cli.runner import USER_TOKEN, run_drtui
 
 
@@ -262,3 +262,16 @@ def test_check_silent_judges_by_the_rhythm_the_recorder_learnt(
         check(resolved, DeploymentQuery(), options)
         flagged = {o["id"] for o in json.loads(capsys.readouterr().out)["offenders"]}
         assert victim not in flagged
+
+
+def test_a_damaged_history_file_is_said_once(live: EmulatorServer, tmp_path: Path) -> None:
+    env = {"DRTUI_STATE_DIR": str(tmp_path)}
+    assert run_drtui("record", "--once", endpoint=live.endpoint, extra_env=env).returncode == 0
+    [history] = tmp_path.glob("history-*.sqlite3")
+    history.write_bytes(b"not a database, not at all" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{history}{suffix}").unlink(missing_ok=True)
+    again = run_drtui("record", "--once", endpoint=live.endpoint, extra_env=env)
+    assert again.returncode == 0
+    assert again.stderr.count("was damaged") == 1, again.stderr
+    assert len(again.stderr.splitlines()) == 1
