@@ -84,6 +84,7 @@ def main() -> int:
     worst = 0
     ok = True
     for name, (mode, reply) in scenarios.items():
+
         def route(method: str, path: str, query: dict[str, str], reply: Reply = reply) -> Reply:
             return reply
 

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 from textual.widgets import Button, Checkbox, Input, Label, TextArea
 
-from drtui.store.audit import read_entries
 from drtui.core.rows import Row
+from drtui.store.audit import read_entries
 from drtui.ui.screens.actions import ActionDialog, ConfirmDialog, CreateDialog, EditDialog
 from drtui.ui.screens.deleted import DeletedScreen
 from drtui.ui.screens.events_log import EventsScreen

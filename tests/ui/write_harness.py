@@ -23,10 +23,10 @@ from textual.pilot import Pilot
 from drtui.api.client import DataRobotClient
 from drtui.api.jobs import PollSchedule
 from drtui.api.retry import NO_RETRY
-from drtui.store.audit import AuditLog
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.state import EmulatorState
+from drtui.store.audit import AuditLog
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.settings import AppSettings
