@@ -374,9 +374,10 @@ def test_one_refresh_floor_for_the_file_and_the_command_line(dirs) -> None:
     toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\nrefresh_interval = 0.2\n')
     with pytest.raises(ConfigError, match="refresh_interval must be at least 5 seconds"):
         screen(dirs)
-    from drtui import cli, settings_file
+    from drtui import settings_file
+    from drtui.cli import parser
 
-    assert cli.REFRESH_FLOOR_SECONDS == settings_file.REFRESH_FLOOR_SECONDS
+    assert parser.REFRESH_FLOOR_SECONDS == settings_file.REFRESH_FLOOR_SECONDS
 
 
 def test_a_type_error_never_prints_the_token(dirs) -> None:

@@ -177,7 +177,7 @@ def test_progress_is_plain_lines_without_a_terminal(tmp_path: Path) -> None:
 def test_progress_bar_on_a_terminal() -> None:
     import io
 
-    from drtui.pps import Progress
+    from drtui.cli.pps import Progress
 
     out = io.StringIO()
     bar = Progress(out, live=True)

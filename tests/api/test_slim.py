@@ -23,10 +23,10 @@ from drtui.api.errors import BadResponseError
 from drtui.api.models import Deployment
 from drtui.api.models.slim import SlimDeployment, SlimPageError, read_page
 from drtui.api.retry import NO_RETRY
+from drtui.cli.records import record
 from drtui.core.detail import sections
 from drtui.core.fleet import Fleet, diff
 from drtui.core.rows import row_from_deployment, row_from_slim
-from drtui.headless import record
 from tests.reliability.fuzzing import bodies, unsafe_characters
 from tests.reliability.test_fuzz import FUZZ, samples
 
@@ -243,7 +243,7 @@ def test_the_list_commands_import_no_model_they_do_not_use() -> None:
         "import sys\n"
         "from drtui.cli import skip_httpx_cli\n"
         "skip_httpx_cli()\n"
-        "import drtui.commands, drtui.headless, drtui.api.client\n"
+        "import drtui.cli.dispatch, drtui.cli.fleet, drtui.cli.check, drtui.api.client\n"
         "print('\\n'.join(sorted(sys.modules)))\n"
     )
     loaded = subprocess.run(

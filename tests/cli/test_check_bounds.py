@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from drtui import cli
+from drtui.cli import parser
 from tests.reliability.hostile_server import HostileServer, Reply
 
 TOKEN = "check-bounds-token-1138"
@@ -35,7 +36,7 @@ def test_check_without_timeout_gives_up_on_a_trickling_server(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(cli, "DEFAULT_CHECK_TIMEOUT", 1.0)  # 120 s in use; a test waits 1
+    monkeypatch.setattr(parser, "DEFAULT_CHECK_TIMEOUT", 1.0)  # 120 s in use; a test waits 1
     with HostileServer(lambda m, p, q: Reply(body=b"", trickle=0.05)) as server:
         use(server)
         assert cli.main(["check"]) == 3
@@ -45,7 +46,7 @@ def test_check_without_timeout_gives_up_on_a_trickling_server(
 
 
 def test_the_default_deadline_is_in_the_help() -> None:
-    _, subs = cli.build_parser()
+    _, subs = parser.build_parser()
     assert "(default 120)" in " ".join(subs["check"].format_help().split())
 
 

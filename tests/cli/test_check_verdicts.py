@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from drtui.api.models import Deployment
+from drtui.cli.check import check_code, summary
 from drtui.core.rows import row_from_deployment
-from drtui.headless import check_code, summary
 
 ALL = ("service", "model", "accuracy")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from drtui.commands import _record_the_demo_day
+from drtui.cli.demo import _record_the_demo_day
 from drtui.emulator.config import DEMO_HISTORY_HOURS, EmulatorConfig
 from drtui.emulator.server import EmulatorServer
 from drtui.store.history import History

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from drtui.api.models.slim import read_page
+from drtui.cli.records import json_lines, record
 from drtui.core.rows import row_from_slim
-from drtui.headless import json_lines, record
 
 HOSTILE = [
     {

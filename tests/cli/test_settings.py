@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from drtui import commands
 from drtui.api.config import resolve_config
-from drtui.cli import parse_args
+from drtui.cli import dispatch as commands
+from drtui.cli.parser import parse_args
 from drtui.settings_file import SCREEN_KEYS, screen_settings_of
 
 

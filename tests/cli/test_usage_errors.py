@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from drtui import cli
+from drtui.cli.parser import build_parser, parse_args
 from drtui.emulator import command as emulator_command
 
 
@@ -75,7 +76,7 @@ def test_an_abbreviated_option_is_refused(
 
 
 def test_the_emulators_token_is_not_taken_for_token_file_or_token_command() -> None:
-    args, _ = cli.parse_args(["emulator", "--token", "T", "--admin-token", "A"])
+    args, _ = parse_args(["emulator", "--token", "T", "--admin-token", "A"])
     assert (args.token, args.admin_token) == ("T", "A")
 
 
@@ -93,7 +94,7 @@ def test_the_standalone_emulator_refuses_abbreviations_with_exit_3(
 
 
 def test_record_takes_refresh_like_every_other_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    from drtui import commands, record
+    from drtui.cli import dispatch, history
 
     asked: list[float] = []
 
@@ -101,12 +102,12 @@ def test_record_takes_refresh_like_every_other_command(monkeypatch: pytest.Monke
         asked.append(every)
         return 0
 
-    monkeypatch.setattr(record, "run_record", run_record)
+    monkeypatch.setattr(history, "run_record", run_record)
     for argv in (["record", "--refresh", "12"], ["--refresh", "12", "record"]):
-        args, _ = cli.parse_args(argv)
-        assert commands.dispatch(args) == 0
-    args, _ = cli.parse_args(["record", "--interval", "9"])  # the old name still works
-    assert commands.dispatch(args) == 0
+        args, _ = parse_args(argv)
+        assert dispatch.dispatch(args) == 0
+    args, _ = parse_args(["record", "--interval", "9"])  # the old name still works
+    assert dispatch.dispatch(args) == 0
     assert asked == [12.0, 12.0, 9.0]
 
 
@@ -115,7 +116,7 @@ def test_record_takes_refresh_like_every_other_command(monkeypatch: pytest.Monke
     [None, "demo", "emulator", "deployments", "check", "pps", "bundles", "record", "replay"],
 )
 def test_help_names_values_as_the_user_types_them(command: str | None) -> None:
-    parser, subs = cli.build_parser()
+    parser, subs = build_parser()
     shown = (subs[command] if command else parser).format_help()
     assert "SUB_" not in shown
     if command in ("check", "deployments"):

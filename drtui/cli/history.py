@@ -73,6 +73,7 @@ def _open(path: Path, *, create: bool) -> History | None:
         return None
     for message in history.messages:
         _err(message)
+    history.messages.clear()
     return history
 
 

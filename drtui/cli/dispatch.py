@@ -1,40 +1,35 @@
-"""What each `drtui` subcommand does once its arguments are parsed.
+"""What each `drtui` command does once its arguments are parsed.
 
-Kept apart from the parser so `drtui --help` stays instant and each command imports only the
-layers it needs: the headless commands never import Textual, and only `demo`/`emulator` import
-the emulator.
+Kept apart from the parser so `drtui --help` stays instant, and each command imports only the
+layers it needs: the dashboard (Textual) is imported here by one lazy import when it starts,
+the emulator only by `demo` and `emulator` (``demo.py``), the headless commands never.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drtui.api.config import ConfigError, ConfigOverrides, ResolvedConfig, resolve_config
 from drtui.api.query import DeploymentQuery
+from drtui.cli.parser import UsageError
 from drtui.settings_file import SCREEN_KEYS, ScreenSettings, screen_settings_of
 
 if TYPE_CHECKING:
-    from drtui.emulator.state import EmulatorState
     from drtui.ui.settings import AppSettings
 
 EXIT_CANNOT_CHECK = 3
 """Monitoring-plugin convention: the state is unknown (bad config, unreachable server)."""
 
 
-class UsageError(Exception):
-    """A flag value the parser accepted but the API vocabulary does not."""
-
-
 def dispatch(args: argparse.Namespace) -> int:
-    if args.command == "emulator":
-        return _emulator(args)
-    if args.command == "demo":
-        return _demo(args)
+    if args.command in ("demo", "emulator"):
+        from drtui.cli import demo
+
+        return demo.run(args)
     headless_only = ("pps", "bundles", "record", "replay", "report")
     query = query_from_args(args) if args.command not in headless_only else DeploymentQuery()
     try:
@@ -48,11 +43,11 @@ def dispatch(args: argparse.Namespace) -> int:
         print(f"drtui: {exc}", file=sys.stderr)
         return EXIT_CANNOT_CHECK
     if args.command is None:
-        return _run_ui(app_settings(args, query, config, screen))
+        return run_ui(app_settings(args, query, config, screen))
     for warning in config.warnings:
         print(f"drtui: warning: {warning}", file=sys.stderr)
     if args.command == "pps":
-        from drtui import pps
+        from drtui.cli import pps
 
         return pps.run(
             config,
@@ -63,10 +58,10 @@ def dispatch(args: argparse.Namespace) -> int:
         )
     if args.command in ("record", "replay", "report"):
         return _history_command(args, config, screen)
-    from drtui import headless
-
     if args.command == "bundles":
-        return headless.print_bundles(
+        from drtui.cli.bundles import print_bundles
+
+        return print_bundles(
             config,
             use_cases_from_args(args.use_cases),
             args.format or "json",
@@ -74,13 +69,15 @@ def dispatch(args: argparse.Namespace) -> int:
             timeout=args.timeout,
         )
     if args.command == "deployments":
-        return headless.print_deployments(
-            config, query, args.format or "json", timeout=args.timeout
-        )
-    return headless.check(
+        from drtui.cli.fleet import print_deployments
+
+        return print_deployments(config, query, args.format or "json", timeout=args.timeout)
+    from drtui.cli.check import CheckOptions, check
+
+    return check(
         config,
         query,
-        headless.CheckOptions(
+        CheckOptions(
             health=args.health,
             as_json=args.json,
             timeout=args.timeout,
@@ -94,24 +91,24 @@ def dispatch(args: argparse.Namespace) -> int:
 def _history_command(
     args: argparse.Namespace, config: ResolvedConfig, screen: ScreenSettings
 ) -> int:
-    """`drtui record`, `replay`, `report` (issue 21)."""
-    from drtui import record
+    """`drtui record`, `replay`, `report`."""
+    from drtui.cli import history
     from drtui.core.report import parse_duration, parse_instant
 
     if args.command == "record":
-        return record.run_record(config, screen.refresh_interval, once=args.once)
+        return history.run_record(config, screen.refresh_interval, once=args.once)
     try:
         if args.command == "report":
             since = parse_duration(args.since)
         elif args.at is not None:
             at = parse_instant(args.at)
         else:
-            at = record.now_utc() - parse_duration(args.since)
+            at = history.now_utc() - parse_duration(args.since)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     if args.command == "report":
-        return record.run_report(config, since, fmt=args.format or "text")
-    return record.run_replay(config, at, as_json=args.json, problems_only=args.problems)
+        return history.run_report(config, since, fmt=args.format or "text")
+    return history.run_replay(config, at, as_json=args.json, problems_only=args.problems)
 
 
 def query_from_args(args: argparse.Namespace) -> DeploymentQuery:
@@ -195,101 +192,7 @@ def app_settings(
     )
 
 
-def _run_ui(settings: AppSettings) -> int:
+def run_ui(settings: AppSettings) -> int:
     from drtui.ui.app import run_app
 
     return run_app(settings)
-
-
-def _demo(args: argparse.Namespace) -> int:
-    """The whole product on a loopback emulator, reached over HTTP exactly as in production."""
-    from drtui.emulator.config import (
-        DEMO_FIRST_ALERT_SECONDS,
-        DEMO_HISTORY_HOURS,
-        EmulatorConfig,
-    )
-    from drtui.emulator.server import EmulatorServer
-
-    if args.deployments < 1:
-        raise UsageError("--deployments must be at least 1")
-    query = query_from_args(args)
-    token = secrets.token_urlsafe(24)
-    emulator = EmulatorConfig(
-        deployments=args.deployments,
-        seed=args.seed,
-        user_token=token,
-        admin_token=secrets.token_urlsafe(24),
-        first_alert_seconds=DEMO_FIRST_ALERT_SECONDS,
-        history_hours=DEMO_HISTORY_HOURS,
-    )
-    with EmulatorServer(emulator, host="127.0.0.1", port=0) as server:
-        config = ResolvedConfig(
-            endpoint=server.endpoint, token=token, source="the demo emulator", profile="demo"
-        )
-        _record_the_demo_day(server.state, server.endpoint)
-        screen = screen_settings_of(
-            config, read_only=bool(args.read_only), refresh_interval=args.refresh
-        )
-        return _run_ui(app_settings(args, query, config, screen))
-
-
-def _record_the_demo_day(state: EmulatorState, endpoint: str) -> None:
-    """The day the demo's emulator played before the screen opened, written to the history
-    file the screen will record into (earlier demos' files, each on another port, are removed),
-    so the LAST 24H strips and replay show it from the first frame."""
-    import contextlib
-    from datetime import datetime
-
-    from drtui.core.recorded import State
-    from drtui.core.sanitize import clean
-    from drtui.store.history import History, record_past
-    from drtui.store.paths import history_path, state_directory
-
-    path = history_path(state_directory(), "demo", endpoint)
-    for old in path.parent.glob("history-demo@127.0.0.1_*.sqlite3*"):
-        with contextlib.suppress(OSError):
-            old.unlink()
-    dimensions = {"serviceHealth": "service", "modelHealth": "model", "accuracyHealth": "accuracy"}
-    with state.lock:
-        docs = {key: record.doc for key, record in state.deployments.items()}
-        status = {
-            (key, name): str((doc.get(field) or {}).get("status") or "unknown")
-            for key, doc in docs.items()
-            for field, name in dimensions.items()
-        }
-        changes = []
-        for moved in reversed(state.transitions):  # newest first: undo each to reach the start
-            key, name = moved["deploymentId"], dimensions.get(moved["dimension"])
-            if name is None or key not in docs:
-                continue
-            at = datetime.fromisoformat(moved["at"].replace("Z", "+00:00"))
-            changes.append((at, key, name, str(moved["to"])))
-            status[key, name] = str(moved["from"] or "unknown")
-        start, end = state.clock.start, state.clock.now()
-    first = {
-        key: State(
-            clean(doc.get("label")),
-            clean(doc.get("importance")),
-            status[key, "service"],
-            status[key, "model"],
-            status[key, "accuracy"],
-        )
-        for key, doc in docs.items()
-    }
-    with History(path) as history:
-        record_past(history, first, [c for c in changes if c[0] >= start], start, end)
-
-
-def _emulator(args: argparse.Namespace) -> int:
-    from drtui.emulator.command import config_from_args, serve
-    from drtui.emulator.config import EmulatorConfig
-
-    defaults = EmulatorConfig()
-    args.token = args.token or defaults.user_token
-    args.admin_token = args.admin_token or defaults.admin_token
-    args.image_size = args.image_size or defaults.image_size
-    try:
-        config = config_from_args(args)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    return serve(config, args.host, args.port)

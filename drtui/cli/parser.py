@@ -1,7 +1,6 @@
-"""The `drtui` console script: argument parsing and dispatch.
+"""The `drtui` command line: every command, its options and their values, parsed.
 
-Headless subcommands must stay cheap: Textual is imported only by the commands that draw, and
-the emulator only by the commands that serve it.
+No command runs here (``dispatch`` runs them), so `drtui --help` stays instant.
 
 Global options work on either side of the subcommand (``drtui --profile prod check`` and
 ``drtui check --profile prod`` are the same). argparse would let a subcommand's defaults
@@ -39,6 +38,10 @@ DEFAULT_LISTING_TIMEOUT = 600.0
 HEALTH_DIMENSIONS = ("service", "model", "accuracy")
 DEFAULT_CHECK_HEALTH = "service,model,accuracy"
 SUB = "sub_"
+
+
+class UsageError(Exception):
+    """A flag value the parser accepted but the API vocabulary does not: exit 3 with usage."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -465,34 +468,3 @@ def parse_args(
     usage = subs.get(args.command, parser) if args.command else parser
     _merge(args, usage.error)
     return args, usage
-
-
-def skip_httpx_cli() -> None:
-    """Keep httpx's command-line module (``httpx._main``: click, rich, pygments) unimported.
-
-    httpx's package ``__init__`` imports it only to offer ``httpx.main``, which drtui never
-    calls, inside a ``try``/``except ImportError``. A ``None`` in ``sys.modules`` makes that
-    import fail by the import system's own rule, so httpx defines its stub ``main`` instead:
-    about 0.1 s off every command's start. Nothing else changes (the dashboard imports rich
-    through Textual anyway). Only before httpx is first imported, and only in drtui's own
-    process (the console script), never when drtui is imported as a library.
-    """
-    if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
-        sys.modules["httpx._main"] = None  # type: ignore[assignment]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    skip_httpx_cli()
-    args, usage = parse_args(argv)
-    from drtui import commands
-
-    try:
-        return commands.dispatch(args)
-    except commands.UsageError as exc:
-        usage.error(str(exc))
-    except KeyboardInterrupt:
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
