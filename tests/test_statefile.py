@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drtui.crash import LOG_FILE, install_log_file
+from drtui.store.debuglog import LOG_FILE, install_log_file
 from drtui.store.statefile import StateFileError, open_state_file, refuse_link
 
 

@@ -16,7 +16,7 @@ STATE_DIR_ENV = "DRTUI_STATE_DIR"
 
 
 def state_directory(env: Mapping[str, str] | None = None) -> Path:
-    """$DRTUI_STATE_DIR, else the platform's user state directory (as drtui.crash)."""
+    """$DRTUI_STATE_DIR, else the platform's user state directory."""
     environ = os.environ if env is None else env
     override = environ.get(STATE_DIR_ENV, "").strip()
     return Path(override).expanduser() if override else Path(platformdirs.user_state_dir("drtui"))

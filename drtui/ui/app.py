@@ -21,10 +21,11 @@ from drtui.core.events import EventLog
 from drtui.core.fleet import HealthTransition
 from drtui.core.recorded import HealthStrip
 from drtui.core.sanitize import safe_filename
-from drtui.crash import CrashSafeApp, install_log_file, run_crash_safe
 from drtui.settings_file import keymap_warnings
+from drtui.store.debuglog import install_log_file
 from drtui.store.paths import history_path, state_directory
 from drtui.store.recorder import BackgroundRecorder
+from drtui.ui.crash import CrashSafeApp, run_crash_safe
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import (
     ALL_BINDINGS,

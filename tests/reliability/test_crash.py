@@ -18,11 +18,12 @@ from textual.widgets import Static
 
 from drtui.api.client import DataRobotClient
 from drtui.api.retry import NO_RETRY
-from drtui.crash import CrashSafeApp, crash_message, run_crash_safe, write_crash_log
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
+from drtui.store.debuglog import crash_message, write_crash_log
 from drtui.store.paths import STATE_DIR_ENV, state_directory
 from drtui.ui.app import DrtuiApp
+from drtui.ui.crash import CrashSafeApp, run_crash_safe
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.settings import AppSettings
 from tests.reliability.conftest import TOKEN
@@ -111,7 +112,7 @@ def test_drtui_app_itself_is_crash_safe(
         await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         await pilot.press("r")
 
-    assert isinstance(app, CrashSafeApp), "DrtuiApp must derive from drtui.crash.CrashSafeApp"
+    assert isinstance(app, CrashSafeApp), "DrtuiApp must derive from drtui.ui.crash.CrashSafeApp"
     assert run_crash_safe(app, headless=True, size=(100, 30), auto_pilot=press_r) == 1
     logs = sorted(crash_dir.glob("crash-*.log"))
     assert len(logs) == 1, "no crash log in the state directory"

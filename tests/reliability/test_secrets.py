@@ -35,9 +35,9 @@ from drtui.api.errors import (
 from drtui.api.retry import NO_RETRY
 from drtui.core import sanitize
 from drtui.core.sanitize import clean, clean_lines, register_secret, safe_filename
-from drtui.crash import install_log_file
 from drtui.emulator.config import ChaosSettings
 from drtui.emulator.server import EmulatorServer
+from drtui.store.debuglog import install_log_file
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.events_log import EventsScreen
 from drtui.ui.screens.filter_builder import FilterBuilder
