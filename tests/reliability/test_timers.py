@@ -16,7 +16,7 @@ from drtui.api.retry import NO_RETRY
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
 from drtui.ui.app import DrtuiApp
-from drtui.ui.screens import deployments as deployments_module
+from drtui.ui.deployments import alerts as alerts_module
 from drtui.ui.settings import AppSettings
 from tests.reliability.rig import deployments_screen, wait_for
 
@@ -27,7 +27,7 @@ async def test_a_degraded_mark_already_due_still_expires_and_quitting_is_clean(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Zero models the race: the earliest mark's expiry has passed when the next one is armed.
-    monkeypatch.setattr(deployments_module, "DEGRADED_SECONDS", 0.0)
+    monkeypatch.setattr(alerts_module, "DEGRADED_SECONDS", 0.0)
     config = EmulatorConfig(deployments=20, seed=3, clock="manual")
     emulator = create_app(config)
     state = emulator.state.emulator

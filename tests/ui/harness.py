@@ -6,7 +6,7 @@ client does not retry, so every run sees the same fleet and the same screen.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,12 +61,14 @@ def build_app(
     state: Path | None = None,
     token: str | None = None,
     emulator: Any = None,
+    now: Callable[[], datetime] = lambda: FIXED_NOW,
     **settings: Any,
 ) -> tuple[DrtuiApp, Any, EmulatorConfig]:
     """An app wired to a fresh emulator (not started: snapshot tests run it themselves).
 
     `state`: where mutes and acknowledgements persist; `token`: another token than the user's
-    (a wrong one, say); `emulator`: an existing emulator app to wire to (a "restart")."""
+    (a wrong one, say); `emulator`: an existing emulator app to wire to (a "restart"); `now`:
+    the app's clock (FIXED_NOW unless a test moves it)."""
     if emulator is None:
         config = EmulatorConfig(deployments=deployments, seed=seed, clock="manual")
         emulator = create_app(config)
@@ -81,7 +83,7 @@ def build_app(
     app = DrtuiApp(
         AppSettings(endpoint=ENDPOINT, token=config.user_token, profile_name="test", **settings),
         client=client,
-        now=lambda: FIXED_NOW,
+        now=now,
         state=state,
     )
     return app, emulator, config

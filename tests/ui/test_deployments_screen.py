@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -13,13 +14,13 @@ from textual.widgets import OptionList, SelectionList
 from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.health import is_passing
-from drtui.ui.screens import deployments as deployments_module
+from drtui.ui.deployments import alerts as alerts_module
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.filter_builder import FilterBuilder
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.widgets.fleet_header import FleetHeader
-from tests.ui.harness import harness
+from tests.ui.harness import FIXED_NOW, harness
 from tests.ui.waiting import until
 
 
@@ -169,9 +170,10 @@ async def test_outage_keeps_data_visibly_stale_then_recovers() -> None:
 async def test_degradation_alerts_marks_the_row_and_logs_the_event(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(deployments_module, "DEGRADED_SECONDS", 3.0)
+    monkeypatch.setattr(alerts_module, "DEGRADED_SECONDS", 3.0)
+    clock = [FIXED_NOW]  # the app's clock, which the mark expires on
     async with (
-        harness(attention_first=False, bell=True) as h,
+        harness(attention_first=False, bell=True, now=lambda: clock[0]) as h,
         h.app.run_test(size=(120, 40)) as pilot,
     ):
         screen = screen_of(h.app)
@@ -193,6 +195,9 @@ async def test_degradation_alerts_marks_the_row_and_logs_the_event(
         assert len(bells) == 1  # once per refresh, however many rows got worse
         await pilot.press("E")
         assert worse[-1].label in [r.label for r in h.app.screen.table.rows]  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert worse[-1].deployment_id in screen.table.degraded_ids, "not before its time"
+        clock[0] += timedelta(seconds=4)
         await until(pilot, lambda: not screen.table.degraded_ids, what="highlight to expire")
 
 

@@ -152,7 +152,7 @@ async def test_a_model_going_silent_and_speaking_again_is_an_event(
 ) -> None:
     silent: set[str] = set()
     monkeypatch.setattr(
-        "drtui.ui.screens.deployments.is_silent", lambda row, now, **_: row.id in silent
+        "drtui.ui.deployments.alerts.is_silent", lambda row, now, **_: row.id in silent
     )
     async with harness(attention_first=False) as h, h.app.run_test(size=(160, 48)) as pilot:
         screen = screen_of(h.app)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sqlite3
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import ClassVar
@@ -27,17 +26,16 @@ from drtui.api.errors import AuthenticationError, DataRobotError
 from drtui.api.models import Deployment
 from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
-from drtui.core.alerts import MUTE_CHOICES, AlertRules, ranked
+from drtui.core.alerts import AlertRules
 from drtui.core.changes import NewDeployment
 from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
-from drtui.core.fleet import Fleet, HealthCounts, HealthTransition, summary
+from drtui.core.fleet import Fleet, HealthCounts, summary
 from drtui.core.formatting import age, timestamp
 from drtui.core.health import look
 from drtui.core.recorded import HealthStrip, NotRecorded, Replay, timeline_section
 from drtui.core.rows import Row, row_from_deployment, row_id, row_of
 from drtui.core.sanitize import clean, clean_lines
-from drtui.core.silence import is_silent
 from drtui.core.views import (
     DEFAULT_ORDER,
     FETCH_ORDER,
@@ -49,6 +47,7 @@ from drtui.core.views import (
     visible_rows,
 )
 from drtui.store.recorder import BackgroundRecorder
+from drtui.ui.deployments.alerts import FleetAlerts
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS, WRITE_BINDINGS
 from drtui.ui.polling import Freshness, Poller
@@ -63,7 +62,6 @@ from drtui.ui.screens.actions import (
     Progress,
 )
 from drtui.ui.screens.base import ViewScreen, typed_ahead
-from drtui.ui.screens.choices import ChooseOne
 from drtui.ui.screens.filter_builder import FilterBuilder, normalise_query
 from drtui.ui.screens.help import FLEET_LEGEND
 from drtui.ui.screens.replay import (
@@ -86,17 +84,12 @@ from drtui.ui.widgets.line_table import LineTable
 
 WIDE = 120
 """Terminal width from which the detail pane sits beside the table."""
-DEGRADED_SECONDS = 60.0
-"""How long a row that got worse stays marked."""
 SEARCH_DEBOUNCE = 0.4
 WIDE_SEARCH_DEBOUNCE = 1.2
 WIDE_SEARCH_ROWS = 1_000
 """A typed search matching more deployments than this (ten pages) is asked of the server after
 a longer pause: its answer is pages of rows the loaded fleet already shows, and a search that
 wide (a letter or two) is usually on its way to a narrower one."""
-MIN_TIMER_DELAY = 0.01
-"""Textual's set_timer(0) never fires (and its task fails on unmount): due means 'soon'."""
-MAX_TOASTED = 4
 VIEW_CHUNK = 500
 """Server-narrowed records turned into rows between two yields to the event loop."""
 DESCENDING_FIRST = frozenset({"recentPredictions", "lastPredictionTimestamp"})
@@ -138,7 +131,6 @@ class DeploymentsScreen(ViewScreen):
         """The recorded fleet shown instead of the live one (`[` `]` `{` `}` `T`; esc: live)."""
         self._replay_rows: dict[str, Row] = {}
         self._reader = HistoryReader(recorder.path) if recorder is not None else None
-        self._silent: frozenset[str] = frozenset()
         self.include_unknown = False
         self._busy_said = -1
         """The attention view shows failing and warning; `u` adds unknown / N/A."""
@@ -154,13 +146,24 @@ class DeploymentsScreen(ViewScreen):
         self.fleet = Fleet()
         self._counts: dict[str, HealthCounts] = {}
         self.events = events if events is not None else EventLog()
+        self.fleet_alerts = FleetAlerts(
+            self.alerts,
+            self.events,
+            clock=now,
+            schedule=self.set_timer,
+            notify=self.notify,
+            push=lambda dialog, done: self.app.push_screen(dialog, done),
+            show_marked=lambda ids: self.table.set_degraded(ids),
+            degraded=lambda moves: self.drtui.degraded(moves),
+            forget=lambda key: self.drtui.unseen.forget(key),
+            bell=self._ring,
+            redraw=self._show_view,
+        )
         self._search_timer: Timer | None = None
         self._bar_kept: tuple[dict[str, Row], str | None, int, int] | None = None
         """The attention view's bar figures (`_bar_counts`) and the rows and search they are of."""
         self._asking: DeploymentQuery | None = None
         """The query the server is being asked for its narrowing (`_narrow_on_server`)."""
-        self._degraded_timer: Timer | None = None
-        self._degraded_until: dict[str, float] = {}
         self.poller: Poller[Fetched, FleetUpdate] = Poller(
             fetch=self._fetch,
             build=self._build,
@@ -274,18 +277,15 @@ class DeploymentsScreen(ViewScreen):
         self._view_rows = update.view
         self._view_query = self._fetched_query if update.view is not None else None
         self._counts = summary(self.fleet.rows.values())
-        rhythms = self.recorder.rhythms if self.recorder is not None else {}
-        silent = frozenset(
-            k for k, r in self.fleet.rows.items() if is_silent(r, fetched_at, rhythm=rhythms.get(k))
+        self.fleet_alerts.poll(
+            self.fleet.rows,
+            update.transitions,
+            fetched_at,
+            rhythms=self.recorder.rhythms if self.recorder is not None else {},
+            first=not self.poller.polls,
         )
-        if self.poller.polls:  # a first sighting is not a change (as for health)
-            self._log_silences(self._silent, silent, fetched_at)
-        self._silent = silent
-        self.alerts.observe(update.transitions, fetched_at)
         if self.recorder is not None:
             self.recorder.submit(self.fleet, fetched_at)
-        if update.transitions:
-            self._alert(update.transitions, fetched_at)
         self._show_view()
 
     def _poll_state(self, freshness: Freshness) -> None:
@@ -297,72 +297,9 @@ class DeploymentsScreen(ViewScreen):
         self.table.tick(self._now())
         self._show_header()
 
-    # ----- alerts -------------------------------------------------------------------------------
-
-    def _log_silences(self, before: frozenset[str], now: frozenset[str], at: datetime) -> None:
-        """A deployment whose predictions stopped far outside its own rhythm (core.silence) is
-        an event when it goes silent and when it speaks again, before any health colour moves."""
-        rows = self.fleet.rows
-        moves = [
-            HealthTransition(
-                key, rows[key].label, "predictions", "flowing", "silent", rows[key].importance
-            )
-            for key in sorted(now - before)
-            if key in rows
-        ] + [
-            HealthTransition(
-                key, rows[key].label, "predictions", "silent", "flowing", rows[key].importance
-            )
-            for key in sorted(before - now)
-            if key in rows
-        ]
-        if moves:
-            self.events.extend(at, moves)
-
-    def _alert(self, moves: list[HealthTransition], at: datetime) -> None:
-        """Every move goes to the events log; toasts, bell and the ▲ mark only for degradations
-        that are neither muted nor acknowledged. Computed on the whole fleet, whatever the
-        table shows (a filtered-out deployment that degrades still alerts)."""
-        self.events.extend(at, moves)
-        rows = self.fleet.rows
-        worse = ranked(
-            (m for m in moves if self.alerts.wanted(m, at)),
-            lambda key: row.importance if (row := rows.get(key)) is not None else "",
-        )
-        if not worse:
-            return
-        self.drtui.degraded(worse)
-        until = time.monotonic() + DEGRADED_SECONDS
-        for move in worse:
-            self._degraded_until[move.deployment_id] = until
-        self._schedule_degraded_expiry()
-        lines = [
-            f"{m.label}: {m.dimension} {look(m.old).word} → {look(m.new).word}"
-            for m in worse[:MAX_TOASTED]
-        ]
-        if len(worse) > MAX_TOASTED:
-            lines.append(f"… and {len(worse) - MAX_TOASTED} more (E: events)")
-        self.notify(
-            "\n".join(lines), title="Health degraded", severity="warning", markup=False, timeout=10
-        )
+    def _ring(self) -> None:
         if self._settings.bell:
             self.app.bell()
-
-    def _schedule_degraded_expiry(self) -> None:
-        """One timer for the earliest expiry, not a per-second sweep."""
-        if self._degraded_timer is not None:
-            self._degraded_timer.stop()
-        self.table.set_degraded(frozenset(self._degraded_until))
-        if self._degraded_until:
-            delay = min(self._degraded_until.values()) - time.monotonic()
-            self._degraded_timer = self.set_timer(
-                max(MIN_TIMER_DELAY, delay), self._expire_degraded
-            )
-
-    def _expire_degraded(self) -> None:
-        now = time.monotonic()
-        self._degraded_until = {k: v for k, v in self._degraded_until.items() if v > now}
-        self._schedule_degraded_expiry()
 
     # ----- view ---------------------------------------------------------------------------------
 
@@ -422,24 +359,12 @@ class DeploymentsScreen(ViewScreen):
         # The attention view groups by health first: no column arrow over rows that are not in
         # its order (the filter bar says "worst first, then <sort>").
         table.set_order(None if self.attention else self.query_state.order_by or DEFAULT_ORDER)
-        table.set_marks(self._marks())
+        table.set_marks(self.fleet_alerts.marks(self.replay))
         table.set_rows(rows, clock=self._now(), home=land)
         self._show_filters()
         self._show_header()
         if detail:
             self._show_detail()
-
-    def _marks(self) -> dict[str, str]:
-        """Gutter marks: ◦ muted, ✓ degradation acknowledged, ∅ predictions silent (first)."""
-        now = self._now()
-        marks = {key: "✓" for key in self.alerts.acknowledged_ids()}
-        marks.update({key: "◦" for key in self.alerts.mutes if self.alerts.muted_until(key, now)})
-        if self.replay is not None:
-            silent = [key for key, state in self.replay.states.items() if state.silent]
-        else:
-            silent = list(self._silent)
-        marks.update(dict.fromkeys(silent, "∅"))
-        return marks
 
     def _standing_in(self) -> str | None:
         """The plain search the server is (or will be) asked for, while the whole fleet is
@@ -878,58 +803,12 @@ class DeploymentsScreen(ViewScreen):
         self._show_view()
 
     def action_mute(self) -> None:
-        row = self.table.cursor_row
-        if row is None:
-            return
-        options = [(label, label) for label, _ in MUTE_CHOICES]
-        if self.alerts.muted_until(row.id, self._now()) is not None:
-            options.insert(0, ("unmute", "Unmute now"))
-        self.app.push_screen(
-            ChooseOne(f"Mute alerts of {row.label[:40]} for", options, None),
-            lambda choice, row_id=row.id, label=row.label: self._muted(row_id, label, choice),
-        )
-
-    def _muted(self, row_id: str, label: str, choice: str | None) -> None:
-        if choice is None:
-            return
-        if choice == "unmute":
-            self.alerts.unmute(row_id)
-            self.notify(f"Alerts of {label} unmuted.", timeout=4, markup=False)
-        else:
-            span = dict(MUTE_CHOICES)[choice]
-            until = self._now() + span
-            self.alerts.mute(row_id, until)
-            self.drtui.unseen.forget(row_id)
-            self._degraded_until.pop(row_id, None)
-            self._schedule_degraded_expiry()
-            self.notify(
-                f"Alerts of {label} muted for {choice} (until {until:%H:%M %Z}); "
-                "changes are still logged in the events view.",
-                timeout=6,
-                markup=False,
-            )
-        self._show_view()
+        if (row := self.table.cursor_row) is not None:
+            self.fleet_alerts.ask_mute(row)
 
     def action_acknowledge(self) -> None:
-        row = self.table.cursor_row
-        if row is None:
-            return
-        if self.alerts.unacknowledge(row.id):
-            self.notify(f"{row.label}: acknowledgement withdrawn.", timeout=4, markup=False)
-        else:
-            done = self.alerts.acknowledge(row)
-            if not done:
-                self.notify(f"{row.label} has no degradation to acknowledge.", timeout=4)
-                return
-            self.drtui.unseen.forget(row.id)
-            self._degraded_until.pop(row.id, None)
-            self._schedule_degraded_expiry()
-            self.notify(
-                f"{row.label}: {', '.join(done)} acknowledged; no alert until it changes again.",
-                timeout=5,
-                markup=False,
-            )
-        self._show_view()
+        if (row := self.table.cursor_row) is not None:
+            self.fleet_alerts.acknowledge(row)
 
     def select_deployment(self, deployment_id: str) -> bool:
         """Put the cursor on a deployment (showing all rows if the current view hides it)."""
@@ -1049,9 +928,9 @@ class DeploymentsScreen(ViewScreen):
             select(deployment_id)
 
     def on_unmount(self) -> None:
-        for timer in (self._search_timer, self._degraded_timer):
-            if timer is not None:
-                timer.stop()
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.fleet_alerts.stop()
         if self._reader is not None:
             self._reader.close()
 

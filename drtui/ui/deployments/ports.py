@@ -1,0 +1,42 @@
+"""What a part of the deployments view is handed instead of the screen: small call shapes.
+
+The screen passes its own methods (`notify`, `set_timer`, `app.push_screen`); a test passes
+fakes, so a part runs without Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
+Severity = Literal["information", "warning", "error"]
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+class Schedule(Protocol):
+    """`set_timer`: call `callback` once after `delay` seconds."""
+
+    def __call__(self, delay: float, callback: Callable[[], None], /) -> Stoppable: ...
+
+
+class Notify(Protocol):
+    """`notify`: a toast."""
+
+    def __call__(
+        self,
+        message: str,
+        *,
+        title: str = ...,
+        severity: Severity = ...,
+        timeout: float | None = ...,
+        markup: bool = ...,
+    ) -> None: ...
+
+
+class Push(Protocol):
+    """`push_screen`: open a dialog; `done` receives what it closes with."""
+
+    def __call__(self, dialog: Any, done: Callable[[Any], None], /) -> object: ...
