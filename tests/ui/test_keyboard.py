@@ -95,7 +95,7 @@ async def test_one_key_sorts_and_the_attention_view_says_how_it_orders() -> None
     async with harness() as h, h.app.run_test(size=(160, 48)) as pilot:
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
-        screen.attention = True
+        screen.view.attention = True
         await pilot.press("L")
         await pilot.pause()
         assert screen.query_state.order_by == "label"

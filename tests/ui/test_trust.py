@@ -49,7 +49,7 @@ async def test_a_deployment_filtered_out_of_the_view_still_alerts() -> None:
             r for r in screen.fleet.rows.values() if r.id not in shown and r.health[0] == "passing"
         )
         # The header counts the whole fleet; the filter bar says how many the view has.
-        counts = screen._counts["service"]
+        counts = screen.view.counts["service"]
         assert counts.passing + counts.failing + counts.warning + counts.other == len(screen.fleet)
         assert len(screen.fleet) > len(shown)
         h.state.set_health(hidden.id, "serviceHealth", "failing")
@@ -84,7 +84,7 @@ async def test_a_muted_deployment_logs_but_does_not_alert_and_the_mute_survives(
     async with app.run_test(size=(160, 48)) as pilot:
         screen = screen_of(app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
-        screen._requery(query)
+        screen.requery(query)
         target = next(r for r in screen.table.rows if r.health[0] == "passing")
         screen.table.move_cursor_to_id(target.id)
         await pilot.press("m")

@@ -30,7 +30,7 @@ from drtui.core.alerts import AlertRules
 from drtui.core.changes import NewDeployment
 from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
-from drtui.core.fleet import Fleet, HealthCounts, summary
+from drtui.core.fleet import Fleet
 from drtui.core.formatting import age, timestamp
 from drtui.core.health import look
 from drtui.core.recorded import HealthStrip, NotRecorded, Replay, timeline_section
@@ -39,15 +39,10 @@ from drtui.core.sanitize import clean, clean_lines
 from drtui.core.views import (
     DEFAULT_ORDER,
     FETCH_ORDER,
-    ViewCache,
-    attention_counts,
-    chips,
-    parse_search,
-    sort_title,
-    visible_rows,
 )
 from drtui.store.recorder import BackgroundRecorder
 from drtui.ui.deployments.alerts import FleetAlerts
+from drtui.ui.deployments.view import FleetView, narrows
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS, WRITE_BINDINGS
 from drtui.ui.polling import Freshness, Poller
@@ -101,11 +96,6 @@ Fetched = tuple[list[SlimDeployment | Row], list[SlimDeployment | Row] | None]
 """The whole fleet, and the server-narrowed view when the query filters or searches."""
 
 
-def narrows(query: DeploymentQuery) -> bool:
-    """Whether the query filters or searches on the server (anything but the sort)."""
-    return dataclasses.replace(query, order_by=None) != DeploymentQuery()
-
-
 class DeploymentsScreen(ViewScreen):
     BINDINGS: ClassVar[list[BindingType]] = [*SCREEN_BINDINGS, *WRITE_BINDINGS]
     VIEW_TITLE = "Deployments"
@@ -127,24 +117,12 @@ class DeploymentsScreen(ViewScreen):
         """The fleet history (issue 21): each applied fleet is recorded on its own thread."""
         self.strips: dict[str, HealthStrip] = {}
         """The last 24 h of each deployment, from the recorder's thread (`show_strips`)."""
-        self.replay: Replay | None = None
-        """The recorded fleet shown instead of the live one (`[` `]` `{` `}` `T`; esc: live)."""
-        self._replay_rows: dict[str, Row] = {}
         self._reader = HistoryReader(recorder.path) if recorder is not None else None
-        self.include_unknown = False
         self._busy_said = -1
-        """The attention view shows failing and warning; `u` adds unknown / N/A."""
-        self._view_rows: dict[str, Row] | None = None
-        self._view_cache = ViewCache()
-        """The ordered rows and the narrowings typed over them, kept between keystrokes."""
-        self._view_query: DeploymentQuery | None = None
-        """The query `_view_rows` answers (the server's narrowing for it)."""
+        self.view = FleetView(
+            normalise_query(settings.query), settings.query.search or "", settings.attention_first
+        )
         self._fetched_query: DeploymentQuery | None = None
-        self.query_state: DeploymentQuery = normalise_query(settings.query)
-        self.attention = settings.attention_first
-        self.search_text = settings.query.search or ""
-        self.fleet = Fleet()
-        self._counts: dict[str, HealthCounts] = {}
         self.events = events if events is not None else EventLog()
         self.fleet_alerts = FleetAlerts(
             self.alerts,
@@ -160,8 +138,6 @@ class DeploymentsScreen(ViewScreen):
             redraw=self._show_view,
         )
         self._search_timer: Timer | None = None
-        self._bar_kept: tuple[dict[str, Row], str | None, int, int] | None = None
-        """The attention view's bar figures (`_bar_counts`) and the rows and search they are of."""
         self._asking: DeploymentQuery | None = None
         """The query the server is being asked for its narrowing (`_narrow_on_server`)."""
         self.poller: Poller[Fetched, FleetUpdate] = Poller(
@@ -210,6 +186,32 @@ class DeploymentsScreen(ViewScreen):
     def table(self) -> DeploymentTable:
         return self.query_one(DeploymentTable)
 
+    @property
+    def fleet(self) -> Fleet:
+        return self.view.fleet
+
+    @property
+    def query_state(self) -> DeploymentQuery:
+        return self.view.query
+
+    @property
+    def search_text(self) -> str:
+        return self.view.search_text
+
+    @property
+    def attention(self) -> bool:
+        return self.view.attention
+
+    @property
+    def replay(self) -> Replay | None:
+        """The recorded fleet shown instead of the live one (`[` `]` `{` `}` `T`; esc: live)."""
+        return self.view.replay
+
+    @property
+    def view_answers(self) -> DeploymentQuery | None:
+        """The query the server-narrowed rows answer (None: no server narrowing shown)."""
+        return self.view.answers
+
     def on_mount(self) -> None:
         self.set_class(self.app.size.width >= WIDE, "-wide")
         self.table.focus()
@@ -256,27 +258,18 @@ class DeploymentsScreen(ViewScreen):
     def _build(self, fetched: Fetched) -> FleetUpdate:
         return build_fleet(self.fleet, *fetched)
 
-    def _requery(self, query: DeploymentQuery) -> None:
+    def requery(self, query: DeploymentQuery) -> None:
         """The query changed: a new sort is applied here and now (rows are sorted locally);
         new filters or search drop the answer in flight and ask the server again."""
         if query == self.query_state:
             return
-        refetch = dataclasses.replace(query, order_by=None) != dataclasses.replace(
-            self.query_state, order_by=None
-        )
-        self.query_state = query
-        if refetch:
-            if not narrows(query):
-                self._view_rows = self._view_query = None
+        if self.view.requery(query):
             self._show_filters()
             self.poller.invalidate()
         self._show_view()
 
     def _apply(self, update: FleetUpdate, fetched_at: datetime) -> None:
-        self.fleet = update.diff.fleet
-        self._view_rows = update.view
-        self._view_query = self._fetched_query if update.view is not None else None
-        self._counts = summary(self.fleet.rows.values())
+        self.view.set_fleet(update.diff.fleet, update.view, self._fetched_query)
         self.fleet_alerts.poll(
             self.fleet.rows,
             update.transitions,
@@ -303,137 +296,37 @@ class DeploymentsScreen(ViewScreen):
 
     # ----- view ---------------------------------------------------------------------------------
 
-    @property
-    def shown_rows(self) -> dict[str, Row]:
-        """What the view is drawn from: the recorded fleet in a replay, the server-narrowed
-        rows, or the whole fleet."""
-        if self.replay is not None:
-            return self._replay_rows
-        view, answers = self._view_rows, self._view_query
-        if view is None:
-            return self.fleet.rows
-        # The typed search moved on since the server narrowed for it (a letter deleted would
-        # narrow its answer, too narrow): with no other filter, the whole fleet is narrowed
-        # here until the server's answer for the new text arrives.
-        if (
-            answers is not None
-            and answers.search != self._typed_search()
-            and not narrows(dataclasses.replace(self.query_state, search=None))
-        ):
-            return self.fleet.rows
-        return view
-
-    @property
-    def view_answers(self) -> DeploymentQuery | None:
-        """The query the server-narrowed rows answer (None: no server narrowing shown)."""
-        return self._view_query
-
-    def _typed_search(self) -> str | None:
-        """What the server is asked for the search text as typed: plain text only. A regular
-        expression, a `!` search or a deployment's id narrow the fleet here only (the server's
-        `search` is a substring of label and description: its answer would contradict them)."""
-        search = parse_search(self.search_text)
-        if not search.plain or not search.text or search.text in self.fleet.rows:
-            return None
-        return search.text
-
     def _show_view(self, *, detail: bool = True, land: bool = False) -> None:
         """Draw the view; `detail=False` leaves the detail pane to the caller (a search draws
         it once, for the row the cursor lands on); `land`: the cursor on the first row,
         scrolled home (`_land`), without looking for the old cursor row first."""
-        rows = visible_rows(
-            self.shown_rows.values(),
-            attention=self.attention,
-            search=self.search_text,
-            order_by=self.query_state.order_by,
-            include_unknown=self.include_unknown,
-            cache=self._view_cache,
-        )
-        table = self.table
+        view, table = self.view, self.table
+        rows = view.rows()
         if not rows and self.freshness.fetched_at is not None:
-            table.empty_message = (
-                "No deployment needs attention. Press a to show all."
-                if self.attention and not self.search_text and self.shown_rows
-                else "No deployments match."
-            )
-        # The attention view groups by health first: no column arrow over rows that are not in
-        # its order (the filter bar says "worst first, then <sort>").
-        table.set_order(None if self.attention else self.query_state.order_by or DEFAULT_ORDER)
-        table.set_marks(self.fleet_alerts.marks(self.replay))
+            table.empty_message = view.empty_message()
+        table.set_order(view.order)
+        table.set_marks(self.fleet_alerts.marks(view.replay))
         table.set_rows(rows, clock=self._now(), home=land)
         self._show_filters()
         self._show_header()
         if detail:
             self._show_detail()
 
-    def _standing_in(self) -> str | None:
-        """The plain search the server is (or will be) asked for, while the whole fleet is
-        narrowed here in place of its answer: None when the rows shown are not such a stand-in
-        (no typed search, a regular expression, the server's answer itself, other filters)."""
-        typed = self._typed_search()
-        if typed is None or self.replay is not None:
-            return None
-        if self._view_rows is None:
-            return (
-                typed if not narrows(dataclasses.replace(self.query_state, search=None)) else None
-            )
-        return typed if self.shown_rows is self.fleet.rows else None
-
-    def _bar_counts(self, shown: dict[str, Row], needle: str | None) -> tuple[int, int]:
-        """(the view's total, how many of them have no verdict) for the filter bar: of `shown`,
-        or of those the plain search `needle` matches when the fleet stands in for the server's
-        answer to it (what that answer will hold). The attention view's figures are kept until
-        the rows or the search change: a keystroke does not rescan the fleet for them."""
-        if not self.attention:
-            return (len(shown) if needle is None else len(self.table.rows)), 0
-        kept = self._bar_kept
-        if kept is None or kept[0] is not shown or kept[1] != needle:
-            rows = (
-                list(shown.values())
-                if needle is None
-                else [r for r in shown.values() if needle in r.haystack]
-            )
-            kept = self._bar_kept = (shown, needle, len(rows), attention_counts(rows)[1])
-        return kept[2], kept[3]
-
     def _show_filters(self) -> None:
-        shown = self.shown_rows
-        # While the fleet stands in for the server's answer to a typed search, the bar counts
-        # and names what that answer will hold (the search chip, its figures beside the
-        # fleet's): an answer that agrees with it then changes nothing on screen, and the
-        # debounce that asks the server draws nothing either.
-        needle = self._standing_in()
-        total, unknown = self._bar_counts(shown, needle)
-        query = self.query_state
-        if needle is not None:
-            query = dataclasses.replace(query, search=needle)
-        notes: list[str] = []
-        if unknown:  # counted in the attention view only
-            notes.append(
-                f"{unknown} with no verdict {'shown' if self.include_unknown else 'hidden'} (u)"
-            )
-        search = parse_search(self.search_text)
-        if search.error:
-            notes.insert(0, search.error)
+        bar = self.view.bar(len(self.table.rows))
         self.query_one(FilterBar).show(
-            chips(query, self.search_text),
-            attention=self.attention,
-            shown=len(self.table.rows),
-            total=total,
-            notes=notes,
-            fleet=len(self.fleet),
-            grouped=(
-                f"worst first, then {sort_title(self.query_state.order_by)}"
-                if self.attention
-                else None
-            ),
+            bar.chips,
+            attention=bar.attention,
+            shown=bar.shown,
+            total=bar.total,
+            notes=bar.notes,
+            fleet=bar.fleet,
+            grouped=bar.grouped,
         )
 
     def _show_header(self) -> None:
         if self.is_mounted:
-            counts = (
-                summary(self._replay_rows.values()) if self.replay is not None else self._counts
-            )
+            counts = self.view.header_counts()
             self.query_one(FleetHeader).show_fleet(counts, self.freshness, self._now())
 
     def show_header(self) -> None:
@@ -503,9 +396,9 @@ class DeploymentsScreen(ViewScreen):
                 markup=False,
             )
             return
-        self.replay = replay
+        self.view.replay = replay
         self.table.set_replay(replay.at)
-        self._replay_rows = replay_rows(replay.states, self.fleet.rows)
+        self.view.replay_rows = replay_rows(replay.states, self.fleet.rows)
         bar = self.query_one(ReplayBar)
         bar.update(replay_banner(replay))
         bar.add_class("-on")
@@ -513,9 +406,9 @@ class DeploymentsScreen(ViewScreen):
         self._show_view()
 
     def leave_replay(self) -> None:
-        self.replay = None
+        self.view.replay = None
         self.table.set_replay(None)
-        self._replay_rows = {}
+        self.view.replay_rows = {}
         self.query_one(ReplayBar).remove_class("-on")
         self.refresh_bindings()
         self._show_view()
@@ -589,15 +482,15 @@ class DeploymentsScreen(ViewScreen):
             return
         current = self.query_state.order_by or DEFAULT_ORDER
         order = f"-{field}" if current == field else field
-        self._requery(dataclasses.replace(self.query_state, order_by=order))
+        self.requery(dataclasses.replace(self.query_state, order_by=order))
 
     # ----- search -------------------------------------------------------------------------------
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.search_text = event.value
+        self.view.search_text = event.value
         asking = self._asking
-        if asking is not None and asking.search != self._typed_search():
+        if asking is not None and asking.search != self.view.typed_search():
             # Its answer would be for a text the user has moved on from: its pages would only
             # be read and parsed on the event loop between the next keys, to be set aside.
             self.workers.cancel_group(self, "server-search")
@@ -606,9 +499,10 @@ class DeploymentsScreen(ViewScreen):
         self._show_detail()  # once, for the row the cursor landed on
         if self._search_timer is not None:
             self._search_timer.stop()
-        needle = self._standing_in()
+        needle = self.view.standing_in()
         wide = needle is not None and (
-            self._bar_counts(self.shown_rows, needle)[0] > WIDE_SEARCH_ROWS
+            self.view.bar_counts(self.view.shown, needle, len(self.table.rows))[0]
+            > WIDE_SEARCH_ROWS
         )
         delay = WIDE_SEARCH_DEBOUNCE if wide else SEARCH_DEBOUNCE
         self._search_timer = self.set_timer(delay, self._search_server)
@@ -620,23 +514,25 @@ class DeploymentsScreen(ViewScreen):
         Once the fleet is loaded, a new search text asks the server for the narrowed view
         alone (a few pages), not the whole fleet again (100 pages at 10,000: seconds of CPU
         while the user is still typing); the poll keeps its own clock."""
-        query = dataclasses.replace(self.query_state, search=self._typed_search())
+        query = dataclasses.replace(self.query_state, search=self.view.typed_search())
         if query == self.query_state and (
-            query in (self._asking, self._view_query) or not self.poller.polls or not narrows(query)
+            query in (self._asking, self.view.answers)
+            or not self.poller.polls
+            or not narrows(query)
         ):
             return  # asked already (a request cancelled by a key typed since is asked again)
         only_search = dataclasses.replace(query, search=None) == dataclasses.replace(
             self.query_state, search=None
         )
         if not only_search or not self.poller.polls or self.replay is not None:
-            self._requery(query)
+            self.requery(query)
             return
-        self.query_state = query
+        self.view.query = query
         if narrows(query):
             self._asking = query  # from now: a key typed before the worker starts cancels it
             self._narrow_on_server(query)
         else:
-            self._view_rows = self._view_query = None
+            self.view.set_narrowed(None, None)
         # The rows shown are the same (the whole fleet narrowed here until the answer lands);
         # only the bar may say something new.
         self._show_filters()
@@ -664,8 +560,7 @@ class DeploymentsScreen(ViewScreen):
         view = await self._view_of(records)
         if query != self.query_state or self.replay is not None:
             return
-        self._view_rows = view
-        self._view_query = query
+        self.view.set_narrowed(view, query)
         self._show_view()
 
     async def _view_of(self, records: list[SlimDeployment | Row]) -> dict[str, Row]:
@@ -749,10 +644,10 @@ class DeploymentsScreen(ViewScreen):
                 self._search_timer.stop()
             search.value = ""
             line.display = False
-            self.search_text = ""
+            self.view.search_text = ""
             self.table.focus()
             self._show_view()
-            self._requery(dataclasses.replace(self.query_state, search=None))
+            self.requery(dataclasses.replace(self.query_state, search=None))
         elif self.has_class("-detail-open"):
             self.remove_class("-detail-open")
         else:
@@ -763,22 +658,22 @@ class DeploymentsScreen(ViewScreen):
 
     def _filter_chosen(self, query: DeploymentQuery | None) -> None:
         if query is not None:
-            self.search_text = query.search or ""
+            self.view.search_text = query.search or ""
             self.query_one("#search", Input).value = self.search_text
-            self._requery(query)
+            self.requery(query)
 
     def action_sort(self) -> None:
         self.app.push_screen(SortChooser(self.query_state.order_by), self._sort_chosen)
 
     def _sort_chosen(self, order_by: str | None) -> None:
         if order_by is not None:
-            self._requery(dataclasses.replace(self.query_state, order_by=order_by))
+            self.requery(dataclasses.replace(self.query_state, order_by=order_by))
             self._land()
 
     def action_reverse_sort(self) -> None:
         current = self.query_state.order_by or DEFAULT_ORDER
         order = current[1:] if current.startswith("-") else f"-{current}"
-        self._requery(dataclasses.replace(self.query_state, order_by=order))
+        self.requery(dataclasses.replace(self.query_state, order_by=order))
         self._land()
 
     def action_sort_by(self, field: str) -> None:
@@ -789,17 +684,17 @@ class DeploymentsScreen(ViewScreen):
             order = current[1:] if current.startswith("-") else f"-{field}"
         else:
             order = f"-{field}" if field in DESCENDING_FIRST else field
-        self._requery(dataclasses.replace(self.query_state, order_by=order))
+        self.requery(dataclasses.replace(self.query_state, order_by=order))
         self._land()
 
     def action_toggle_attention(self) -> None:
-        self.attention = not self.attention
+        self.view.attention = not self.view.attention
         self._show_view()
         self._land()
 
     def action_toggle_unknown(self) -> None:
         """In the attention view: also show deployments with no verdict (unknown, N/A)."""
-        self.include_unknown = not self.include_unknown
+        self.view.include_unknown = not self.view.include_unknown
         self._show_view()
 
     def action_mute(self) -> None:
@@ -816,11 +711,11 @@ class DeploymentsScreen(ViewScreen):
             return True
         if deployment_id not in self.fleet.rows:
             return False
-        self.attention = False
-        if self.search_text or self._view_rows is not None:
-            self.search_text = ""
+        self.view.attention = False
+        if self.search_text or self.view.narrowed is not None:
+            self.view.search_text = ""
             self.query_one("#search", Input).value = ""
-            self._requery(DeploymentQuery(order_by=self.query_state.order_by))
+            self.requery(DeploymentQuery(order_by=self.query_state.order_by))
         self._show_view()
         return self.table.move_cursor_to_id(deployment_id)
 
@@ -946,14 +841,7 @@ class DeploymentsScreen(ViewScreen):
         """Apply a write's result at once: any poll in flight is made worthless first (it may
         have read the server before the write), then a fresh poll is started."""
         self.poller.bump()
-        rows = dict(self.fleet.rows)
-        change(rows)
-        self.fleet = Fleet(rows, self.fleet.missing & rows.keys())
-        if self._view_rows is not None:  # a server-narrowed view shows its own copy
-            view = dict(self._view_rows)
-            change(view)
-            self._view_rows = view
-        self._counts = summary(self.fleet.rows.values())
+        self.view.change_rows(change)
         self._show_view()
         self.poller.invalidate()
 
@@ -1068,7 +956,7 @@ class DeploymentsScreen(ViewScreen):
         new = row_from_deployment(deployment)
         self._put_rows(lambda rows: rows.__setitem__(new.id, new))
         if not self.table.move_cursor_to_id(new.id) and (self.attention or self.search_text):
-            self.attention = False  # a new deployment may pass every check: show all
+            self.view.attention = False  # a new deployment may pass every check: show all
             self._show_view()
             self.table.move_cursor_to_id(new.id)
         self._show_detail()
