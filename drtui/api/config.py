@@ -13,10 +13,10 @@ Endpoint and token always come from the same source, as the official client requ
 token never gets sent to an endpoint it was not written down for. ``ssl_verify`` follows its own
 precedence: flag, then ``DATAROBOT_SSL_VERIFY``, then the chosen source. An endpoint with a user
 name or password in it is refused (httpx would send Basic auth, and the URL is displayed), and
-so is plain ``http://`` to another machine unless ``allow_http``. The drtui file's screen
-settings are not read here: the keys other layers own are named by the caller and handed on in
-``ResolvedConfig.screen_table``. Every path and the environment are parameters, so tests never
-read the real home directory.
+so is plain ``http://`` to another machine unless ``allow_http``. Only the connection is
+resolved here: drtui's own file is read by ``drtui.settings``, which hands on what it says about
+the connection (``DrtuiConnection``) and keeps the rest. Every path and the environment are
+parameters, so tests never read the real home directory.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import ipaddress
 import os
 import re
 import ssl
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,8 +37,6 @@ import platformdirs
 from drtui.api.config_files import (
     ConfigError,
     CredentialSource,
-    DrtuiFile,
-    load_drtui_file,
     load_yaml_file,
     read_token_file,
     run_token_command,
@@ -51,6 +49,7 @@ FLAG_SOURCE = "the command line"
 __all__ = [
     "ConfigError",
     "ConfigOverrides",
+    "DrtuiConnection",
     "ResolvedConfig",
     "drconfig_path",
     "drtui_config_path",
@@ -69,12 +68,32 @@ class ConfigOverrides:
     token_file: Path | None = None
     token_command: str | None = field(default=None, repr=False)
     profile: str | None = None
+    """A profile of drtui's file named on the command line: it beats the environment."""
     ssl_verify: bool | str | None = None
     """``False`` for ``--insecure``, a path for ``--ca-bundle``."""
-    config_file: Path | None = None
-    """A drtui TOML file to use instead of the one in the user config directory."""
+    ca_bundle: str | None = None
+    """A CA bundle to verify with, unless ``ssl_verify`` turns verification off."""
     allow_http: bool = False
     """Let the token travel in clear text to a plain ``http://`` endpoint on another machine."""
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> ConfigOverrides:
+        """The connection's part of ``values`` (the command line's, by name); others are skipped."""
+        names = {f.name for f in fields(cls)}
+        given = {k: v for k, v in values.items() if k in names and v is not None}
+        if given.get("token_file") is not None:
+            given["token_file"] = Path(given["token_file"]).expanduser()
+        return cls(**given)
+
+
+@dataclass(frozen=True)
+class DrtuiConnection:
+    """What drtui's own TOML file says about the connection (``drtui.settings`` reads it)."""
+
+    path: Path
+    """Where the file is or would be, named when no source gives an endpoint."""
+    credentials: CredentialSource | None = None
+    """The profile chosen (``credentials.profile``) over the top level; None without a file."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +113,6 @@ class ResolvedConfig:
     """The warning that TLS verification is off: the screen keeps it in view."""
     cleartext_warning: str | None = None
     """The warning that the token travels over plain http: the screen keeps it in view."""
-    screen_table: Mapping[str, Any] = field(default_factory=dict)
-    """The drtui file's keys named by ``screen_keys`` (keymap, read-only, refresh), as written."""
-    screen_source: str | None = None
-    """Where ``screen_table`` was read (file and profile), for messages about it."""
 
     @property
     def header_warnings(self) -> tuple[str, ...]:
@@ -237,34 +252,19 @@ def resolve_config(
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
     config_dir: Path | None = None,
-    screen_keys: Collection[str] = (),
+    drtui_file: DrtuiConnection | None = None,
 ) -> ResolvedConfig:
     """Find endpoint, token and TLS setting; raises ConfigError with one sentence on failure.
 
-    ``screen_keys`` names the drtui file's keys another layer reads (they are not typos).
+    ``drtui_file`` is what drtui's own file says (without it, no file: ``config_dir`` then only
+    says where it would be). ``ResolvedConfig.profile`` names the file's profile only when it is
+    in use: named on the command line, or the source the connection came from.
     """
     flags = overrides or ConfigOverrides()
     environ = os.environ if env is None else env
-    toml_path = flags.config_file or drtui_config_path(config_dir)
-    drtui_file = load_drtui_file(
-        toml_path, flags.profile, explicit=flags.config_file is not None, screen_keys=screen_keys
-    )
-    warnings: list[str] = list(drtui_file.warnings) if drtui_file else []
-
-    chosen = _connection_source(flags, environ, drtui_file, drconfig_path(home), toml_path)
-    if (
-        drtui_file is not None
-        and chosen is not drtui_file.credentials
-        and flags.profile is None
-        and drtui_file.credentials.profile is not None
-    ):
-        # The connection comes from elsewhere and no profile was named: the file's default
-        # profile is not in use, so neither its settings nor warnings about it apply.
-        drtui_file = load_drtui_file(
-            toml_path, None, explicit=False, screen_keys=screen_keys, use_profiles=False
-        )
-        warnings = list(drtui_file.warnings) if drtui_file else []
-    warnings += chosen.warnings
+    own = drtui_file or DrtuiConnection(drtui_config_path(config_dir))
+    chosen = _connection_source(flags, environ, own, drconfig_path(home))
+    warnings: list[str] = list(chosen.warnings)
     if flags.token and chosen.source == FLAG_SOURCE:
         warnings.append(
             "A token given on the command line is visible to other users in the process list; "
@@ -290,17 +290,16 @@ def resolve_config(
         tls_off = None  # plain http has no TLS to turn off (the clear-text warning says it)
     if tls_off:
         warnings.append(tls_off)
+    named = own.credentials.profile if own.credentials and flags.profile is not None else None
     return ResolvedConfig(
         endpoint=endpoint,
         token=token,
         source=chosen.source,
         ssl_verify=ssl_verify,
-        profile=chosen.profile or (drtui_file.credentials.profile if drtui_file else None),
+        profile=chosen.profile or named,
         warnings=tuple(dict.fromkeys(warnings)),
         tls_warning=tls_off,
         cleartext_warning=cleartext,
-        screen_table=dict(drtui_file.screen_table) if drtui_file else {},
-        screen_source=drtui_file.credentials.source if drtui_file else None,
     )
 
 
@@ -308,8 +307,9 @@ def _ssl_verify(
     flags: ConfigOverrides, environ: Mapping[str, str], chosen: CredentialSource
 ) -> tuple[bool | str, str | None]:
     """The first source that says, and the warning when it turns verification off."""
+    flag = flags.ssl_verify if flags.ssl_verify is False else flags.ca_bundle or flags.ssl_verify
     for value, where in (
-        (flags.ssl_verify, FLAG_SOURCE),
+        (flag, FLAG_SOURCE),
         (environ.get("DATAROBOT_SSL_VERIFY"), "DATAROBOT_SSL_VERIFY"),
         (chosen.ssl_verify, chosen.source),
     ):
@@ -325,11 +325,7 @@ def _ssl_verify(
 
 
 def _connection_source(
-    flags: ConfigOverrides,
-    environ: Mapping[str, str],
-    drtui_file: DrtuiFile | None,
-    drconfig: Path,
-    toml_path: Path,
+    flags: ConfigOverrides, environ: Mapping[str, str], own: DrtuiConnection, drconfig: Path
 ) -> CredentialSource:
     env_endpoint = environ.get("DATAROBOT_ENDPOINT", "").strip()
     env_token = environ.get("DATAROBOT_API_TOKEN", "").strip()
@@ -354,11 +350,9 @@ def _connection_source(
         )
     if flags.profile is not None:
         # An explicitly named profile beats the environment: the user asked for it by name.
-        if drtui_file is None:  # load_drtui_file raises first; kept for the type checker
-            raise ConfigError(
-                f"Profile {flags.profile!r} was asked for but {toml_path} is missing."
-            )
-        return drtui_file.credentials
+        if own.credentials is None:  # drtui.settings says so first; kept for the type checker
+            raise ConfigError(f"Profile {flags.profile!r} was asked for but {own.path} is missing.")
+        return own.credentials
     if env_endpoint or env_token:
         return CredentialSource(
             source=ENV_SOURCE,
@@ -368,13 +362,13 @@ def _connection_source(
     named = environ.get("DATAROBOT_CONFIG_FILE", "").strip()
     if named:
         return load_yaml_file(Path(named).expanduser(), required=True)
-    if drtui_file is not None and drtui_file.credentials.endpoint:
-        return drtui_file.credentials
+    if own.credentials is not None and own.credentials.endpoint:
+        return own.credentials
     official = load_yaml_file(drconfig, required=False)
     if official is not None:
         return official
     raise ConfigError(
         "No DataRobot configuration found: looked for --endpoint, DATAROBOT_ENDPOINT and "
-        f"DATAROBOT_API_TOKEN, DATAROBOT_CONFIG_FILE, {toml_path} and {drconfig}. "
+        f"DATAROBOT_API_TOKEN, DATAROBOT_CONFIG_FILE, {own.path} and {drconfig}. "
         "Set one of them, or run `drtui demo` to try drtui on its built-in emulator."
     )

@@ -1,12 +1,12 @@
-"""Reading the configuration files: the drtui TOML with profiles and the official YAML.
+"""Reading the configuration files: the official client's YAML, and TOML for drtui's own file.
 
 Each reader turns a file into a ``CredentialSource`` or a ``ConfigError`` naming the file and,
-for a syntax error, the line. Tables are validated by pydantic models with ``extra="forbid"`` (``config_tables.py``,
-imported only when a file is read):
-a misspelt key is reported with the closest valid name, never silently ignored, and a value of
-the wrong type is one sentence that never repeats a secret. Keys that other layers read from the
-same file (the screen settings) are named by the caller and handed on unvalidated. Precedence
-between sources lives in ``config.py``.
+for a syntax error, the line; a file too large or nested too deep is refused before it is
+built. Tables are validated by pydantic models with ``extra="forbid"`` (``config_tables.py``,
+imported only when a file is read): a misspelt key is reported with the closest valid name,
+never silently ignored, and a value of the wrong type is one sentence that never repeats a
+secret. drtui's own file is ``drtui.settings``'s (``read_toml`` reads it); precedence between
+sources lives in ``config.py``.
 """
 
 from __future__ import annotations
@@ -23,11 +23,7 @@ import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
-
-if TYPE_CHECKING:
-    from drtui.api.config_tables import ConnectionTable
-
+from typing import Any, Literal, overload
 
 TOKEN_COMMAND_TIMEOUT = 15.0
 COMMAND_STDERR_LIMIT = 200
@@ -61,16 +57,6 @@ class CredentialSource:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class DrtuiFile:
-    """The drtui TOML with the chosen profile merged over its top level."""
-
-    credentials: CredentialSource
-    screen_table: dict[str, Any]
-    """The keys other layers read (keymap, read-only, refresh), as written."""
-    warnings: list[str]
-
-
 def suggest(key: str, valid: Collection[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest valid name, or nothing when none is close."""
     close = difflib.get_close_matches(key, sorted(valid), n=1, cutoff=0.6)
@@ -81,7 +67,7 @@ def unknown_key_warning(where: str, key: str, valid: Collection[str], what: str 
     return f"{where}: unknown {what} {key!r}{suggest(key, valid)} is ignored."
 
 
-def _permission_warning(path: Path) -> list[str]:
+def permission_warning(path: Path) -> list[str]:
     """A token in a file others can read is a token others have."""
     try:
         mode = path.stat().st_mode
@@ -92,57 +78,25 @@ def _permission_warning(path: Path) -> list[str]:
     return []
 
 
-def _credentials(connection: ConnectionTable, source: str) -> CredentialSource:
-    ssl_verify = connection.ssl_verify
-    if connection.ca_bundle and ssl_verify is not False:
-        ssl_verify = connection.ca_bundle
+def credentials(values: Mapping[str, Any], source: str) -> CredentialSource:
+    """A file's validated connection keys as one source (``ca_bundle`` verifies unless
+    ``ssl_verify`` turns verification off)."""
+    ssl_verify = values.get("ssl_verify")
+    if values.get("ca_bundle") and ssl_verify is not False:
+        ssl_verify = values["ca_bundle"]
     return CredentialSource(
         source=source,
-        endpoint=connection.endpoint,
-        token=connection.token,
-        token_command=connection.token_command,
+        endpoint=values.get("endpoint"),
+        token=values.get("token"),
+        token_command=values.get("token_command"),
         ssl_verify=ssl_verify,
     )
 
 
-def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """``over`` on top of ``base``; two tables under one key (a keymap) merge key by key."""
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged
-
-
-def load_drtui_file(
-    path: Path,
-    profile: str | None,
-    *,
-    explicit: bool,
-    screen_keys: Collection[str] = (),
-    use_profiles: bool = True,
-) -> DrtuiFile | None:
-    """The drtui TOML file with the chosen profile merged over its top-level keys.
-
-    Returns None when the file does not exist and nothing required it. Without
-    ``use_profiles`` (the connection comes from elsewhere and no profile was named), only the
-    top level is read: no profile's settings apply and none of its keys is warned about.
-    """
-    if not path.is_file():
-        if explicit or profile is not None:
-            raise ConfigError(
-                f"Profile {profile!r} was asked for but {path} does not exist."
-                if profile is not None
-                else f"The config file {path} does not exist."
-            )
-        return None
-    # The tables' pydantic models load only when a file is actually read: the usual start
-    # (flags or the environment, no file) imports no pydantic model at all.
-    import tomllib
-
-    from drtui.api.config_tables import ConnectionTable, DrtuiFileTable, validate_table
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's tables, or ``ConfigError`` naming the file (and the line of a syntax error),
+    for a file too large or nested too deep as well."""
+    import tomllib  # here: the usual start, with no file, never needs it
 
     try:
         data = tomllib.loads(read_config_text(path))
@@ -154,38 +108,7 @@ def load_drtui_file(
         raise ConfigError(f"{path} could not be read: {exc}.") from None
     if _depth(data) > CONFIG_DEPTH_LIMIT:
         raise _too_deep(path)
-    connection_keys = set(ConnectionTable.model_fields) | set(screen_keys)
-    top, warnings = validate_table(DrtuiFileTable, data, str(path), also_known=connection_keys)
-    profiles = top.profiles if use_profiles else {}
-    name = profile or (top.default_profile if use_profiles else None)
-    if name is None and len(profiles) == 1:
-        name = next(iter(profiles))
-    if name is None and len(profiles) > 1 and not data.get("endpoint"):
-        warnings.append(
-            f"{path} has profiles {', '.join(sorted(profiles))} but no default_profile; "
-            "choose one with --profile."
-        )
-    merged: dict[str, Any] = {k: v for k, v in data.items() if k in connection_keys}
-    source = str(path)
-    if name is not None:
-        chosen = profiles.get(name)
-        if chosen is None:
-            known = ", ".join(sorted(profiles)) or "none"
-            raise ConfigError(f"There is no profile {name!r} in {path}; profiles there: {known}.")
-        source = f"{path} [profiles.{name}]"
-        warnings += [
-            unknown_key_warning(source, str(key), connection_keys)
-            for key in chosen
-            if key not in connection_keys
-        ]
-        merged = _merge(merged, {k: v for k, v in chosen.items() if k in connection_keys})
-    connection, _ = validate_table(ConnectionTable, merged, source, also_known=screen_keys)
-    credentials = _credentials(connection, source)
-    credentials.profile = name
-    if credentials.token:
-        warnings += _permission_warning(path)
-    screen = {k: v for k, v in merged.items() if k in screen_keys}
-    return DrtuiFile(credentials, screen, warnings)
+    return data
 
 
 @overload
@@ -222,11 +145,11 @@ def load_yaml_file(path: Path, *, required: bool) -> CredentialSource | None:
         raise ConfigError(f"{path} must be a YAML mapping with endpoint and token.")
     known = {k: v for k, v in data.items() if k in ConnectionTable.model_fields}
     connection, _ = validate_table(ConnectionTable, known, str(path))
-    settings = _credentials(connection, str(path))
+    settings = credentials(connection.model_dump(), str(path))
     if not settings.endpoint:
         raise ConfigError(f"{path} has no endpoint; add endpoint: https://<host>/api/v2.")
     if settings.token:
-        settings.warnings += _permission_warning(path)
+        settings.warnings += permission_warning(path)
     return settings
 
 
@@ -304,7 +227,7 @@ def read_token_file(path: Path, *, source: str) -> tuple[str, list[str]]:
         raise ConfigError(
             f"The token file {path} from {source} cannot be read: {reason}."
         ) from None
-    return first_line(text), _permission_warning(path.expanduser())
+    return first_line(text), permission_warning(path.expanduser())
 
 
 def first_line(text: str) -> str:

@@ -1,8 +1,9 @@
 """The configuration files' tables as pydantic models, and their validation.
 
-Imported only when a file is actually read (``config_files`` and ``settings_file`` import it in
-their readers): the usual start, flags or the environment with no file, loads no pydantic model.
-Unknown keys and wrong types are reported, never coerced; a secret's value is never repeated.
+Imported only when a file is actually read (``config_files`` and ``drtui.settings`` import it
+in their readers): the usual start, flags or the environment with no file, loads no pydantic
+model. Unknown keys and wrong types are reported, never coerced; a secret's value is never
+repeated.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class ConfigTable(BaseModel):
 
 
 class ConnectionTable(ConfigTable):
-    """What one source says about where and how to connect."""
+    """What the official client's file says about where and how to connect."""
 
     endpoint: str | None = None
     token: str | None = Field(default=None, repr=False)
@@ -34,29 +35,14 @@ class ConnectionTable(ConfigTable):
     ca_bundle: str | None = None
 
 
-class DrtuiFileTable(ConfigTable):
-    """The top level of the drtui TOML besides its connection and screen keys."""
-
-    default_profile: str | None = None
-    profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
-
-
 KIND_OF_KEY: dict[str, str] = {
     "endpoint": "text (a URL)",
     "token": "text",
     "token_command": "text (a command line)",
     "ssl_verify": "true, false or the path of a CA bundle",
     "ca_bundle": "text (the path of a CA bundle)",
-    "default_profile": "text (a profile name)",
-    "profiles": "a table of profiles",
 }
-"""How a key's expected type is said in an error; other layers add their keys."""
-
-
-class _OfficialFile(ConnectionTable):
-    """The official client's YAML: it has keys of its own (max_retries, ...), all allowed."""
-
-    model_config = ConfigDict(extra="ignore")
+"""How a key's expected type is said in an error; other readers add their keys."""
 
 
 _REPR = reprlib.Repr()
@@ -72,34 +58,52 @@ def _shown(key: str, value: Any) -> str:
     return f", not {text[:40] + '…' if len(text) > 40 else text}"
 
 
+def problem(
+    exc: ValidationError,
+    values: Mapping[str, Any],
+    *,
+    kinds: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """The key of ``exc``'s first error and what is wrong with it, to follow the key's name:
+    `` must be true or false, not 'yes'``. A secret's value is never repeated."""
+    error = exc.errors(include_input=False, include_url=False)[0]
+    key = str(error["loc"][0]) if error["loc"] else "?"
+    value = _shown(key, values.get(key))
+    if error["type"] == "greater_than_equal":
+        unit = (units or {}).get(key)
+        return key, f" must be at least {error['ctx']['ge']:g}{' ' + unit if unit else ''}{value}"
+    expected = {**KIND_OF_KEY, **(kinds or {})}.get(key)
+    if expected is not None and error["type"] != "value_error":
+        return key, f" must be {expected}{value}"
+    return key, f": {error['msg']}"
+
+
 def validate_table(
     model: type[M],
     table: Mapping[str, Any],
     where: str,
     *,
+    keys: Collection[str] | None = None,
     also_known: Collection[str] = (),
     kinds: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> tuple[M, list[str]]:
     """``model`` from the keys of ``table`` it knows; a warning for each key nobody knows.
 
-    Keys in ``also_known`` belong to another reader and are skipped silently. A value of the
-    wrong type raises ``ConfigError`` naming ``where`` and the key, never a secret's value.
+    ``keys`` are the model's fields a file may set (all by default); keys in ``also_known``
+    belong to another reader and are skipped silently. A value of the wrong type raises
+    ``ConfigError`` naming ``where`` and the key, never a secret's value. Validation is strict:
+    a file's value is taken as written, never converted.
     """
-    fields = set(model.model_fields)
+    fields = set(model.model_fields if keys is None else keys)
     valid = fields | set(also_known)
     warnings = [
         unknown_key_warning(where, str(key), valid) for key in table if str(key) not in valid
     ]
     mine = {str(k): v for k, v in table.items() if str(k) in fields}
     try:
-        return model.model_validate(mine), warnings
+        return model.model_validate(mine, strict=True), warnings
     except ValidationError as exc:
-        error = exc.errors(include_input=False, include_url=False)[0]
-        key = str(error["loc"][0]) if error["loc"] else "?"
-        said = {**KIND_OF_KEY, **(kinds or {})}
-        expected = said.get(key)
-        if expected is not None and error["type"] not in ("greater_than_equal", "value_error"):
-            message = f"{key} must be {expected}{_shown(key, mine.get(key))}"
-        else:
-            message = f"{key}: {error['msg']}"
-        raise ConfigError(f"{where}: {message}.") from None
+        key, wrong = problem(exc, mine, kinds=kinds, units=units)
+        raise ConfigError(f"{where}: {key}{wrong}.") from None

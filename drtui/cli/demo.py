@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import secrets
+import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from drtui.api.config import ResolvedConfig
-from drtui.cli.dispatch import app_settings, query_from_args, run_ui
+from drtui.api.config import ConfigError, ResolvedConfig
+from drtui.cli.dispatch import EXIT_CANNOT_CHECK, app_settings, flags, query_from_args, run_ui
 from drtui.cli.parser import UsageError
-from drtui.settings_file import screen_settings_of
 
 if TYPE_CHECKING:
     from drtui.emulator.state import EmulatorState
@@ -34,10 +35,16 @@ def _demo(args: argparse.Namespace) -> int:
         EmulatorConfig,
     )
     from drtui.emulator.server import EmulatorServer
+    from drtui.settings import Configuration, build, keymap_source
 
     if args.deployments < 1:
         raise UsageError("--deployments must be at least 1")
     query = query_from_args(args)
+    try:  # the command line and the environment; no file: the demo is not a profile
+        settings = build(flags(args), environ=os.environ)
+    except ConfigError as exc:
+        print(f"drtui: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_CHECK
     token = secrets.token_urlsafe(24)
     emulator = EmulatorConfig(
         deployments=args.deployments,
@@ -52,10 +59,8 @@ def _demo(args: argparse.Namespace) -> int:
             endpoint=server.endpoint, token=token, source="the demo emulator", profile="demo"
         )
         _record_the_demo_day(server.state, server.endpoint)
-        screen = screen_settings_of(
-            config, read_only=bool(args.read_only), refresh_interval=args.refresh
-        )
-        return run_ui(app_settings(args, query, config, screen))
+        configured = Configuration(config, settings, keymap_source(os.environ, None))
+        return run_ui(app_settings(configured, query))
 
 
 def _record_the_demo_day(state: EmulatorState, endpoint: str) -> None:

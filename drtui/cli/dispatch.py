@@ -10,19 +10,29 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from drtui.api.config import ConfigError, ConfigOverrides, ResolvedConfig, resolve_config
+from drtui.api.config import (
+    ConfigError,
+    ConfigOverrides,
+    ResolvedConfig,
+    drtui_config_path,
+    resolve_config,
+)
 from drtui.api.query import DeploymentQuery
 from drtui.cli.parser import UsageError
-from drtui.settings_file import SCREEN_KEYS, ScreenSettings, screen_settings_of
 
 if TYPE_CHECKING:
+    from drtui.settings import Configuration
     from drtui.ui.settings import AppSettings
 
 EXIT_CANNOT_CHECK = 3
 """Monitoring-plugin convention: the state is unknown (bad config, unreachable server)."""
+SCREEN_COMMANDS = (None, "record")
+"""The commands that read the screen's settings (the dashboard; `record`'s refresh); `demo`
+reads them too, without a file."""
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -33,17 +43,13 @@ def dispatch(args: argparse.Namespace) -> int:
     headless_only = ("pps", "bundles", "record", "replay", "report")
     query = query_from_args(args) if args.command not in headless_only else DeploymentQuery()
     try:
-        config = resolve_config(config_overrides(args), screen_keys=SCREEN_KEYS)
-        screen = screen_settings_of(
-            config,
-            read_only=True if getattr(args, "read_only", False) else None,
-            refresh_interval=getattr(args, "refresh", None),
-        )
+        config, configured = configure(args)
     except ConfigError as exc:
         print(f"drtui: {exc}", file=sys.stderr)
         return EXIT_CANNOT_CHECK
     if args.command is None:
-        return run_ui(app_settings(args, query, config, screen))
+        assert configured is not None  # the dashboard's command reads the settings
+        return run_ui(app_settings(configured, query))
     for warning in config.warnings:
         print(f"drtui: warning: {warning}", file=sys.stderr)
     if args.command == "pps":
@@ -57,7 +63,7 @@ def dispatch(args: argparse.Namespace) -> int:
             as_json=args.json,
         )
     if args.command in ("record", "replay", "report"):
-        return _history_command(args, config, screen)
+        return _history_command(args, config, configured)
     if args.command == "bundles":
         from drtui.cli.bundles import print_bundles
 
@@ -89,14 +95,15 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 def _history_command(
-    args: argparse.Namespace, config: ResolvedConfig, screen: ScreenSettings
+    args: argparse.Namespace, config: ResolvedConfig, configured: Configuration | None
 ) -> int:
     """`drtui record`, `replay`, `report`."""
     from drtui.cli import history
     from drtui.core.report import parse_duration, parse_instant
 
     if args.command == "record":
-        return history.run_record(config, screen.refresh_interval, once=args.once)
+        assert configured is not None  # record reads its refresh from the settings
+        return history.run_record(config, configured.settings.refresh_interval, once=args.once)
     try:
         if args.command == "report":
             since = parse_duration(args.since)
@@ -147,45 +154,69 @@ def use_cases_from_args(given: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def config_overrides(args: argparse.Namespace) -> ConfigOverrides:
-    ssl_verify: bool | str | None = None
-    if args.insecure:
-        ssl_verify = False
-    elif args.ca_bundle:
-        ssl_verify = args.ca_bundle
-    return ConfigOverrides(
-        endpoint=args.endpoint,
-        token_file=Path(args.token_file).expanduser() if args.token_file else None,
-        token_command=args.token_command,
-        profile=args.profile,
-        config_file=Path(args.config).expanduser() if args.config else None,
-        ssl_verify=ssl_verify,
-        allow_http=bool(args.allow_http),
-    )
+def flags(args: argparse.Namespace) -> dict[str, Any]:
+    """What the command line set, by ``drtui.settings.Settings`` field name; an option not
+    given is left out, so the environment and the file can still set it."""
+    given: dict[str, Any] = {
+        "endpoint": args.endpoint,
+        "token_file": args.token_file,
+        "token_command": args.token_command,
+        "ssl_verify": False if args.insecure else None,
+        "ca_bundle": args.ca_bundle,
+        "allow_http": args.allow_http or None,
+        "config_file": args.config,
+        "profile": args.profile,
+        "refresh_interval": args.refresh,
+        "read_only": args.read_only or None,
+        "theme": args.theme,
+        "bell": args.bell or None,
+        "notify": False if args.no_notify else None,
+        "show_all": args.show_all or None,
+    }
+    return {name: value for name, value in given.items() if value is not None}
 
 
-def app_settings(
+def configure(
     args: argparse.Namespace,
-    query: DeploymentQuery,
-    config: ResolvedConfig,
-    screen: ScreenSettings,
-) -> AppSettings:
-    """The one place the resolved connection and the screen settings become the app's."""
+    *,
+    env: Mapping[str, str] | None = None,
+    home: Path | None = None,
+    config_dir: Path | None = None,
+) -> tuple[ResolvedConfig, Configuration | None]:
+    """The resolved connection, and the settings unless the command is headless and the user
+    has no drtui file: such a command needs the connection alone, and starts without pydantic.
+    """
+    given = flags(args)
+    screen = args.command in SCREEN_COMMANDS
+    named = {"config_file", "profile"} & given.keys()
+    if not screen and not named and not drtui_config_path(config_dir).is_file():
+        overrides = ConfigOverrides.from_values(given)
+        return resolve_config(overrides, env=env, home=home, config_dir=config_dir), None
+    from drtui.settings import load
+
+    configured = load(given, env=env, home=home, config_dir=config_dir, screen=screen)
+    return configured.connection, configured
+
+
+def app_settings(configured: Configuration, query: DeploymentQuery) -> AppSettings:
+    """The one place the settings and the resolved connection become the app's."""
     from drtui.ui.settings import AppSettings
 
+    config, settings = configured.connection, configured.settings
     return AppSettings(
         endpoint=config.endpoint,
         token=config.token,
         profile_name=config.profile or "default",
         verify=config.ssl_verify,
-        read_only=screen.read_only,
-        refresh_interval=screen.refresh_interval,
+        read_only=settings.read_only,
+        refresh_interval=settings.refresh_interval,
         query=query,
-        theme=args.theme,
-        bell=bool(args.bell),
-        keymap=dict(screen.keymap),
-        keymap_source=screen.source,
-        attention_first=not args.show_all,
+        theme=settings.theme,
+        bell=settings.bell,
+        terminal_notify=settings.notify,
+        keymap=dict(settings.keymap),
+        keymap_source=configured.keymap_source,
+        attention_first=not settings.show_all,
         ssl_warning=config.tls_warning,
         cleartext_warning=config.cleartext_warning,
         startup_warnings=tuple(w for w in config.warnings if w not in config.header_warnings),

@@ -21,7 +21,7 @@ from drtui.core.events import EventLog
 from drtui.core.fleet import HealthTransition
 from drtui.core.recorded import HealthStrip
 from drtui.core.sanitize import safe_filename
-from drtui.settings_file import keymap_warnings
+from drtui.settings import keymap_warnings
 from drtui.store.debuglog import install_log_file
 from drtui.store.paths import history_path, state_directory
 from drtui.store.recorder import BackgroundRecorder

@@ -1,4 +1,7 @@
-"""Configuration: precedence, profiles, normalisation, warnings and every error."""
+"""Configuration: precedence, profiles, normalisation, warnings and every error.
+
+Through ``drtui.settings.load``, as the command line does: it reads drtui's file and hands its
+connection to ``drtui.api.config.resolve_config``, which chooses among the sources."""
 
 from __future__ import annotations
 
@@ -13,14 +16,8 @@ import certifi
 import pytest
 
 from drtui.api import config_files
-from drtui.api.config import (
-    ConfigError,
-    ConfigOverrides,
-    ResolvedConfig,
-    normalise_endpoint,
-    resolve_config,
-)
-from drtui.settings_file import SCREEN_KEYS, ScreenSettings, keymap_warnings, screen_settings_of
+from drtui.api.config import ConfigError, ConfigOverrides, ResolvedConfig, normalise_endpoint
+from drtui.settings import Configuration, Settings, keymap_warnings, load
 
 
 @pytest.fixture
@@ -32,21 +29,20 @@ def dirs(tmp_path: Path) -> dict[str, Path]:
     return {"home": home, "config_dir": config_dir}
 
 
+def configured(
+    dirs: dict[str, Path], env: dict[str, str] | None = None, **flags: object
+) -> Configuration:
+    return load(flags, env=env or {}, home=dirs["home"], config_dir=dirs["config_dir"])
+
+
 def resolve(
     dirs: dict[str, Path], env: dict[str, str] | None = None, **flags: object
 ) -> ResolvedConfig:
-    return resolve_config(
-        ConfigOverrides(**flags),  # type: ignore[arg-type]
-        env=env or {},
-        screen_keys=SCREEN_KEYS,
-        **dirs,
-    )
+    return configured(dirs, env, **flags).connection
 
 
-def screen(
-    dirs: dict[str, Path], env: dict[str, str] | None = None, **flags: object
-) -> ScreenSettings:
-    return screen_settings_of(resolve(dirs, env, **flags))
+def screen(dirs: dict[str, Path], env: dict[str, str] | None = None, **flags: object) -> Settings:
+    return configured(dirs, env, **flags).settings
 
 
 def write(path: Path, text: str, mode: int = 0o600) -> Path:
@@ -177,10 +173,62 @@ def test_ui_settings_apply_whichever_source_gave_credentials(dirs) -> None:
     toml(dirs, 'read_only = true\nrefresh_interval = 45\n[keymap]\nhelp = "f1"\n')
     config = resolve(dirs, ALL_SOURCES_ENV)
     assert config.source == "DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN"
-    ui = screen_settings_of(config)
+    ui = screen(dirs, ALL_SOURCES_ENV)
     assert ui.read_only and ui.refresh_interval == 45 and ui.keymap == {"help": "f1"}
-    flagged = screen_settings_of(config, read_only=False, refresh_interval=5.0)
+    flagged = screen(dirs, ALL_SOURCES_ENV, read_only=False, refresh_interval=5.0)
     assert flagged.refresh_interval == 5.0 and flagged.read_only is False
+
+
+def test_a_screen_setting_comes_from_the_flag_the_environment_the_file_or_the_default(
+    dirs,
+) -> None:
+    toml(
+        dirs,
+        'endpoint = "https://t.test"\ntoken = "t"\ntheme = "nord"\nbell = true\n'
+        "notify = false\nrefresh_interval = 40\nshow_all = true\n",
+    )
+    s = screen(dirs)
+    assert (s.theme, s.bell, s.notify, s.refresh_interval, s.show_all) == (
+        "nord",
+        True,
+        False,
+        40.0,
+        True,
+    )
+    env = {"DRTUI_THEME": "gruvbox", "DRTUI_REFRESH_INTERVAL": "50", "DRTUI_NOTIFY": "true"}
+    s = screen(dirs, env)
+    assert (s.theme, s.refresh_interval, s.notify, s.bell) == ("gruvbox", 50.0, True, True)
+    s = screen(dirs, env, theme="dracula", refresh_interval=60.0)
+    assert (s.theme, s.refresh_interval) == ("dracula", 60.0)
+    toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\n')
+    assert screen(dirs) == Settings.model_construct()  # the defaults, field by field
+
+
+def test_the_environment_names_no_connection_and_headless_commands_no_screen(dirs) -> None:
+    toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\n')
+    env = {"DRTUI_ENDPOINT": "https://elsewhere.test", "DRTUI_TOKEN": "x", "DRTUI_BELL": "1"}
+    done = configured(dirs, env)
+    assert done.connection.endpoint == "https://t.test/api/v2" and done.settings.bell
+    assert done.settings.endpoint is None and done.settings.token is None
+    headless = load(
+        {},
+        env={"DRTUI_REFRESH_INTERVAL": "1"},
+        home=dirs["home"],
+        config_dir=dirs["config_dir"],
+        screen=False,
+    )
+    assert headless.settings.refresh_interval == 30.0
+
+
+def test_a_wrong_value_in_the_environment_is_one_sentence(dirs) -> None:
+    toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\n')
+    with pytest.raises(ConfigError, match=r"^DRTUI_READ_ONLY must be true or false, not 'maybe'"):
+        screen(dirs, {"DRTUI_READ_ONLY": "maybe"})
+    with pytest.raises(ConfigError, match=r"^DRTUI_KEYMAP must be JSON"):
+        screen(dirs, {"DRTUI_KEYMAP": "ctrl+r"})
+    keys = configured(dirs, {"DRTUI_KEYMAP": '{"app.quit": "ctrl+q"}'})
+    assert keys.settings.keymap == {"app.quit": "ctrl+q"}
+    assert keys.keymap_source == "DRTUI_KEYMAP"
 
 
 def test_token_command(dirs) -> None:
@@ -312,6 +360,9 @@ def test_token_never_in_repr_or_str(dirs) -> None:
     config = resolve(dirs, ALL_SOURCES_ENV)
     assert "env-token" not in repr(config) and "env-token" not in str(config)
     assert "flag" not in repr(ConfigOverrides(token="flag-secret"))
+    command = "pass show datarobot-secret"
+    settings = Settings(token="file-secret", token_command=command)
+    assert "secret" not in repr(settings) and "secret" not in str(settings)
 
 
 # -- validated tables: typos are reported, never silently ignored ---------------------------
@@ -342,13 +393,13 @@ def test_a_profile_not_in_use_is_neither_applied_nor_warned_about(dirs) -> None:
     assert flagged.endpoint == "https://other.test/api/v2"
     assert not [w for w in flagged.warnings if "readonly" in w]  # prod is not in use
     assert [w for w in flagged.warnings if "'refesh_interval'" in w]  # the top level is
-    assert screen_settings_of(flagged).refresh_interval != 60
+    assert screen(dirs, env, endpoint="https://other.test").refresh_interval != 60
     named = resolve(dirs, env, endpoint="https://other.test", profile="prod")
     assert [w for w in named.warnings if f"{path} [profiles.prod]" in w and "'readonly'" in w]
     default = resolve(dirs)
     assert default.endpoint == "https://prod.test/api/v2"
     assert [w for w in default.warnings if "'readonly'" in w]
-    assert screen_settings_of(default).refresh_interval == 60
+    assert screen(dirs).refresh_interval == 60
 
 
 def test_an_unknown_keymap_id_names_the_closest_binding() -> None:
@@ -370,14 +421,27 @@ def test_a_keymap_written_as_a_string_is_one_sentence(dirs) -> None:
     assert str(path) in str(caught.value)
 
 
-def test_one_refresh_floor_for_the_file_and_the_command_line(dirs) -> None:
+def test_one_refresh_floor_for_the_file_the_environment_and_the_command_line(dirs) -> None:
     toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\nrefresh_interval = 0.2\n')
-    with pytest.raises(ConfigError, match="refresh_interval must be at least 5 seconds"):
+    with pytest.raises(ConfigError, match=r"refresh_interval must be at least 5 seconds, not 0\.2"):
         screen(dirs)
-    from drtui import settings_file
-    from drtui.cli import parser
+    toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\n')
+    with pytest.raises(ConfigError, match=r"^DRTUI_REFRESH_INTERVAL must be at least 5 seconds"):
+        screen(dirs, {"DRTUI_REFRESH_INTERVAL": "4.5"})
+    with pytest.raises(ConfigError, match=r"^--refresh must be at least 5 seconds, not 2"):
+        screen(dirs, refresh_interval=2.0)
+    with pytest.raises(ConfigError, match="must be at least 5 seconds"):
+        screen(dirs, refresh_interval=float("nan"))
+    assert screen(dirs, {"DRTUI_REFRESH_INTERVAL": "6"}).refresh_interval == 6.0
 
-    assert parser.REFRESH_FLOOR_SECONDS == settings_file.REFRESH_FLOOR_SECONDS
+
+def test_the_help_says_the_refresh_floor_and_default_the_settings_have() -> None:
+    from drtui.cli.parser import build_parser
+
+    field = Settings.model_fields["refresh_interval"]
+    floor = next(m.ge for m in field.metadata if hasattr(m, "ge"))
+    said = " ".join(build_parser()[0].format_help().split())
+    assert f"(default {field.default:g}, at least {floor:g})" in said
 
 
 def test_a_type_error_never_prints_the_token(dirs) -> None:
@@ -579,23 +643,28 @@ def test_a_config_or_token_file_of_megabytes_is_not_read(dirs, tmp_path: Path) -
         resolve(dirs, endpoint="https://flag.test", token_file=token_file)
 
 
-def test_the_screen_keys_are_the_screen_tables_fields() -> None:
-    from drtui.screen_table import ScreenTable
+def test_every_setting_has_its_sources_and_a_docstring() -> None:
+    from drtui import settings
 
-    assert frozenset(ScreenTable.model_fields) == SCREEN_KEYS
+    flag_only = {"token_file", "allow_http", "config_file", "profile"}
+    groups = (settings.CONNECTION_KEYS, settings.SCREEN_KEYS, settings.TOP_KEYS, flag_only)
+    assert sorted(k for group in groups for k in group) == sorted(Settings.model_fields)
+    assert all(f.description for f in Settings.model_fields.values())
 
 
 def test_no_config_file_loads_no_pydantic_model(tmp_path: Path) -> None:
     # The usual start (the environment, no file) must not pay for the files' pydantic models.
     code = (
         "import sys\n"
-        "from drtui.api.config import resolve_config\n"
-        "from drtui.settings_file import SCREEN_KEYS, screen_settings_of\n"
+        "from drtui.cli.dispatch import configure\n"
+        "from drtui.cli.parser import parse_args\n"
         "env = {'DATAROBOT_ENDPOINT': 'https://t.test', 'DATAROBOT_API_TOKEN': 't'}\n"
         "from pathlib import Path\n"
-        "c = resolve_config(env=env, home=Path(sys.argv[1]), config_dir=Path(sys.argv[1]),"
-        " screen_keys=SCREEN_KEYS)\n"
-        "screen_settings_of(c)\n"
+        "where = Path(sys.argv[1])\n"
+        "for command in ('check', 'deployments', 'bundles', 'pps', 'replay'):\n"
+        "    args, _ = parse_args([command, '--since', '1h'] if command == 'replay' else [command])\n"
+        "    config, settings = configure(args, env=env, home=where, config_dir=where)\n"
+        "    assert config.endpoint == 'https://t.test/api/v2' and settings is None\n"
         "assert 'pydantic' not in sys.modules, 'pydantic imported'\n"
         "assert 'drtui.api.config_tables' not in sys.modules\n"
         "assert 'yaml' not in sys.modules\n"

@@ -6,25 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from drtui.api.config import resolve_config
 from drtui.cli import dispatch as commands
+from drtui.cli import main
 from drtui.cli.parser import parse_args
-from drtui.settings_file import SCREEN_KEYS, screen_settings_of
 
 
 def _settings(argv: list[str], tmp_path: Path, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     args, _ = parse_args(argv)
-    resolved = resolve_config(
-        commands.config_overrides(args),
-        env=env or {},
-        home=tmp_path,
-        config_dir=tmp_path,
-        screen_keys=SCREEN_KEYS,
-    )
-    screen = screen_settings_of(
-        resolved, read_only=True if args.read_only else None, refresh_interval=args.refresh
-    )
-    return commands.app_settings(args, commands.query_from_args(args), resolved, screen)
+    _, configured = commands.configure(args, env=env or {}, home=tmp_path, config_dir=tmp_path)
+    assert configured is not None
+    return commands.app_settings(configured, commands.query_from_args(args))
 
 
 def test_config_warnings_reach_the_screen_and_tls_off_stays_in_the_header(
@@ -69,6 +60,26 @@ def test_keymap_source_names_the_profile(tmp_path: Path) -> None:
     settings = _settings(["--config", str(config)], tmp_path)
     assert settings.keymap == {"deployments.refrsh": "R"}
     assert settings.keymap_source == f"{config} [profiles.p]"
+
+
+def test_no_notify_and_all_reach_the_app(tmp_path: Path) -> None:
+    env = {"DATAROBOT_ENDPOINT": "https://dr.example", "DATAROBOT_API_TOKEN": "t-1"}
+    assert _settings([], tmp_path, env).terminal_notify
+    settings = _settings(["--no-notify", "--all", "--bell", "--theme", "nord"], tmp_path, env)
+    assert not settings.terminal_notify and not settings.attention_first
+    assert settings.bell and settings.theme == "nord"
+
+
+@pytest.mark.parametrize("argv", [["--refresh", "2"], ["demo", "--refresh", "4.9"]])
+def test_a_refresh_under_the_floor_stops_before_the_screen_starts(
+    argv: list[str], capsys, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATAROBOT_ENDPOINT", "https://dr.example")
+    monkeypatch.setenv("DATAROBOT_API_TOKEN", "t-1")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setattr(commands, "run_ui", lambda settings: pytest.fail("the screen started"))
+    assert main(argv) == 3
+    assert capsys.readouterr().err.startswith("drtui: --refresh must be at least 5 seconds")
 
 
 @pytest.mark.parametrize(

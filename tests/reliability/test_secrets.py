@@ -37,6 +37,7 @@ from drtui.core import sanitize
 from drtui.core.sanitize import clean, clean_lines, register_secret, safe_filename
 from drtui.emulator.config import ChaosSettings
 from drtui.emulator.server import EmulatorServer
+from drtui.settings import load
 from drtui.store.debuglog import install_log_file
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.events_log import EventsScreen
@@ -264,7 +265,7 @@ def test_a_token_file_readable_by_others_is_warned_about(
     config_file = tmp_path / "config.toml"
     config_file.write_text(f'endpoint = "https://dr.example"\ntoken = "{TOKEN}"\n')
     config_file.chmod(mode)
-    config = resolve_config(env={}, home=tmp_path, config_dir=tmp_path)
+    config = load({}, env={}, home=tmp_path, config_dir=tmp_path).connection
     about = [w for w in config.warnings if "readable by other users" in w]
     assert bool(about) is warned
     assert not [w for w in config.warnings if TOKEN in w]
