@@ -253,12 +253,12 @@ async def test_a_key_cancels_the_server_search_for_the_text_it_changed() -> None
             return await answer(query, *known)
 
         screen._sources.deployments = held  # type: ignore[method-assign,assignment]
-        screen._search_timer.stop()  # type: ignore[union-attr]
-        screen._search_server()  # the debounce fires: the server is asked for `word`
-        assert screen._asking is not None and screen._asking.search == word
+        screen.server_search.ask()  # the debounce fires: the server is asked for `word`
+        asking_for = screen.server_search.asking
+        assert asking_for is not None and asking_for.search == word
         (asking,) = [w for w in screen.workers if w.group == "server-search"]
         await pilot.press("z")  # before its answer: that request is of no use any more
-        assert screen._asking is None
+        assert screen.server_search.asking is None
         assert asking.is_cancelled and screen.view_answers is None  # it never landed
         gate.set()
         await pilot.press("backspace")  # back to `word`: asked again once the typing pauses
@@ -291,7 +291,7 @@ async def test_an_exact_label_or_an_id_finds_its_deployment_and_the_server_agree
         before = len(await h.requests())
         await pilot.press("slash", *target.id, "enter")
         assert [r.id for r in screen.table.rows] == [target.id]
-        screen._search_server()  # the debounce fires
+        screen.server_search.ask()  # the debounce fires
         await pilot.pause()
         assert [r.id for r in screen.table.rows] == [target.id]
         assert len(await h.requests()) == before

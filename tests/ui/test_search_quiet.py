@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from textual.widget import Widget
 
-from drtui.ui.screens import deployments as deployments_module
+from drtui.ui.deployments import server_search as server_search_module
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.filter_bar import FilterBar
@@ -64,9 +64,8 @@ async def test_an_answer_that_agrees_with_the_local_narrowing_draws_nothing(
 
             monkeypatch.setattr(widget, "refresh", refresh)
 
-        assert screen._search_timer is not None
-        screen._search_timer.stop()
-        screen._search_server()  # the debounce fires: the server is asked
+        assert screen.server_search.debounce is not None
+        screen.server_search.ask()  # the debounce fires: the server is asked
         await until(
             pilot,
             lambda: getattr(screen.view_answers, "search", None) == word,
@@ -91,9 +90,8 @@ async def test_an_answer_that_differs_is_drawn() -> None:
         gone = screen.table.rows[0].id
         with h.state.lock:
             h.state.delete_deployment(gone)  # on the server, after the fleet was read
-        assert screen._search_timer is not None
-        screen._search_timer.stop()
-        screen._search_server()
+        assert screen.server_search.debounce is not None
+        screen.server_search.ask()
         await until(
             pilot,
             lambda: getattr(screen.view_answers, "search", None) == word,
@@ -109,16 +107,15 @@ async def test_a_wide_search_is_asked_of_the_server_after_a_longer_pause(
 ) -> None:
     """A search matching more than WIDE_SEARCH_ROWS (a letter or two, most of the fleet) waits
     for a longer pause before the server is asked for pages of rows the fleet already shows."""
-    monkeypatch.setattr(deployments_module, "WIDE_SEARCH_ROWS", 20)
+    monkeypatch.setattr(server_search_module, "WIDE_SEARCH_ROWS", 20)
     async with harness(attention_first=False) as h, h.app.run_test(size=(160, 48)) as pilot:
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         await pilot.press("slash", "e")  # most of the 60 labels or descriptions
         await pilot.pause()
         assert len(screen.table.rows) > 20
-        assert screen._search_timer is not None
-        assert screen._search_timer._interval == deployments_module.WIDE_SEARCH_DEBOUNCE
+        assert screen.server_search.debounce == server_search_module.WIDE_SEARCH_DEBOUNCE
         await pilot.press(*"ntirely absent")
         await pilot.pause()
         assert len(screen.table.rows) <= 20
-        assert screen._search_timer._interval == deployments_module.SEARCH_DEBOUNCE
+        assert screen.server_search.debounce == server_search_module.SEARCH_DEBOUNCE

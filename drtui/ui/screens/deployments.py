@@ -14,15 +14,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container, Horizontal
 from textual.events import Key, Resize
-from textual.timer import Timer
 from textual.widgets import Input, Label
 
-from drtui.api.errors import AuthenticationError, DataRobotError
+from drtui.api.errors import AuthenticationError
 from drtui.api.models import Deployment
 from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
@@ -34,7 +33,7 @@ from drtui.core.fleet import Fleet
 from drtui.core.formatting import age, timestamp
 from drtui.core.health import look
 from drtui.core.recorded import HealthStrip, NotRecorded, Replay, timeline_section
-from drtui.core.rows import Row, row_from_deployment, row_id, row_of
+from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean, clean_lines
 from drtui.core.views import (
     DEFAULT_ORDER,
@@ -42,6 +41,7 @@ from drtui.core.views import (
 )
 from drtui.store.recorder import BackgroundRecorder
 from drtui.ui.deployments.alerts import FleetAlerts
+from drtui.ui.deployments.server_search import ServerSearch
 from drtui.ui.deployments.view import FleetView, narrows
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS, WRITE_BINDINGS
@@ -79,14 +79,6 @@ from drtui.ui.widgets.line_table import LineTable
 
 WIDE = 120
 """Terminal width from which the detail pane sits beside the table."""
-SEARCH_DEBOUNCE = 0.4
-WIDE_SEARCH_DEBOUNCE = 1.2
-WIDE_SEARCH_ROWS = 1_000
-"""A typed search matching more deployments than this (ten pages) is asked of the server after
-a longer pause: its answer is pages of rows the loaded fleet already shows, and a search that
-wide (a letter or two) is usually on its way to a narrower one."""
-VIEW_CHUNK = 500
-"""Server-narrowed records turned into rows between two yields to the event loop."""
 DESCENDING_FIRST = frozenset({"recentPredictions", "lastPredictionTimestamp"})
 """One-key sorts that start descending (busiest, latest first); health starts worst first,
 importance most important first (their ascending order)."""
@@ -137,9 +129,19 @@ class DeploymentsScreen(ViewScreen):
             bell=self._ring,
             redraw=self._show_view,
         )
-        self._search_timer: Timer | None = None
-        self._asking: DeploymentQuery | None = None
-        """The query the server is being asked for its narrowing (`_narrow_on_server`)."""
+        self.server_search = ServerSearch(
+            self.view,
+            fetch=lambda query, known: self._sources.deployments(query, known),
+            schedule=self.set_timer,
+            start=lambda job: self.run_worker(
+                job, group="server-search", exclusive=True, exit_on_error=False
+            ),
+            cancel=lambda: self.workers.cancel_group(self, "server-search"),
+            polled=lambda: self.poller.polls > 0,
+            requery=self.requery,
+            redraw_bar=self._show_filters,
+            redraw=self._show_view,
+        )
         self.poller: Poller[Fetched, FleetUpdate] = Poller(
             fetch=self._fetch,
             build=self._build,
@@ -489,98 +491,9 @@ class DeploymentsScreen(ViewScreen):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.view.search_text = event.value
-        asking = self._asking
-        if asking is not None and asking.search != self.view.typed_search():
-            # Its answer would be for a text the user has moved on from: its pages would only
-            # be read and parsed on the event loop between the next keys, to be set aside.
-            self.workers.cancel_group(self, "server-search")
-            self._asking = None
         self._show_view(detail=False, land=True)  # the cursor on the first match
         self._show_detail()  # once, for the row the cursor landed on
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        needle = self.view.standing_in()
-        wide = needle is not None and (
-            self.view.bar_counts(self.view.shown, needle, len(self.table.rows))[0]
-            > WIDE_SEARCH_ROWS
-        )
-        delay = WIDE_SEARCH_DEBOUNCE if wide else SEARCH_DEBOUNCE
-        self._search_timer = self.set_timer(delay, self._search_server)
-
-    def _search_server(self) -> None:
-        """Plain text is also asked of the server (its `search`); a regular expression or an
-        inverse search narrows the whole fleet, which is always loaded, here only.
-
-        Once the fleet is loaded, a new search text asks the server for the narrowed view
-        alone (a few pages), not the whole fleet again (100 pages at 10,000: seconds of CPU
-        while the user is still typing); the poll keeps its own clock."""
-        query = dataclasses.replace(self.query_state, search=self.view.typed_search())
-        if query == self.query_state and (
-            query in (self._asking, self.view.answers)
-            or not self.poller.polls
-            or not narrows(query)
-        ):
-            return  # asked already (a request cancelled by a key typed since is asked again)
-        only_search = dataclasses.replace(query, search=None) == dataclasses.replace(
-            self.query_state, search=None
-        )
-        if not only_search or not self.poller.polls or self.replay is not None:
-            self.requery(query)
-            return
-        self.view.query = query
-        if narrows(query):
-            self._asking = query  # from now: a key typed before the worker starts cancels it
-            self._narrow_on_server(query)
-        else:
-            self.view.set_narrowed(None, None)
-        # The rows shown are the same (the whole fleet narrowed here until the answer lands);
-        # only the bar may say something new.
-        self._show_filters()
-
-    @work(group="server-search", exclusive=True, exit_on_error=False)
-    async def _narrow_on_server(self, query: DeploymentQuery) -> None:
-        self._asking = query
-        try:
-            await self._answer(query)
-        finally:
-            if self._asking == query:
-                self._asking = None
-
-    async def _answer(self, query: DeploymentQuery) -> None:
-        try:
-            # The fleet's records are not read again: most of a short search's answer is
-            # rows the fleet holds (a one-letter search is most of the fleet, a hundred pages).
-            records = await self._sources.deployments(
-                dataclasses.replace(query, order_by=FETCH_ORDER), self.fleet.known_texts()
-            )
-        except DataRobotError:
-            return  # the local narrowing stands; the next poll says what the server says
-        if query != self.query_state or self.replay is not None:
-            return  # the user moved on meanwhile
-        view = await self._view_of(records)
-        if query != self.query_state or self.replay is not None:
-            return
-        self.view.set_narrowed(view, query)
-        self._show_view()
-
-    async def _view_of(self, records: list[SlimDeployment | Row]) -> dict[str, Row]:
-        """The server's narrowed rows, in its order: the fleet's own row for a deployment the
-        fleet holds (the same objects, so the view cache orders them from the fleet's order),
-        a row read from the record for the others. Built a few hundred records at a time,
-        yielding between them: a short search's answer is most of the fleet, and a key typed
-        meanwhile is handled between two chunks, not after all of them."""
-        out: dict[str, Row] = {}
-        for start in range(0, len(records), VIEW_CHUNK):
-            if start:
-                await asyncio.sleep(0)
-            rows = self.fleet.rows  # a poll may have landed meanwhile
-            for record in records[start : start + VIEW_CHUNK]:
-                if isinstance(record, Row):  # a record the fleet had read: its row
-                    row = rows.get(record.id, record)
-                else:
-                    row = rows.get(row_id(record.id)) or row_of(record, keep_slim=False)
-                out.setdefault(row.id, row)
-        return out
+        self.server_search.typed(len(self.table.rows))
 
     def _land(self) -> None:
         """After a search, sort or view change: the cursor on the first row, scrolled home
@@ -640,8 +553,7 @@ class DeploymentsScreen(ViewScreen):
         if self.replay is not None:
             self.leave_replay()
         elif line.display or self.search_text:
-            if self._search_timer is not None:
-                self._search_timer.stop()
+            self.server_search.stop()
             search.value = ""
             line.display = False
             self.view.search_text = ""
@@ -823,8 +735,7 @@ class DeploymentsScreen(ViewScreen):
             select(deployment_id)
 
     def on_unmount(self) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
+        self.server_search.stop()
         self.fleet_alerts.stop()
         if self._reader is not None:
             self._reader.close()
