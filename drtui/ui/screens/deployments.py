@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on
@@ -31,8 +30,7 @@ from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet
 from drtui.core.formatting import age, timestamp
-from drtui.core.health import look
-from drtui.core.recorded import HealthStrip, NotRecorded, Replay, timeline_section
+from drtui.core.recorded import HealthStrip, Replay, timeline_section
 from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean, clean_lines
 from drtui.core.views import (
@@ -41,6 +39,7 @@ from drtui.core.views import (
 )
 from drtui.store.recorder import BackgroundRecorder
 from drtui.ui.deployments.alerts import FleetAlerts
+from drtui.ui.deployments.replay import ReplayController, recorded_section
 from drtui.ui.deployments.server_search import ServerSearch
 from drtui.ui.deployments.view import FleetView, narrows
 from drtui.ui.heap import COLLECTOR
@@ -62,10 +61,7 @@ from drtui.ui.screens.help import FLEET_LEGEND
 from drtui.ui.screens.replay import (
     HistoryReader,
     ReplayBar,
-    TimeDialog,
-    parse_typed_time,
     replay_banner,
-    replay_rows,
 )
 from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.settings import AppSettings
@@ -109,13 +105,20 @@ class DeploymentsScreen(ViewScreen):
         """The fleet history (issue 21): each applied fleet is recorded on its own thread."""
         self.strips: dict[str, HealthStrip] = {}
         """The last 24 h of each deployment, from the recorder's thread (`show_strips`)."""
-        self._reader = HistoryReader(recorder.path) if recorder is not None else None
         self._busy_said = -1
         self.view = FleetView(
             normalise_query(settings.query), settings.query.search or "", settings.attention_first
         )
         self._fetched_query: DeploymentQuery | None = None
         self.events = events if events is not None else EventLog()
+        self.replay_control = ReplayController(
+            HistoryReader(recorder.path) if recorder is not None else None,
+            self.view,
+            clock=now,
+            notify=self.notify,
+            push=lambda dialog, done: self.app.push_screen(dialog, done),
+            shown=self._replay_shown,
+        )
         self.fleet_alerts = FleetAlerts(
             self.alerts,
             self.events,
@@ -343,25 +346,11 @@ class DeploymentsScreen(ViewScreen):
         if self.replay is None:
             shown = sections(row.source, self._now())
         else:
-            shown = [self._recorded_section(row.id, self.replay)]
+            shown = [recorded_section(row.id, self.replay)]
         if self.recorder is not None:
             until = self.replay.at if self.replay is not None else None
             shown.append(timeline_section(self.strips.get(row.id), until))
         pane.show(row.id, shown)
-
-    def _recorded_section(self, key: str, replay: Replay) -> tuple[str, list[tuple[str, str]]]:
-        state = replay.states[key]
-        fields = [
-            ("Label", state.label),
-            ("Id", key),
-            ("Importance", state.importance or "—"),
-            ("Service", look(state.service).cell),
-            ("Model", look(state.model).cell),
-            ("Accuracy", look(state.accuracy).cell),
-            ("Predictions", "∅ silent" if state.silent else "not silent"),
-            ("Live", "esc returns to live (every other field is shown there)"),
-        ]
-        return f"As recorded at {replay.at:%Y-%m-%d %H:%M:%S} UTC", fields
 
     def show_strips(self, strips: dict[str, HealthStrip]) -> None:
         """New health strips, computed on the recorder's thread after a recorded poll."""
@@ -380,97 +369,30 @@ class DeploymentsScreen(ViewScreen):
             )
         return super().write_refusal()
 
-    def _seek(self, instant: datetime) -> None:
-        """Show the fleet as recorded at `instant`; say so when nobody recorded it."""
-        if self._reader is None:
-            return
-        try:
-            replay = self._reader.at(instant)
-        except NotRecorded as error:
-            self.notify(str(error), title="Replay", severity="warning", timeout=8, markup=False)
-            return
-        except (sqlite3.Error, OSError) as error:
-            self.notify(
-                f"The history file could not be read ({error}).",
-                title="Replay",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
-            return
-        self.view.replay = replay
-        self.table.set_replay(replay.at)
-        self.view.replay_rows = replay_rows(replay.states, self.fleet.rows)
+    def _replay_shown(self) -> None:
+        replay = self.replay
+        self.table.set_replay(replay.at if replay is not None else None)
         bar = self.query_one(ReplayBar)
-        bar.update(replay_banner(replay))
-        bar.add_class("-on")
+        if replay is not None:
+            bar.update(replay_banner(replay))
+        bar.set_class(replay is not None, "-on")
         self.refresh_bindings()
         self._show_view()
 
     def leave_replay(self) -> None:
-        self.view.replay = None
-        self.table.set_replay(None)
-        self.view.replay_rows = {}
-        self.query_one(ReplayBar).remove_class("-on")
-        self.refresh_bindings()
-        self._show_view()
-        self.notify("Live.", timeout=2)
-
-    def _history_read(self, read: Callable[[], datetime | None]) -> datetime | None:
-        try:
-            return read()
-        except (sqlite3.Error, OSError) as error:
-            self.notify(f"The history file could not be read ({error}).", markup=False)
-            return None
+        self.replay_control.leave()
 
     def action_replay_step(self, direction: int) -> None:
         """`[` / `]`: the previous / next instant at which any deployment changed."""
-        reader = self._reader
-        if reader is None:
-            return
-        if direction > 0 and self.replay is None:
-            self.notify("Live already: ] steps forward through a replay ([ starts one).", timeout=4)
-            return
-        base = self.replay.at if self.replay is not None else self._now()
-        found = self._history_read(
-            lambda: reader.before(base) if direction < 0 else reader.after(base)
-        )
-        if found is None:
-            if direction < 0:
-                self.notify("No earlier change recorded.", timeout=4)
-            else:
-                self.leave_replay()
-            return
-        self._seek(found)
+        self.replay_control.step(direction)
 
     def action_replay_hour(self, direction: int) -> None:
         """`{` / `}`: an hour back / forward (forward past now: live)."""
-        if self._reader is None:
-            return
-        if direction > 0 and self.replay is None:
-            self.notify("Live already: } moves forward through a replay ({ starts one).", timeout=4)
-            return
-        base = self.replay.at if self.replay is not None else self._now()
-        target = base + timedelta(hours=direction)
-        if target >= self._now():
-            self.leave_replay()
-            return
-        self._seek(target)
+        self.replay_control.hour(direction)
 
     def action_replay_at(self) -> None:
         """`T`: type the instant to replay."""
-        if self._reader is not None:
-            self.app.push_screen(TimeDialog(), self._typed_time)
-
-    def _typed_time(self, text: str | None) -> None:
-        if not text or not text.strip():
-            return
-        try:
-            instant = parse_typed_time(text, self._now())
-        except ValueError as error:
-            self.notify(str(error), title="Replay", severity="warning", timeout=6, markup=False)
-            return
-        self._seek(instant)
+        self.replay_control.ask_time()
 
     def on_line_table_cursor_moved(self, _: LineTable.CursorMoved) -> None:
         # The row under the cursor now (a message may name an interim row the view moved on
@@ -737,8 +659,7 @@ class DeploymentsScreen(ViewScreen):
     def on_unmount(self) -> None:
         self.server_search.stop()
         self.fleet_alerts.stop()
-        if self._reader is not None:
-            self._reader.close()
+        self.replay_control.close()
 
     # ----- writes (edit, delete, create; hidden and refused in read-only mode) --------------------
 
