@@ -21,18 +21,14 @@ from textual.events import Key, Resize
 from textual.widgets import Input, Label
 
 from drtui.api.errors import AuthenticationError
-from drtui.api.models import Deployment
 from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.alerts import AlertRules
-from drtui.core.changes import NewDeployment
 from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet
-from drtui.core.formatting import age, timestamp
 from drtui.core.recorded import HealthStrip, Replay, timeline_section
-from drtui.core.rows import Row, row_from_deployment
-from drtui.core.sanitize import clean, clean_lines
+from drtui.core.rows import Row
 from drtui.core.views import (
     DEFAULT_ORDER,
     FETCH_ORDER,
@@ -42,19 +38,11 @@ from drtui.ui.deployments.alerts import FleetAlerts
 from drtui.ui.deployments.replay import ReplayController, recorded_section
 from drtui.ui.deployments.server_search import ServerSearch
 from drtui.ui.deployments.view import FleetView, narrows
+from drtui.ui.deployments.writes import DeploymentWrites
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS, WRITE_BINDINGS
 from drtui.ui.polling import Freshness, Poller
 from drtui.ui.refresh import FleetUpdate, build_fleet
-from drtui.ui.screens.actions import (
-    ConfirmDialog,
-    CreateDefaults,
-    CreateDialog,
-    EditDialog,
-    EditTarget,
-    Option,
-    Progress,
-)
 from drtui.ui.screens.base import ViewScreen, typed_ahead
 from drtui.ui.screens.filter_builder import FilterBuilder, normalise_query
 from drtui.ui.screens.help import FLEET_LEGEND
@@ -111,6 +99,15 @@ class DeploymentsScreen(ViewScreen):
         )
         self._fetched_query: DeploymentQuery | None = None
         self.events = events if events is not None else EventLog()
+        self.writes = DeploymentWrites(
+            sources,
+            clock=now,
+            notify=self.notify,
+            push=lambda dialog, done: self.app.push_screen(dialog, done),
+            cursor_row=lambda: self.table.cursor_row,
+            put_rows=self._put_rows,
+            show_created=self._show_created,
+        )
         self.replay_control = ReplayController(
             HistoryReader(recorder.path) if recorder is not None else None,
             self.view,
@@ -663,12 +660,6 @@ class DeploymentsScreen(ViewScreen):
 
     # ----- writes (edit, delete, create; hidden and refused in read-only mode) --------------------
 
-    def _selected(self) -> Row | None:
-        row = self.table.cursor_row
-        if row is None:
-            self.notify("No deployment selected.", timeout=3)
-        return row
-
     def _put_rows(self, change: Callable[[dict[str, Row]], object]) -> None:
         """Apply a write's result at once: any poll in flight is made worthless first (it may
         have read the server before the write), then a fresh poll is started."""
@@ -677,119 +668,21 @@ class DeploymentsScreen(ViewScreen):
         self._show_view()
         self.poller.invalidate()
 
-    def action_edit(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        d = row.source
-        target = EditTarget(
-            row.id,
-            clean(d.label, limit=100_000),
-            clean_lines(d.description, limit=100_000) if d.description else None,
-            d.importance,
-        )
-
-        async def submit(changes: dict[str, str | None], _: Progress) -> None:
-            await self._sources.update_deployment(row.id, changes)
-
-        def done(changes: dict[str, str | None] | None) -> None:
-            if changes is None:
-                return
-
-            def change(rows: dict[str, Row]) -> None:
-                current = rows.get(row.id)
-                if current is not None:
-                    rows[row.id] = row_from_deployment(current.source.model_copy(update=changes))
-
-            self._put_rows(change)
-            self.notify(f"Saved {', '.join(changes)} of {row.id}.", timeout=4, markup=False)
-
-        self.app.push_screen(EditDialog(target, submit), done)
-
-    def action_delete(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        now = self._now()
-        last = (
-            f"{age(row.last_prediction, now)} ({timestamp(row.last_prediction)})"
-            if row.last_prediction
-            else "never"
-        )
-        facts = [
-            ("Label", row.label),
-            ("Id", row.id),
-            ("Importance", row.importance or "—"),
-            ("Status", row.status or "—"),
-            ("Last prediction", last),
-            ("Predictions, 7 days", f"{sum(row.daily_rates):,}"),
-        ]
-
-        async def submit(options: dict[str, bool], _: Progress) -> bool:
-            await self._sources.delete_deployment(
-                row.id,
-                label=row.label,
-                ignore_management_agent=options.get("ignore_management_agent", False),
-            )
-            return True
-
-        def done(deleted: bool | None) -> None:
-            if deleted:
-                self._put_rows(lambda rows: rows.pop(row.id, None))
-                self.notify(
-                    f"Deleted {row.label} ({row.id}); it is listed in :deleted.",
-                    timeout=6,
-                    markup=False,
-                )
-
-        self.app.push_screen(
-            ConfirmDialog(
-                title="Delete deployment",
-                facts=facts,
-                prompt="Type the label (or the id) to delete it:",
-                expected=(row.label, row.id),
-                submit=submit,
-                submit_text="Delete",
-                options=[
-                    Option(
-                        "ignore_management_agent",
-                        "Ignore the management agent",
-                        "Delete now instead of waiting for its management agent to delete it first.",
-                    )
-                ],
-            ),
-            done,
-        )
-
-    def action_create(self) -> None:
-        self._open_create(CreateDefaults())
-
-    def action_redeploy(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        model = row.source.model
-        if model is None or not model.id:
-            self.notify("This deployment does not say which model it serves.", timeout=5)
-            return
-        self._open_create(
-            CreateDefaults(model_id=clean(model.id, limit=64), importance=row.importance.upper())
-        )
-
-    def _open_create(self, defaults: CreateDefaults) -> None:
-        async def submit(new: NewDeployment, progress: Progress) -> Deployment:
-            return await self._sources.create_deployment(new, progress)
-
-        self.app.push_screen(CreateDialog(submit, defaults), self._created)
-
-    def _created(self, deployment: Deployment | None) -> None:
-        if deployment is None or not deployment.id:
-            return
-        new = row_from_deployment(deployment)
-        self._put_rows(lambda rows: rows.__setitem__(new.id, new))
-        if not self.table.move_cursor_to_id(new.id) and (self.attention or self.search_text):
+    def _show_created(self, deployment_id: str) -> None:
+        if not self.table.move_cursor_to_id(deployment_id) and (self.attention or self.search_text):
             self.view.attention = False  # a new deployment may pass every check: show all
             self._show_view()
-            self.table.move_cursor_to_id(new.id)
+            self.table.move_cursor_to_id(deployment_id)
         self._show_detail()
-        self.notify(f"Created {new.label} ({new.id}).", timeout=6, markup=False)
+
+    def action_edit(self) -> None:
+        self.writes.edit()
+
+    def action_delete(self) -> None:
+        self.writes.delete()
+
+    def action_create(self) -> None:
+        self.writes.create()
+
+    def action_redeploy(self) -> None:
+        self.writes.redeploy()
