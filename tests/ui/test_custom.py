@@ -41,9 +41,9 @@ async def test_every_custom_deployment_is_listed_searched_and_filtered_on_the_se
         word = first.label.split()[0]
         await pilot.press("slash", *word)
         assert screen.table.rows and all(word.lower() in r.haystack for r in screen.table.rows)
-        assert len(screen.table.rows) < len(screen.items) or len(screen.items) == 1
+        assert len(screen.table.rows) < len(screen.rows) or len(screen.rows) == 1
         await pilot.press("escape")
-        assert len(screen.table.rows) == len(screen.items)
+        assert len(screen.table.rows) == len(screen.rows)
         await pilot.press("m")
         await until(pilot, lambda: isinstance(h.app.screen, ChooseMany), what="model chooser")
         dialog = h.app.screen

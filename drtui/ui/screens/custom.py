@@ -8,32 +8,26 @@ the deployment under the cursor, or one merged log of every selected deployment 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Container
 
 from drtui.api.errors import PermissionDeniedError
+from drtui.api.models import CustomModelDeployment
 from drtui.core.custom import CustomRow, custom_rows, narrow, present
 from drtui.core.formatting import age
 from drtui.core.logs import DEFAULT_CAPACITY
 from drtui.core.sanitize import clean
 from drtui.ui.keymap import CUSTOM_BINDINGS
-from drtui.ui.polling import Freshness, Poller
 from drtui.ui.screens.choices import ChooseMany
-from drtui.ui.screens.list_view import ListViewScreen
+from drtui.ui.screens.list_view import ListSpec, ListView, Wording
 from drtui.ui.screens.logs import LogScreen, LogTarget
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
-from drtui.ui.widgets.footer import DrtuiFooter
-from drtui.ui.widgets.line_table import Column, LineTable
+from drtui.ui.widgets.line_table import Column
 from drtui.ui.widgets.view_header import Part
-
-if TYPE_CHECKING:
-    from drtui.api.models import CustomModelDeployment
 
 MAX_MERGED = 8
 """Logs tailed at once in one merged view (each is a poll)."""
@@ -141,86 +135,48 @@ def log_capacity() -> int:
     return max(1_000, min(5_000_000, value))
 
 
-class CustomTable(LineTable[CustomRow]):
-    def __init__(self, *, now: Callable[[], datetime], **kwargs: object) -> None:
-        super().__init__(
-            COLUMNS,
-            now=now,
-            selectable=True,
-            dim=lambda r: r.inactive,
-            empty_message="Loading custom model deployments…",
-            **kwargs,
-        )
+SPEC: ListSpec[list[CustomModelDeployment], CustomRow] = ListSpec(
+    name="custom",
+    title="Custom model deployments",
+    columns=COLUMNS,
+    wording=Wording(
+        loading="Loading custom model deployments…",
+        empty="No custom model deployments.",
+        no_match="No custom model deployment matches.",
+        failed="Cannot load custom model deployments: {reason}",
+        forbidden="This account may not list custom model deployments (403): {reason}",
+    ),
+    build=custom_rows,  # fetched by CustomScreen.fetch: its filters are the server's
+    stop_on=(PermissionDeniedError,),
+    search="search label, model, environment",
+    narrow=narrow,
+    sort_by="deployed",
+    descending_first=frozenset({"deployed"}),
+    selectable=True,
+    dim=lambda r: r.inactive,
+)
 
 
-class CustomScreen(ListViewScreen[CustomRow]):
+class CustomScreen(ListView[list[CustomModelDeployment], CustomRow]):
     BINDINGS: ClassVar[list[BindingType]] = list(CUSTOM_BINDINGS)
-    VIEW_TITLE = "Custom model deployments"
-    COLUMNS = COLUMNS
-    NO_MATCH = "No custom model deployment matches."
-    DESCENDING_BY_DEFAULT = frozenset({"deployed"})
 
     def __init__(
         self, settings: AppSettings, sources: Sources, now: Callable[[], datetime]
     ) -> None:
-        super().__init__(settings, now)
-        self._sources = sources
-        self.items: list[CustomRow] = []
-        self.search_text = ""
+        super().__init__(SPEC, settings, now, sources)
         self.model_ids: frozenset[str] = frozenset()
         self.environment_ids: frozenset[str] = frozenset()
-        self.sort_key = "deployed"
-        self.descending = True
         self._known_models: dict[str, str] = {}
         self._known_environments: dict[str, str] = {}
         self._wanted: str | None = None
-        self.poller: Poller[list[CustomModelDeployment], list[CustomRow]] = Poller(
-            fetch=self._fetch,
-            build=custom_rows,
-            apply=self._apply,
-            on_state=self._poll_state,
-            interval=settings.refresh_interval,
-            now=now,
-            stop_on=(PermissionDeniedError,),
-            id="custom-poller",
-        )
 
-    def compose(self) -> ComposeResult:
-        yield self.make_header()
-        yield self.poller
-        yield self.search_input("search label, model, environment")
-        with Container(id="body"):
-            yield CustomTable(now=self._now, id="table")
-        yield DrtuiFooter()
-
-    @property
-    def table(self) -> CustomTable:
-        return self.query_one(CustomTable)
-
-    def on_mount(self) -> None:
-        self.table.focus()
-        self.apply_order()
-        self.start_ticking()
-        self.poller.poll_now()
-
-    def tick(self) -> None:
-        super().tick()
-        if self.is_mounted:
-            self.table.tick(self._now())
-
-    # ----- data ----------------------------------------------------------------------------------
-
-    async def _fetch(self) -> list[CustomModelDeployment]:
-        return await self._sources.custom_deployments(
+    async def fetch(self) -> list[CustomModelDeployment]:
+        return await self.sources.custom_deployments(
             sorted(self.model_ids), sorted(self.environment_ids)
         )
 
-    def current_freshness(self) -> Freshness:
-        return self.poller.freshness
-
     def header_summary(self) -> list[Part]:
-        shown = len(self.table.rows) if self.is_mounted else 0
-        parts: list[Part] = [f"{shown} shown of {len(self.items)}"]
+        parts: list[Part] = [f"{self.shown} shown of {len(self.rows)}"]
         selected = len(self.table.selected) if self.is_mounted else 0
         if selected:
             parts.append((f" · {selected} selected (l tails them merged)", "bold"))
@@ -230,38 +186,14 @@ class CustomScreen(ListViewScreen[CustomRow]):
         if self.environment_ids:
             names = [self._known_environments.get(i, i) for i in sorted(self.environment_ids)]
             parts.append(" · environments: " + clean(", ".join(names), limit=60))
-        if self.search_text:
-            parts.append(f' · search: "{clean(self.search_text, limit=40)}"')
-        return parts
+        return parts + self.search_parts()
 
-    def _apply(self, rows: list[CustomRow], fetched_at: datetime) -> None:
-        self.items = rows
+    def load(self, rows: list[CustomRow]) -> None:
         self._known_models.update(present(rows, "model"))
         self._known_environments.update(present(rows, "environment"))
-        self.show_rows()
+        super().load(rows)
         if self._wanted is not None and self.table.move_cursor_to_id(self._wanted):
             self._wanted = None
-
-    def _poll_state(self, freshness: Freshness) -> None:
-        if freshness.stopped and not self.items:
-            self.table.empty_message = (
-                "This account may not list custom model deployments (403): "
-                + clean(freshness.reason, limit=120)
-            )
-        elif not self.items and freshness.stale_since is not None:
-            self.table.empty_message = (
-                f"Cannot load custom model deployments: {clean(freshness.reason, limit=160)}"
-            )
-        elif freshness.fetched_at is not None and not self.items:
-            self.table.empty_message = "No custom model deployments."
-        self.show_header()
-
-    @property
-    def loaded(self) -> Sequence[CustomRow]:
-        return self.items
-
-    def narrowed(self) -> list[CustomRow]:
-        return narrow(self.items, self.search_text)
 
     def select_deployment(self, deployment_id: str) -> None:
         """Put the cursor on a deployment (from the deployments view), now or once loaded."""
@@ -272,19 +204,12 @@ class CustomScreen(ListViewScreen[CustomRow]):
         if not self.table.move_cursor_to_id(deployment_id):
             self._wanted = deployment_id
 
-    def on_line_table_selection_changed(self, _: LineTable.SelectionChanged) -> None:
-        self.show_header()
-
     # ----- actions -------------------------------------------------------------------------------
 
     def action_logs(self) -> None:
-        table = self.table
-        chosen = [r for r in table.rows if r.id in table.selected]
+        chosen = self.chosen()
         if not chosen:
-            row = table.cursor_row
-            if row is None:
-                return
-            chosen = [row]
+            return
         if len(chosen) > MAX_MERGED:
             self.notify(
                 f"At most {MAX_MERGED} logs can be tailed at once; {len(chosen)} are selected.",
@@ -294,7 +219,7 @@ class CustomScreen(ListViewScreen[CustomRow]):
             return
         targets = [LogTarget(r.id, r.label, r.status) for r in chosen]
         self.app.push_screen(
-            LogScreen(self._settings, self._sources, self._now, targets, capacity=log_capacity())
+            LogScreen(self._settings, self.sources, self._now, targets, capacity=log_capacity())
         )
 
     def back_after_search(self) -> bool:
