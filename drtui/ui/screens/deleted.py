@@ -12,26 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import BindingType
 
 from drtui.api.errors import NotFoundError, PermissionDeniedError
+from drtui.api.models import DeletedDeployment
 from drtui.core.deleted import DeletedRow, batches, deleted_rows, erase_phrase
 from drtui.core.formatting import age, timestamp
 from drtui.ui.keymap import DELETED_BINDINGS
-from drtui.ui.polling import Freshness, Poller
+from drtui.ui.polling import Freshness
 from drtui.ui.screens.actions import ConfirmDialog, Progress
-from drtui.ui.screens.base import ViewScreen
+from drtui.ui.screens.list_view import ListSpec, ListView, Wording
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
-from drtui.ui.widgets.footer import DrtuiFooter
-from drtui.ui.widgets.line_table import Column, LineTable
+from drtui.ui.widgets.line_table import Column
 from drtui.ui.widgets.view_header import Part
-
-if TYPE_CHECKING:
-    from drtui.api.models import DeletedDeployment
 
 NOT_ALLOWED = (
     "Deleted deployments are only listed for accounts with the CAN_DELETE_APP_PROJECTS "
@@ -58,61 +54,45 @@ COLUMNS: tuple[Column[DeletedRow], ...] = (
 )
 
 
-class DeletedTable(LineTable[DeletedRow]):
-    def __init__(self, *, now: Callable[[], datetime], **kwargs: object) -> None:
-        super().__init__(
-            COLUMNS,
-            now=now,
-            selectable=True,
-            empty_message="Loading deleted deployments…",
-            **kwargs,  # type: ignore[arg-type]
-        )
+def _refused(reason: str) -> bool:
+    """The stop was the permission's (a 403), not a missing endpoint."""
+    return "CAN_DELETE_APP_PROJECTS" in reason or "403" in reason
 
 
-class DeletedScreen(ViewScreen):
+SPEC: ListSpec[list[DeletedDeployment], DeletedRow] = ListSpec(
+    name="deleted",
+    title="Deleted deployments",
+    columns=COLUMNS,
+    wording=Wording(
+        loading="Loading deleted deployments…",
+        empty="No deleted deployments.",
+        failed="Cannot list deleted deployments: {reason}",
+        forbidden=lambda reason: (
+            NOT_ALLOWED if _refused(reason) else f"Cannot list deleted deployments: {reason}"
+        ),
+    ),
+    fetch=Sources.deleted_deployments,
+    build=deleted_rows,
+    interval_floor=60.0,
+    stop_on=(PermissionDeniedError, NotFoundError),
+    selectable=True,
+)
+
+
+class DeletedScreen(ListView[list[DeletedDeployment], DeletedRow]):
     BINDINGS: ClassVar[list[BindingType]] = list(DELETED_BINDINGS)
-    VIEW_TITLE = "Deleted deployments"
 
     def __init__(
         self, settings: AppSettings, sources: Sources, now: Callable[[], datetime]
     ) -> None:
-        super().__init__(settings, now)
-        self._sources = sources
-        self.rows: list[DeletedRow] = []
+        super().__init__(SPEC, settings, now, sources)
         self.refused = False
         """The account may not list deleted deployments: a permission, not an outage."""
-        self.poller: Poller[list[DeletedDeployment], list[DeletedRow]] = Poller(
-            fetch=sources.deleted_deployments,
-            build=deleted_rows,
-            apply=self._apply,
-            on_state=self._poll_state,
-            interval=max(settings.refresh_interval, 60.0),
-            now=now,
-            stop_on=(PermissionDeniedError, NotFoundError),
-            id="deleted-poller",
-        )
-
-    def compose(self) -> ComposeResult:
-        yield self.make_header()
-        yield self.poller
-        yield DeletedTable(now=self._now, id="table")
-        yield DrtuiFooter()
-
-    @property
-    def table(self) -> DeletedTable:
-        return self.query_one(DeletedTable)
-
-    def on_mount(self) -> None:
-        self.table.focus()
-        self.start_ticking()
-        self.poller.poll_now()
 
     def on_screen_resume(self) -> None:
         """Shown again: a deployment deleted meanwhile should be here."""
         if self.poller.polls:
             self.poller.poll_now()
-
-    # ----- data --------------------------------------------------------------------------------
 
     def current_freshness(self) -> Freshness | None:
         # Refused for want of a permission: nothing is stale, the data is not ours to see.
@@ -127,54 +107,21 @@ class DeletedScreen(ViewScreen):
             parts.append(f" · {selected} selected (x erases)")
         return parts
 
-    def _apply(self, rows: list[DeletedRow], fetched_at: datetime) -> None:
-        if self.refused:
-            self.refused = False
-            self.refresh_bindings()
-        self.rows = rows
-        if not rows:
-            self.table.empty_message = "No deleted deployments."
-        self.table.set_rows(rows, clock=self._now())
-        self.show_header()
-
-    def _poll_state(self, freshness: Freshness) -> None:
-        refused = freshness.stopped and (
-            "CAN_DELETE_APP_PROJECTS" in freshness.reason or "403" in freshness.reason
-        )
+    def poll_state_changed(self, freshness: Freshness) -> None:
+        refused = freshness.stopped and _refused(freshness.reason)
         if refused != self.refused and (refused or freshness.fetched_at is not None):
             self.refused = refused
             self.refresh_bindings()  # no `x Erase selected` for an account that may not list
-        if freshness.stopped and not self.rows:
-            self.table.empty_message = (
-                NOT_ALLOWED if refused else f"Cannot list deleted deployments: {freshness.reason}"
-            )
-        elif freshness.stale_since is not None and not self.rows:
-            self.table.empty_message = f"Cannot list deleted deployments: {freshness.reason}"
-        self.show_header()
-
-    def tick(self) -> None:
-        self.table.tick(self._now())
-        self.show_header()
-
-    def on_line_table_selection_changed(self, _: LineTable.SelectionChanged) -> None:
-        self.show_header()
-
-    # ----- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "erase" and self.refused:
             return False
         return super().check_action(action, parameters)
 
-    def action_refresh(self) -> None:
-        if not self.poller.poll_now():
-            self.notify("A refresh is already running.", timeout=3)
+    # ----- actions -----------------------------------------------------------------------------
 
     def action_erase(self) -> None:
-        table = self.table
-        chosen = [r for r in table.rows if r.id in table.selected]
-        if not chosen and table.cursor_row is not None:
-            chosen = [table.cursor_row]
+        chosen = self.chosen()
         if not chosen:
             self.notify("Nothing to erase: select deleted deployments with space.", timeout=4)
             return
@@ -194,7 +141,7 @@ class DeletedScreen(ViewScreen):
             def report(batch: int, total: int, state: str) -> None:
                 progress(f"Batch {batch} of {total}: {state.lower()}")
 
-            return await self._sources.erase_deleted(ids, report)
+            return await self.sources.erase_deleted(ids, report)
 
         self.app.push_screen(
             ConfirmDialog(

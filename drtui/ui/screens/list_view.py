@@ -58,14 +58,14 @@ class Wording:
     """Rows are loaded, the search or a filter keeps none."""
     failed: str = "Cannot load: {reason}"
     forbidden: str | Callable[[str], str] = "{reason}"
-    """Polling stopped on one of `stop_on`'s errors: a permission or a missing feature."""
+    """Polling stopped on one of `stop_on`'s errors: a permission or a missing feature (a
+    callable is handed the whole reason, to tell one from the other)."""
     no_selection: str = "Nothing selected."
 
     def stopped(self, reason: str) -> str:
-        reason = clean(reason, limit=REASON_LIMIT)
         if callable(self.forbidden):
             return self.forbidden(reason)
-        return self.forbidden.format(reason=reason)
+        return self.forbidden.format(reason=clean(reason, limit=REASON_LIMIT))
 
 
 @dataclass(frozen=True, slots=True)
