@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from drtui.ui.keymap import ALL_BINDINGS
+from drtui.ui.actions import BY_ID
+from drtui.ui.keymap import doc_key, keys_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
+KEYS = REPO / "docs" / "keys.md"
 
 
 def test_every_screenshot_the_readme_shows_exists() -> None:
@@ -18,9 +20,27 @@ def test_every_screenshot_the_readme_shows_exists() -> None:
     assert not missing, f"README shows screenshots that do not exist: {missing}"
 
 
-def test_every_key_binding_is_in_the_readme_table() -> None:
-    missing = sorted({b.id for b in ALL_BINDINGS if b.id and f"`{b.id}`" not in README})
-    assert not missing, f"bindings missing from README's key table: {missing}"
+def test_the_key_reference_is_what_the_action_table_makes() -> None:
+    assert KEYS.read_text(encoding="utf-8") == keys_markdown(), (
+        "docs/keys.md differs from drtui/ui/actions.py: "
+        "run `python -m drtui.ui.keymap > docs/keys.md`"
+    )
+    missing = sorted(i for i in BY_ID if f"`{i}`" not in KEYS.read_text(encoding="utf-8"))
+    assert not missing, f"ids missing from docs/keys.md: {missing}"
+
+
+def test_the_readme_keys_are_the_tables_defaults_and_link_the_reference() -> None:
+    section = README.split("\n## Keys\n", 1)[1].split("\n## ", 1)[0]
+    assert "(docs/keys.md)" in section
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert 10 <= len(rows) <= 15, "a few essentials; docs/keys.md has the rest"
+    for row in rows:
+        keys_cell, _, ids_cell = row.strip("|").split(" | ")
+        ids = re.findall(r"`([^`]+)`", ids_cell)
+        assert ids and all(i in BY_ID for i in ids), f"unknown id in README: {row}"
+        defaults = {doc_key(k) for i in ids for k in BY_ID[i].keys.split(",")}
+        shown = set(re.findall(r"`([^`]+)`", keys_cell))
+        assert shown <= defaults, f"README names keys that are not these ids' defaults: {row}"
 
 
 def test_the_two_commands_are_the_ones_ci_runs() -> None:

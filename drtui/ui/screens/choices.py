@@ -14,14 +14,14 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from drtui.ui.keymap import CLOSE_BINDINGS
+from drtui.ui.keymap import CHOOSE_BINDINGS, CLOSE_BINDINGS
 from drtui.ui.screens.closing import close_once
 
 
@@ -38,11 +38,7 @@ def _mark(on: bool) -> str:
 class ChooseMany(ModalScreen[frozenset[str] | None]):
     """Dismisses with the chosen values (empty: no filter), or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *CLOSE_BINDINGS,
-        Binding("enter", "apply", "Apply", priority=True, id="choose.apply"),
-        Binding("c", "clear", "Clear all", id="choose.clear"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*CLOSE_BINDINGS, *CHOOSE_BINDINGS]
 
     def __init__(self, title: str, options: Sequence[tuple[str, str]], chosen: frozenset[str]):
         """`options`: (value, label) pairs."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, Static
 from drtui.core.recorded import Replay, State
 from drtui.core.rows import Row, row_from_deployment
 from drtui.store.history import History
+from drtui.ui.keymap import REPLAY_BINDINGS
 
 _AGO = re.compile(r"^-?\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*(?:ago)?$", re.IGNORECASE)
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -136,9 +137,7 @@ class ReplayBar(Static):
 class TimeDialog(ModalScreen[str | None]):
     """`T`: type the instant to replay."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="replay.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(REPLAY_BINDINGS)
     DEFAULT_CSS = """
     TimeDialog {
         align: center middle;
