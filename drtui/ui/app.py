@@ -34,11 +34,10 @@ from drtui.ui.keymap import (
     keymap_conflicts,
     usable_keymap,
 )
-from drtui.ui.palette import DeploymentProvider
-from drtui.ui.screens.base import REFUSAL
+from drtui.ui.palette import DeploymentProvider, action_commands
 from drtui.ui.screens.command_line import CommandLine
 from drtui.ui.screens.deployments import DeploymentsScreen
-from drtui.ui.screens.help import HelpScreen
+from drtui.ui.screens.help import HelpScreen, keys_of
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.styles import css_paths
@@ -57,8 +56,6 @@ def _utc_now() -> datetime:
 
 
 HISTORY_LIMIT = 20
-DRTUI_IDS = frozenset(b.id for b in ALL_BINDINGS if b.id)
-"""Help and palette list drtui's actions, not Textual's (focus next, copy selected text…)."""
 TEXTUAL_KEPT = frozenset({"Theme"})
 
 
@@ -316,23 +313,7 @@ class DrtuiApp(CrashSafeApp):
                 self.call_later(self.switch_view, name)
 
             yield SystemCommand(f"View: {view.title}", f":{view.name} — {view.description}", go)
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if (
-                binding.action in seen
-                or binding.id not in DRTUI_IDS
-                or binding.action == "command_palette"
-                or binding.action.startswith(REFUSAL)
-            ):
-                continue
-            seen.add(binding.action)
-            node, action = active.node, binding.action
-
-            def run(node: object = node, action: str = action) -> None:
-                self.call_later(self.run_action, action, node)
-
-            yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}", run)
+        yield from action_commands(self, screen)
         yield from (c for c in super().get_system_commands(screen) if c.title in TEXTUAL_KEPT)
 
 
@@ -358,22 +339,6 @@ def poll_status(screen: Screen[Any], now: datetime) -> str:
     elif freshness.retry_at is not None:
         parts.append(f"retry in {max(0, int((freshness.retry_at - now).total_seconds()))} s")
     return "Polling: " + "; ".join(parts) if parts else ""
-
-
-def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
-    """(keys, description) for every active binding of `screen`, merged per action."""
-    merged: dict[tuple[str, str], list[str]] = {}
-    app = screen.app
-    for active in screen.active_bindings.values():
-        binding = active.binding
-        if binding.action.startswith(REFUSAL) or binding.id not in DRTUI_IDS:
-            continue
-        merged.setdefault((binding.action, binding.description), []).append(
-            app.get_key_display(binding)
-        )
-    return [
-        (" ".join(dict.fromkeys(keys)), description) for (_, description), keys in merged.items()
-    ]
 
 
 def run_app(settings: AppSettings) -> int:

@@ -1,17 +1,40 @@
-"""Command palette commands beyond keys: go to a deployment by name (searching loaded labels)."""
+"""The command palette's commands: every drtui action bound on the current screen (as the
+footer and help, from the action table), and a deployment by name (searching loaded labels)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.app import App, SystemCommand
 from textual.command import Hit, Hits, Provider
+from textual.screen import Screen
+
+from drtui.ui.screens.help import listed
 
 if TYPE_CHECKING:
     from drtui.ui.screens.deployments import DeploymentsScreen
 
 MAX_HITS = 40
 """A palette shows a screenful; 10,000 matching labels would only slow the typing down."""
+
+
+def action_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
+    """One command per drtui action active on `screen` (a write refused in read-only mode is
+    not active, so not offered), each naming its key."""
+    seen: set[str] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.action in seen or not listed(binding) or binding.action == "command_palette":
+            continue
+        seen.add(binding.action)
+        node, action = active.node, binding.action
+
+        def run(node: object = node, action: str = action) -> None:
+            app.call_later(app.run_action, action, node)
+
+        yield SystemCommand(binding.description, f"key: {app.get_key_display(binding)}", run)
 
 
 class DeploymentProvider(Provider):

@@ -8,10 +8,11 @@ from typing import Any, ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer
 
-from drtui.ui.app import DrtuiApp, keys_of
+from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.bundles import BundlesScreen
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
+from drtui.ui.screens.help import keys_of
 from drtui.ui.views import VIEWS, resolve
 from tests.ui.harness import harness
 from tests.ui.waiting import until

@@ -324,8 +324,7 @@ class FilterBuilder(ModalScreen[DeploymentQuery | None]):
         close_once(self, DeploymentQuery(order_by=self._query.order_by))
 
     def action_help(self) -> None:
-        from drtui.ui.app import keys_of
-        from drtui.ui.screens.help import HelpScreen
+        from drtui.ui.screens.help import HelpScreen, keys_of
 
         self.app.push_screen(HelpScreen(keys_of(self), title="Filter dialog keys"))
 

@@ -4,17 +4,19 @@ own only), then what the screen's symbols mean (a legend the screen provides).""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from drtui.core.recorded import STRIP_GLYPHS
+from drtui.ui.actions import BY_ID
 from drtui.ui.keymap import CLOSE_BINDINGS
+from drtui.ui.screens.base import REFUSAL
 from drtui.ui.screens.closing import close_once
 
 Legend = Sequence[tuple[str, Sequence[tuple[str, str]]]]
@@ -74,6 +76,27 @@ FLEET_LEGEND: Legend = (
     ),
 )
 """What the deployments view's symbols mean."""
+
+
+def listed(binding: Binding) -> bool:
+    """Whether help and the palette list `binding`: an action of drtui's table (ui/actions.py),
+    not one of Textual's (focus next, copy selected text…) nor a write's read-only twin."""
+    return binding.id in BY_ID and not binding.action.startswith(REFUSAL)
+
+
+def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
+    """(keys, description) for every active binding of `screen` help lists, merged per action."""
+    merged: dict[tuple[str, str], list[str]] = {}
+    app = screen.app
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if listed(binding):
+            merged.setdefault((binding.action, binding.description), []).append(
+                app.get_key_display(binding)
+            )
+    return [
+        (" ".join(dict.fromkeys(keys)), description) for (_, description), keys in merged.items()
+    ]
 
 
 class HelpScreen(ModalScreen[None]):
