@@ -39,7 +39,7 @@ class View:
 def _events(app: DrtuiApp) -> Screen[None]:
     from drtui.ui.screens.events_log import EventsScreen
 
-    return EventsScreen(app.events, app.sources.audit)
+    return EventsScreen(app.settings, app.now, app.events, app, app.sources.audit)
 
 
 def _bundles(app: DrtuiApp) -> Screen[None]:

@@ -122,34 +122,6 @@ async def test_the_events_view_grows_while_open_and_filters_by_change() -> None:
         assert {r.deployment_id for r in view.table.rows} == {critical}
 
 
-def test_events_read_newest_first_then_worst_first() -> None:
-    from datetime import UTC, datetime
-
-    from drtui.core.events import EventLog
-    from drtui.core.fleet import HealthTransition
-    from drtui.ui.screens.events_log import event_rows
-
-    log = EventLog()
-    early = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    late = datetime(2026, 3, 2, 10, 0, 0, 900_000, tzinfo=UTC)
-    log.extend(early, [HealthTransition("a", "Alpha", "service", "passing", "failing", "LOW")])
-    log.extend(
-        late,
-        [
-            HealthTransition("b", "Bravo", "service", "failing", "passing", "CRITICAL"),
-            HealthTransition("c", "Charlie", "model", "passing", "warning", "CRITICAL"),
-            HealthTransition("d", "Delta", "service", "passing", "failing", "LOW"),
-        ],
-    )
-    # Earlier within the second the TIME column shows: the worst still comes first.
-    same_second = late.replace(microsecond=400_000)
-    log.extend(
-        same_second,
-        [HealthTransition("e", "Echo", "service", "passing", "failing", "CRITICAL")],
-    )
-    assert [r.label for r in event_rows(log)] == ["Echo", "Delta", "Charlie", "Bravo", "Alpha"]
-
-
 async def test_export_falls_back_to_the_current_folder_and_writes_inert_cells(
     tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -190,3 +162,45 @@ async def test_export_falls_back_to_the_current_folder_and_writes_inert_cells(
         table = list(csv.DictReader(target.open(encoding="utf-8")))
         assert sorted(r["label"] for r in table) == sorted("'" + label for label in hostile)
         assert {r["verdict"] for r in table} == {"worse"}
+
+
+class Host:
+    """The events view's port, without the app: what it was asked."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.shown: list[tuple[str, str]] = []
+
+    def mark_seen(self) -> None:
+        self.seen += 1
+
+    def show_deployment(self, deployment_id: str, label: str = "") -> None:
+        self.shown.append((deployment_id, label))
+
+
+async def test_the_events_view_asks_the_app_only_through_its_port() -> None:
+    from textual.app import App
+
+    from drtui.core.events import EventLog
+    from drtui.core.fleet import HealthTransition
+    from drtui.ui.settings import AppSettings
+    from tests.ui.harness import FIXED_NOW
+
+    log = EventLog()
+    log.extend(FIXED_NOW, [HealthTransition("a", "Alpha", "service", "passing", "failing")])
+    host = Host()
+    settings = AppSettings(endpoint="https://example.invalid", token="t", profile_name="test")
+    screen = EventsScreen(settings, lambda: FIXED_NOW, log, host)
+
+    class Bare(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Bare().run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: screen.is_current and bool(screen.table.rows), what="shown")
+        assert host.seen >= 1, "opening the view is looking at what changed"
+        log.extend(FIXED_NOW, [HealthTransition("b", "Bravo", "model", "passing", "warning")])
+        assert {r.deployment_id for r in screen.table.rows} == {"a", "b"}, "live while shown"
+        screen.table.move_cursor_to_id(next(r.id for r in screen.table.rows if r.label == "Alpha"))
+        await pilot.press("enter")
+        assert host.shown == [("a", "Alpha")]

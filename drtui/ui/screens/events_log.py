@@ -13,66 +13,47 @@ jumps to the deployment in the deployments view.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar, Protocol
 
-from textual import events, on, work
-from textual.app import ComposeResult
+from textual import work
 from textual.binding import BindingType
-from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Input, Label, Static
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
-from drtui.core.events import EventLog
-from drtui.core.export import csv_text
+from drtui.core.events import EventLog, EventRow, event_rows, events_csv, narrow_events, utc_stamp
 from drtui.core.formatting import home_relative
-from drtui.core.health import look, severity
-from drtui.core.rows import IMPORTANCE_RANK
+from drtui.core.health import look
 from drtui.core.sanitize import clean
 from drtui.core.views import parse_search
 from drtui.store.audit import AuditLog
 from drtui.ui.keymap import EVENT_BINDINGS
-from drtui.ui.screens.base import typed_ahead
 from drtui.ui.screens.choices import SaveAs, save_folder, write_private
-from drtui.ui.widgets.footer import DrtuiFooter
-from drtui.ui.widgets.line_table import Column, LineTable
-from drtui.ui.widgets.view_header import ViewHeader
+from drtui.ui.screens.list_view import ListSpec, ListView, Wording
+from drtui.ui.settings import AppSettings
+from drtui.ui.widgets.line_table import Column
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
-    id: str
-    at: datetime
-    deployment_id: str
-    label: str
-    importance: str
-    dimension: str
-    old: str
-    new: str
-    verdict: str
-    haystack: str
+class EventsHost(Protocol):
+    """What the events view asks of the app (the app is one; a test may hand another)."""
 
+    def mark_seen(self) -> object:
+        """The user looked at what changed: the header's count of new degradations goes."""
 
-def _when(at: datetime) -> str:
-    moment = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
-    return moment.strftime("%m-%d %H:%M:%S")
-
-
-def _change(old: str, new: str) -> str:
-    return f"{look(old).cell} → {look(new).cell}"
+    def show_deployment(self, deployment_id: str, label: str = "") -> None:
+        """Go to a deployment in the deployments view, even one its filters hide."""
 
 
 def _move(row: EventRow, _: datetime) -> tuple[str, str]:
     tone = {"worse": "bad", "better": "good"}.get(row.verdict, "")
-    return _change(row.old, row.new), tone
+    return f"{look(row.old).cell} → {look(row.new).cell}", tone
 
 
 COLUMNS: tuple[Column[EventRow], ...] = (
-    Column("at", "TIME (UTC)", 14, 0, lambda r, _: (_when(r.at), "muted")),
+    Column("at", "TIME (UTC)", 14, 0, lambda r, _: (utc_stamp(r.at), "muted")),
     Column(
         "label",
         "DEPLOYMENT",
@@ -91,189 +72,84 @@ COLUMNS: tuple[Column[EventRow], ...] = (
     Column("deployment_id", "ID", 24, 4, lambda r, _: (r.deployment_id, "muted")),
 )
 
-VERDICT_ORDER = {"worse": 0, "moved": 1, "better": 2}
+SPEC: ListSpec[EventLog, EventRow] = ListSpec(
+    name="events",
+    title="Events",
+    columns=COLUMNS,
+    wording=Wording(
+        loading="No health changes yet.",
+        empty="No health changes yet.",
+        no_match="No event matches the filter.",
+    ),
+    build=event_rows,
+    polled=False,  # fed by the app's event log, which the deployments view's polls fill
+    search="label, id, health, change (worse, fail) · regex · !text hides",
+    search_prompt=True,
+    narrow=narrow_events,
+)
 
 
-def _order(row: EventRow) -> tuple[int, int, int, int, str]:
-    """Newest first, to the second the TIME column shows; within a second (a poll) the worst:
-    degradations, to FAIL before to WARN, then the most important deployment, then by label."""
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
-    return (
-        -int(at.timestamp()),
-        VERDICT_ORDER.get(row.verdict, 1),
-        severity(row.new),
-        IMPORTANCE_RANK.get(row.importance.upper(), len(IMPORTANCE_RANK)),
-        row.label.lower(),
-    )
-
-
-def event_rows(log: EventLog) -> list[EventRow]:
-    """Newest first, the worst of each poll first; ids are positions in the whole session
-    (stable while the log grows)."""
-    rows = []
-    start = log.dropped
-    for i, event in enumerate(log):
-        t = event.transition
-        verdict = "worse" if t.worse else "better" if t.better else "moved"
-        old, new = look(t.old).word, look(t.new).word
-        importance = clean(t.importance, limit=40)
-        rows.append(
-            EventRow(
-                id=str(start + i),
-                at=event.at,
-                deployment_id=t.deployment_id,
-                label=t.label,
-                importance=importance,
-                dimension=t.dimension,
-                old=t.old,
-                new=t.new,
-                verdict=verdict,
-                # What the row shows, so what is seen can be typed: the change in its words
-                # (`ok → fail`, `ok->fail`) and the verdict (`worse`), beside the raw statuses.
-                haystack="\n".join(
-                    (
-                        t.label,
-                        t.deployment_id,
-                        importance,
-                        t.dimension,
-                        f"{t.old} → {t.new}",
-                        f"{old} → {new}",
-                        f"{old}->{new}",
-                        verdict,
-                    )
-                ).lower(),
-            )
-        )
-    rows.sort(key=_order)
-    return rows
-
-
-HEADER = ["time_utc", "deployment_id", "label", "importance", "health", "from", "to", "verdict"]
-
-
-def events_csv(rows: list[EventRow]) -> str:
-    """The rows as CSV through the one writer every export uses (no cell starts a formula)."""
-    return csv_text(
-        HEADER,
-        (
-            [
-                (r.at.astimezone(UTC) if r.at.tzinfo else r.at.replace(tzinfo=UTC)).isoformat(),
-                r.deployment_id,
-                r.label,
-                r.importance,
-                r.dimension,
-                r.old,
-                r.new,
-                r.verdict,
-            ]
-            for r in rows
-        ),
-    )
-
-
-class EventTable(LineTable[EventRow]):
-    def __init__(self, *, now: Callable[[], datetime], **kwargs: Any) -> None:
-        super().__init__(COLUMNS, now=now, empty_message="No health changes yet.", **kwargs)
-
-
-class EventsScreen(Screen[None]):
+class EventsScreen(ListView[EventLog, EventRow]):
     BINDINGS: ClassVar[list[BindingType]] = list(EVENT_BINDINGS)
-    VIEW_TITLE = "Events"
 
-    def __init__(self, events: EventLog, audit: AuditLog | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        settings: AppSettings,
+        now: Callable[[], datetime],
+        events: EventLog,
+        host: EventsHost,
+        audit: AuditLog | None = None,
+    ) -> None:
+        super().__init__(SPEC, settings, now)
         self._events = events
+        self._host = host
         self._audit = audit
-        self.filter_text = ""
         self.export_dir: Path | None = None
         """Where `x` suggests saving (None: ~/Downloads, or the current folder without one)."""
-        self._behind = False
-        """Events arrived while another view was shown: drawn when this one is shown again."""
 
-    def _now(self) -> datetime:
-        now = getattr(self.app, "now", None)
-        return now() if callable(now) else datetime.now(UTC)
-
-    def compose(self) -> ComposeResult:
-        settings = getattr(self.app, "settings", None)
-        if settings is not None:
-            yield ViewHeader(
-                view=self.VIEW_TITLE,
-                profile=settings.profile_name,
-                endpoint=settings.endpoint,
-                read_only=settings.read_only,
-                id="view-header",
-            )
+    def compose_above(self) -> Iterator[Widget]:
         if self._audit is not None:
             yield Static(self._changes(), id="events-changes")
         yield Label(self._title(), id="events-title", markup=False)
-        search = Input(
-            placeholder="label, id, health, change (worse, fail) · regex · !text hides",
-            id="search",
-            compact=True,
-        )
-        search.cursor_blink = False
-        with Horizontal(id="search-line") as line:
-            line.display = False
-            yield Label("/", id="search-prompt")
-            yield search
-        yield EventTable(now=self._now, id="table")
-        yield DrtuiFooter()
 
-    @property
-    def table(self) -> EventTable:
-        return self.query_one(EventTable)
-
-    def on_mount(self) -> None:
+    def mounted(self) -> None:
         self._events.listeners.append(self._grew)
-        self._seen()
-        self._show_header()
-        self._show()
-        self.table.focus()
+        self._host.mark_seen()  # opening the events view is looking at what changed
+        self.feed(self._events)
 
     def on_unmount(self) -> None:
         if self._grew in self._events.listeners:
             self._events.listeners.remove(self._grew)
 
     def _grew(self) -> None:
-        """The log grew (a poll of the deployments view): shown now if this view is."""
+        """The log grew (a poll of the deployments view): shown now if this view is, else when
+        it is shown again."""
         if self.is_current:
-            self._show()
-        else:
-            self._behind = True
+            self.feed(self._events)
 
-    def _seen(self) -> None:
-        """Opening the events view is looking at what changed: the header's count goes."""
-        mark_seen = getattr(self.app, "mark_seen", None)
-        if callable(mark_seen):
-            mark_seen()
+    def on_screen_resume(self) -> None:
+        """Shown again (a view keeps its screen): bring the log up to date."""
+        if self.is_mounted:
+            self._host.mark_seen()
+            if self._audit is not None:
+                self.query_one("#events-changes", Static).update(self._changes())
+            self.feed(self._events)
 
-    def _show_header(self) -> None:
-        for header in self.query(ViewHeader):
-            header.show(None, self._now())
+    def after_show(self) -> None:
+        self.query_one("#events-title", Label).update(self._title())
 
     def _title(self) -> str:
         log = self._events
         dropped = f", {log.dropped} older dropped" if log.dropped else ""
         shown = ""
-        search = parse_search(self.filter_text)
+        search = parse_search(self.search_text)
         if search.text:
             kind = "pattern" if search.pattern is not None else "filter"
             what = f"{'hiding ' if search.inverse else ''}{kind} {clean(search.text, limit=60)!r}"
             note = f" ({search.error})" if search.error else ""
-            shown = f" · {what}{note}: {len(self.table.rows)} shown"
+            shown = f" · {what}{note}: {self.shown} shown"
         # The keys (enter, x) are in the footer: at 80 columns this line has no room for them.
         return f" Health events: {len(log)} kept (of at most {log.capacity}{dropped}){shown}"
-
-    def _show(self) -> None:
-        self._behind = False
-        rows = event_rows(self._events)
-        search = parse_search(self.filter_text)
-        if search.text:
-            rows = [r for r in rows if search.matches(r.haystack)]
-            self.table.empty_message = "No event matches the filter."
-        self.table.set_rows(rows, clock=self._now())
-        self.query_one("#events-title", Label).update(self._title())
 
     def _changes(self) -> Content:
         """Writes attempted from this terminal, newest first (the audit trail of the session)."""
@@ -289,45 +165,18 @@ class EventsScreen(Screen[None]):
             parts.append(("\n " + audit.write_error, "$error"))
         for entry in list(reversed(entries))[:5]:
             tone = "$success" if entry.outcome == "ok" else "$error"
-            parts += [f"\n {_when(entry.at)}  ", (entry.summary(), tone)]
+            parts += [f"\n {utc_stamp(entry.at)}  ", (entry.summary(), tone)]
         if len(entries) > 5:
             parts.append(f"\n … {len(entries) - 5} older in the audit log")
         return Content.assemble(*parts)
 
-    def on_screen_resume(self) -> None:
-        """Shown again (a view keeps its screen): bring the log up to date."""
-        if self.is_mounted:
-            self._seen()
-            if self._audit is not None:
-                self.query_one("#events-changes", Static).update(self._changes())
-            self._show()
-            self._show_header()
-
     # ----- actions -------------------------------------------------------------------------------
-
-    def on_key(self, event: events.Key) -> None:
-        typed_ahead(self, event)
-
-    def action_search(self) -> None:
-        self.query_one("#search-line").display = True
-        self.set_focus(self.query_one("#search", Input))  # now: keys typed after `/` are the search
-
-    @on(Input.Changed, "#search")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value
-        self._show()
-
-    @on(Input.Submitted, "#search")
-    def _filter_submitted(self) -> None:
-        self.table.focus()
 
     def action_open(self) -> None:
         """Go to the deployment of the event under the cursor."""
         row = self.table.cursor_row
-        if row is None:
-            return
-        app: Any = self.app
-        app.show_deployment(row.deployment_id, row.label)
+        if row is not None:
+            self._host.show_deployment(row.deployment_id, row.label)
 
     def action_export(self) -> None:
         """`x`: the events shown, as CSV, to a path the user can edit."""
@@ -340,7 +189,7 @@ class EventsScreen(Screen[None]):
         text = events_csv(rows)
         count = len(rows)
 
-        def chosen(path: Path | None) -> None:
+        def save(path: Path | None) -> None:
             if path is not None:
                 self._export(path, text, count)
 
@@ -348,7 +197,7 @@ class EventsScreen(Screen[None]):
             SaveAs(
                 f"Export the {count} events shown (CSV) to", folder / f"drtui-events-{stamp}.csv"
             ),
-            chosen,
+            save,
         )
 
     @work(group="export", exclusive=True, exit_on_error=False, thread=True)
@@ -368,17 +217,3 @@ class EventsScreen(Screen[None]):
         self.app.call_from_thread(
             self.notify, f"Saved {count} events to {path}", timeout=8, markup=False
         )
-
-    def action_back(self) -> None:
-        """esc: clear the filter first, then go back to the previous view."""
-        line = self.query_one("#search-line")
-        if line.display or self.filter_text:
-            self.query_one("#search", Input).value = ""
-            line.display = False
-            self.filter_text = ""
-            self.table.focus()
-            self._show()
-            return
-        go_back = getattr(self.app, "go_back", None)
-        if callable(go_back):
-            go_back()
