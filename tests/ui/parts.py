@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from drtui.core.rows import Row
+from drtui.ui.deployments.ports import Ports
+
 
 class Clock:
     """The app's clock, moved by the test."""
@@ -72,11 +75,33 @@ class Toasts:
 class Dialogs:
     """`push_screen`: each dialog opened and what it would call when it closes."""
 
-    opened: list[tuple[Any, Callable[[Any], None]]] = field(default_factory=list)
+    opened: list[tuple[Any, Callable[[Any], None] | None]] = field(default_factory=list)
 
-    def __call__(self, dialog: Any, done: Callable[[Any], None], /) -> None:
+    def __call__(self, dialog: Any, done: Callable[[Any], None] | None, /) -> None:
         self.opened.append((dialog, done))
 
     def close_last(self, result: Any) -> None:
         _, done = self.opened.pop()
+        assert done is not None, "this screen returns nothing"
         done(result)
+
+
+@dataclass
+class FakeScreen:
+    """Every port a part is handed, each a stand-in the test reads or moves."""
+
+    clock: Clock
+    timers: Timers = field(default_factory=Timers)
+    toasts: Toasts = field(default_factory=Toasts)
+    dialogs: Dialogs = field(default_factory=Dialogs)
+    cursor: Row | None = None
+
+    @property
+    def ports(self) -> Ports:
+        return Ports(
+            clock=self.clock,
+            notify=self.toasts,
+            push=self.dialogs,
+            schedule=self.timers,
+            cursor_row=lambda: self.cursor,
+        )

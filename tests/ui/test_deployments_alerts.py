@@ -16,7 +16,7 @@ from drtui.ui.deployments import alerts as alerts_module
 from drtui.ui.deployments.alerts import DEGRADED_SECONDS, MAX_TOASTED, FleetAlerts
 from drtui.ui.screens.choices import ChooseOne
 from tests.core.factory import deployment
-from tests.ui.parts import Clock, Dialogs, Timers, Toasts
+from tests.ui.parts import Clock, Dialogs, FakeScreen, Timers, Toasts
 
 NOW = datetime(2026, 11, 30, 3, 12, tzinfo=UTC)
 
@@ -32,28 +32,31 @@ class Rig:
     degraded: list[list[HealthTransition]] = field(default_factory=list)
     forgotten: list[str] = field(default_factory=list)
     bells: int = 0
+    unseen: int = 0
     redraws: int = 0
 
     def bell(self) -> None:
         self.bells += 1
+
+    def seen(self) -> int:
+        count, self.unseen = self.unseen, 0
+        return count
 
     def redraw(self) -> None:
         self.redraws += 1
 
 
 def rig() -> Rig:
-    clock, timers, toasts, dialogs = Clock(NOW), Timers(), Toasts(), Dialogs()
-    made = Rig(None, clock, timers, toasts, dialogs)  # type: ignore[arg-type]
+    screen = FakeScreen(Clock(NOW))
+    made = Rig(None, screen.clock, screen.timers, screen.toasts, screen.dialogs)  # type: ignore[arg-type]
     made.alerts = FleetAlerts(
         AlertRules(),
         EventLog(),
-        clock=clock,
-        schedule=timers,
-        notify=toasts,
-        push=dialogs,
+        screen.ports,
         show_marked=made.marked.append,
         degraded=made.degraded.append,
         forget=made.forgotten.append,
+        seen=made.seen,
         bell=made.bell,
         redraw=made.redraw,
     )
@@ -192,3 +195,14 @@ def test_acknowledge_quiets_a_degradation_and_again_withdraws_it() -> None:
     r.alerts.acknowledge(rows["d0"])
     assert r.toasts.texts[-1] == "model 0 has no degradation to acknowledge."
     assert r.redraws == 2
+
+
+def test_marking_seen_says_how_many_or_that_nothing_is_new() -> None:
+    r = rig()
+    r.unseen = 2
+    r.alerts.mark_seen()
+    r.alerts.mark_seen()
+    assert r.toasts.texts == [
+        "2 degraded deployments marked seen (E lists every change).",
+        "Nothing new since you last looked.",
+    ]

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 from drtui.api.query import DeploymentQuery
 from drtui.core.fleet import Fleet
 from drtui.core.recorded import NotRecorded, Replay, State
-from drtui.ui.deployments.replay import ReplayController, recorded_section
-from drtui.ui.deployments.view import FleetView
+from drtui.ui.deployments.replay import ReplayController
+from drtui.ui.deployments.view import FleetView, recorded_section
 from drtui.ui.screens.replay import TimeDialog
 from tests.core.factory import deployment
-from tests.ui.parts import Clock, Dialogs, Toasts
+from tests.ui.parts import Clock, Dialogs, FakeScreen, Toasts
 
 NOW = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -66,15 +66,10 @@ class Rig:
 def rig(*changes: datetime) -> Rig:
     view = FleetView(DeploymentQuery(), "", attention=False)
     view.set_fleet(Fleet.from_deployments([deployment("d1", label="fraud")]), None, None)
-    history, toasts, dialogs = History(list(changes)), Toasts(), Dialogs()
-    made = Rig(None, view, history, toasts, dialogs)  # type: ignore[arg-type]
+    history, screen = History(list(changes)), FakeScreen(Clock(NOW))
+    made = Rig(None, view, history, screen.toasts, screen.dialogs)  # type: ignore[arg-type]
     made.control = ReplayController(
-        history,
-        view,
-        clock=Clock(NOW),
-        notify=toasts,
-        push=dialogs,
-        shown=lambda: made.shown.append(made.at),
+        history, view, screen.ports, shown=lambda: made.shown.append(made.at)
     )
     return made
 
@@ -138,15 +133,13 @@ def test_a_broken_file_is_one_sentence() -> None:
 
 def test_without_a_recorder_the_keys_do_nothing() -> None:
     view = FleetView(DeploymentQuery(), "", attention=False)
-    toasts, dialogs = Toasts(), Dialogs()
-    control = ReplayController(
-        None, view, clock=Clock(NOW), notify=toasts, push=dialogs, shown=lambda: None
-    )
+    screen = FakeScreen(Clock(NOW))
+    control = ReplayController(None, view, screen.ports, shown=lambda: None)
     control.step(-1)
     control.hour(-1)
     control.ask_time()
     control.close()
-    assert not control.available and not toasts.said and not dialogs.opened
+    assert not control.available and not screen.toasts.said and not screen.dialogs.opened
 
 
 def test_close_closes_the_reader_and_the_recorded_section_names_the_instant() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,8 +19,9 @@ from drtui.ui.deployments import server_search as server_search_module
 from drtui.ui.deployments.server_search import SEARCH_DEBOUNCE, WIDE_SEARCH_DEBOUNCE, ServerSearch
 from drtui.ui.deployments.view import FleetView
 from tests.core.factory import deployment
-from tests.ui.parts import Timers
+from tests.ui.parts import Clock, FakeScreen, Timers
 
+NOW = datetime(2026, 11, 30, 3, 12, tzinfo=UTC)
 LABELS = ["churn model", "churn scorer", "fraud model", "fraud scorer", "credit limit"]
 
 
@@ -55,8 +57,8 @@ class Rig:
     def __post_init__(self) -> None:
         self.search = ServerSearch(
             self.view,
+            FakeScreen(Clock(NOW), timers=self.timers).ports,
             fetch=self.server,
-            schedule=self.timers,
             start=self.start,
             cancel=self.cancel,
             polled=lambda: self.polled,

@@ -11,10 +11,11 @@ from drtui.api.models import Deployment
 from drtui.core.changes import NewDeployment
 from drtui.core.fleet import Fleet
 from drtui.core.rows import Row
+from drtui.ui.deployments.ports import Ports
 from drtui.ui.deployments.writes import DeploymentWrites, RowsChange
 from drtui.ui.screens.actions import ConfirmDialog, CreateDialog, EditDialog, Progress
 from tests.core.factory import deployment
-from tests.ui.parts import Clock, Dialogs, Toasts
+from tests.ui.parts import Clock, Dialogs, Timers, Toasts
 
 NOW = datetime(2026, 11, 30, 3, 12, tzinfo=UTC)
 
@@ -44,14 +45,15 @@ class Rig:
     writes: DeploymentWrites = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writes = DeploymentWrites(
-            Writer(),
+        ports = Ports(
             clock=Clock(NOW),
             notify=self.toasts,
             push=self.dialogs,
+            schedule=Timers(),
             cursor_row=lambda: self.rows.get(self.cursor) if self.cursor else None,
-            put_rows=self.put_rows,
-            show_created=self.created.append,
+        )
+        self.writes = DeploymentWrites(
+            Writer(), ports, put_rows=self.put_rows, show_created=self.created.append
         )
 
     def put_rows(self, change: RowsChange) -> None:

@@ -34,7 +34,7 @@ async def test_r_during_a_poll_says_so_once_and_help_shows_the_last_poll() -> No
         assert isinstance(screen, DeploymentsScreen)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         gate = asyncio.Event()
-        fetch = screen._fetch
+        fetch = screen.fleet_poll.fetch
 
         async def slow() -> object:
             await gate.wait()

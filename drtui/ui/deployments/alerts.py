@@ -18,7 +18,7 @@ from drtui.core.recorded import Replay
 from drtui.core.rhythm import Rhythm
 from drtui.core.rows import Row
 from drtui.core.silence import is_silent
-from drtui.ui.deployments.ports import Notify, Push, Schedule, Stoppable
+from drtui.ui.deployments.ports import Ports, Stoppable
 from drtui.ui.polling import MIN_TIMER_DELAY
 from drtui.ui.screens.choices import ChooseOne
 
@@ -35,28 +35,28 @@ class FleetAlerts:
         self,
         rules: AlertRules,
         events: EventLog,
+        ports: Ports,
         *,
-        clock: Callable[[], datetime],
-        schedule: Schedule,
-        notify: Notify,
-        push: Push,
         show_marked: Callable[[frozenset[str]], None],
         degraded: Callable[[list[HealthTransition]], None],
         forget: Callable[[str], None],
+        seen: Callable[[], int],
         bell: Callable[[], None],
         redraw: Callable[[], None],
     ) -> None:
         """`show_marked`: the rows to mark ▲; `degraded`: the app's count of new degradations;
-        `forget`: a deployment the user answered leaves that count; `redraw`: the view again."""
+        `forget`: a deployment the user answered leaves that count; `seen`: the count cleared,
+        how many there were; `redraw`: the view again."""
         self.rules = rules
         self.events = events
-        self._clock = clock
-        self._schedule = schedule
-        self._notify = notify
-        self._push = push
+        self._clock = ports.clock
+        self._schedule = ports.schedule
+        self._notify = ports.notify
+        self._push = ports.push
         self._show_marked = show_marked
         self._degraded = degraded
         self._forget = forget
+        self._seen = seen
         self._bell = bell
         self._redraw = redraw
         self._silent: frozenset[str] = frozenset()
@@ -208,6 +208,18 @@ class FleetAlerts:
                 markup=False,
             )
         self._redraw()
+
+    def mark_seen(self) -> None:
+        """`!`: the degradations counted in the header ("▲3 new") are seen."""
+        count = self._seen()
+        if count:
+            self._notify(
+                f"{count} degraded deployment{'s' if count > 1 else ''} marked seen "
+                "(E lists every change).",
+                timeout=4,
+            )
+        else:
+            self._notify("Nothing new since you last looked.", timeout=3)
 
     def acknowledge(self, row: Row) -> None:
         """`A`: the row's degradation is seen (no alert until it changes again); again undoes."""

@@ -12,9 +12,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from drtui.core.health import look
 from drtui.core.recorded import NotRecorded, Replay
-from drtui.ui.deployments.ports import Notify, Push
+from drtui.ui.deployments.ports import Ports
 from drtui.ui.deployments.view import FleetView
 from drtui.ui.screens.replay import TimeDialog, parse_typed_time, replay_rows
 
@@ -35,18 +34,16 @@ class ReplayController:
         self,
         reader: Recorded | None,
         view: FleetView,
+        ports: Ports,
         *,
-        clock: Callable[[], datetime],
-        notify: Notify,
-        push: Push,
         shown: Callable[[], None],
     ) -> None:
         """`reader`: None when nothing is recorded (every replay key does nothing)."""
         self._reader = reader
         self._view = view
-        self._clock = clock
-        self._notify = notify
-        self._push = push
+        self._clock = ports.clock
+        self._notify = ports.notify
+        self._push = ports.push
         self._shown = shown
 
     @property
@@ -142,19 +139,3 @@ class ReplayController:
     def close(self) -> None:
         if self._reader is not None:
             self._reader.close()
-
-
-def recorded_section(key: str, replay: Replay) -> tuple[str, list[tuple[str, str]]]:
-    """The detail pane in a replay: what the recorder kept of the deployment."""
-    state = replay.states[key]
-    fields = [
-        ("Label", state.label),
-        ("Id", key),
-        ("Importance", state.importance or "—"),
-        ("Service", look(state.service).cell),
-        ("Model", look(state.model).cell),
-        ("Accuracy", look(state.accuracy).cell),
-        ("Predictions", "∅ silent" if state.silent else "not silent"),
-        ("Live", "esc returns to live (every other field is shown there)"),
-    ]
-    return f"As recorded at {replay.at:%Y-%m-%d %H:%M:%S} UTC", fields

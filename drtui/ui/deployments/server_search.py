@@ -19,7 +19,7 @@ from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.rows import Row, row_id, row_of
 from drtui.core.views import FETCH_ORDER
-from drtui.ui.deployments.ports import Schedule, Stoppable
+from drtui.ui.deployments.ports import Ports, Stoppable
 from drtui.ui.deployments.view import FleetView, narrows
 
 SEARCH_DEBOUNCE = 0.4
@@ -41,9 +41,9 @@ class ServerSearch:
     def __init__(
         self,
         view: FleetView,
+        ports: Ports,
         *,
         fetch: Callable[[DeploymentQuery, Mapping[str, Row]], Awaitable[Records]],
-        schedule: Schedule,
         start: Callable[[Coroutine[Any, Any, None]], object],
         cancel: Callable[[], object],
         polled: Callable[[], bool],
@@ -56,7 +56,7 @@ class ServerSearch:
         loaded once; `requery`: the screen's new query (filters changed, or nothing loaded)."""
         self._view = view
         self._fetch = fetch
-        self._schedule = schedule
+        self._schedule = ports.schedule
         self._start = start
         self._cancel = cancel
         self._polled = polled

@@ -10,12 +10,15 @@ screen. In a replay, the recorded fleet is shown instead.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from drtui.api.query import DeploymentQuery
+from drtui.core.detail import Section, sections
 from drtui.core.fleet import Fleet, HealthCounts, summary
-from drtui.core.recorded import Replay
+from drtui.core.health import look
+from drtui.core.recorded import HealthStrip, Replay, timeline_section
 from drtui.core.rows import Row
 from drtui.core.views import (
     DEFAULT_ORDER,
@@ -152,6 +155,21 @@ class FleetView:
     def header_counts(self) -> dict[str, HealthCounts]:
         return summary(self.replay_rows.values()) if self.replay is not None else self.counts
 
+    def sections(
+        self, row: Row, now: datetime, strips: Mapping[str, HealthStrip] | None
+    ) -> list[Section]:
+        """The detail pane: the deployment as polled, or as recorded in a replay; with the
+        recorder's `strips`, its last 24 h (up to the replayed instant)."""
+        replay = self.replay
+        if replay is not None:
+            shown = [recorded_section(row.id, replay)]
+        else:
+            shown = sections(row.source, now)
+        if strips is not None:
+            until = replay.at if replay is not None else None
+            shown.append(timeline_section(strips.get(row.id), until))
+        return shown
+
     # ----- the search ---------------------------------------------------------------------------
 
     def typed_search(self) -> str | None:
@@ -221,3 +239,19 @@ class FleetView:
                 f"worst first, then {sort_title(self.query.order_by)}" if self.attention else None
             ),
         )
+
+
+def recorded_section(key: str, replay: Replay) -> Section:
+    """The detail pane in a replay: what the recorder kept of the deployment."""
+    state = replay.states[key]
+    fields = [
+        ("Label", state.label),
+        ("Id", key),
+        ("Importance", state.importance or "—"),
+        ("Service", look(state.service).cell),
+        ("Model", look(state.model).cell),
+        ("Accuracy", look(state.accuracy).cell),
+        ("Predictions", "∅ silent" if state.silent else "not silent"),
+        ("Live", "esc returns to live (every other field is shown there)"),
+    ]
+    return f"As recorded at {replay.at:%Y-%m-%d %H:%M:%S} UTC", fields

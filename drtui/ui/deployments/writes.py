@@ -9,7 +9,6 @@ before they reach here (ViewScreen.check_action).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Protocol
 
 from drtui.api.models import Deployment
@@ -17,7 +16,7 @@ from drtui.core.changes import NewDeployment
 from drtui.core.formatting import age, timestamp
 from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean, clean_lines
-from drtui.ui.deployments.ports import Notify, Push
+from drtui.ui.deployments.ports import Ports
 from drtui.ui.screens.actions import (
     ConfirmDialog,
     CreateDefaults,
@@ -50,21 +49,18 @@ class DeploymentWrites:
     def __init__(
         self,
         writer: Writer,
+        ports: Ports,
         *,
-        clock: Callable[[], datetime],
-        notify: Notify,
-        push: Push,
-        cursor_row: Callable[[], Row | None],
         put_rows: Callable[[RowsChange], None],
         show_created: Callable[[str], None],
     ) -> None:
         """`put_rows(change)`: `change` applied to the rows shown (a dict by id); `show_created`:
         the cursor on a new deployment, which the view may have to widen to show."""
         self._writer = writer
-        self._clock = clock
-        self._notify = notify
-        self._push = push
-        self._cursor_row = cursor_row
+        self._clock = ports.clock
+        self._notify = ports.notify
+        self._push = ports.push
+        self._cursor_row = ports.cursor_row
         self._put_rows = put_rows
         self._show_created = show_created
 

@@ -7,7 +7,6 @@ calls `_apply` with each new fleet built off the event loop.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime
@@ -21,28 +20,26 @@ from textual.events import Key, Resize
 from textual.widgets import Input, Label
 
 from drtui.api.errors import AuthenticationError
-from drtui.api.models.slim import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.alerts import AlertRules
-from drtui.core.detail import sections, web_url
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet
-from drtui.core.recorded import HealthStrip, Replay, timeline_section
+from drtui.core.recorded import HealthStrip, Replay
 from drtui.core.rows import Row
-from drtui.core.views import (
-    DEFAULT_ORDER,
-    FETCH_ORDER,
-)
 from drtui.store.recorder import BackgroundRecorder
 from drtui.ui.deployments.alerts import FleetAlerts
-from drtui.ui.deployments.replay import ReplayController, recorded_section
+from drtui.ui.deployments.links import RowLinks
+from drtui.ui.deployments.poll import Fetched, FleetPoll
+from drtui.ui.deployments.ports import Ports
+from drtui.ui.deployments.replay import ReplayController
 from drtui.ui.deployments.server_search import ServerSearch
-from drtui.ui.deployments.view import FleetView, narrows
+from drtui.ui.deployments.sorting import clicked, one_key, reversed_order
+from drtui.ui.deployments.view import FleetView
 from drtui.ui.deployments.writes import DeploymentWrites
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import SCREEN_BINDINGS, WRITE_BINDINGS
 from drtui.ui.polling import Freshness, Poller
-from drtui.ui.refresh import FleetUpdate, build_fleet
+from drtui.ui.refresh import FleetUpdate
 from drtui.ui.screens.base import ViewScreen, typed_ahead
 from drtui.ui.screens.filter_builder import FilterBuilder, normalise_query
 from drtui.ui.screens.help import FLEET_LEGEND
@@ -63,13 +60,6 @@ from drtui.ui.widgets.line_table import LineTable
 
 WIDE = 120
 """Terminal width from which the detail pane sits beside the table."""
-DESCENDING_FIRST = frozenset({"recentPredictions", "lastPredictionTimestamp"})
-"""One-key sorts that start descending (busiest, latest first); health starts worst first,
-importance most important first (their ascending order)."""
-
-
-Fetched = tuple[list[SlimDeployment | Row], list[SlimDeployment | Row] | None]
-"""The whole fleet, and the server-narrowed view when the query filters or searches."""
 
 
 class DeploymentsScreen(ViewScreen):
@@ -97,42 +87,45 @@ class DeploymentsScreen(ViewScreen):
         self.view = FleetView(
             normalise_query(settings.query), settings.query.search or "", settings.attention_first
         )
-        self._fetched_query: DeploymentQuery | None = None
         self.events = events if events is not None else EventLog()
-        self.writes = DeploymentWrites(
-            sources,
+        ports = Ports(
             clock=now,
             notify=self.notify,
-            push=lambda dialog, done: self.app.push_screen(dialog, done),
+            push=lambda screen, done: self.app.push_screen(screen, done),
+            schedule=self.set_timer,
             cursor_row=lambda: self.table.cursor_row,
-            put_rows=self._put_rows,
-            show_created=self._show_created,
+        )
+        self.writes = DeploymentWrites(
+            sources, ports, put_rows=self._put_rows, show_created=self._show_created
+        )
+        self.links = RowLinks(
+            settings,
+            sources,
+            ports,
+            copy=lambda text: self.app.copy_to_clipboard(text),
+            show_custom=self._show_custom,
         )
         self.replay_control = ReplayController(
             HistoryReader(recorder.path) if recorder is not None else None,
             self.view,
-            clock=now,
-            notify=self.notify,
-            push=lambda dialog, done: self.app.push_screen(dialog, done),
+            ports,
             shown=self._replay_shown,
         )
         self.fleet_alerts = FleetAlerts(
             self.alerts,
             self.events,
-            clock=now,
-            schedule=self.set_timer,
-            notify=self.notify,
-            push=lambda dialog, done: self.app.push_screen(dialog, done),
+            ports,
             show_marked=lambda ids: self.table.set_degraded(ids),
             degraded=lambda moves: self.drtui.degraded(moves),
             forget=lambda key: self.drtui.unseen.forget(key),
+            seen=lambda: self.drtui.mark_seen(),
             bell=self._ring,
             redraw=self._show_view,
         )
         self.server_search = ServerSearch(
             self.view,
+            ports,
             fetch=lambda query, known: self._sources.deployments(query, known),
-            schedule=self.set_timer,
             start=lambda job: self.run_worker(
                 job, group="server-search", exclusive=True, exit_on_error=False
             ),
@@ -142,10 +135,18 @@ class DeploymentsScreen(ViewScreen):
             redraw_bar=self._show_filters,
             redraw=self._show_view,
         )
+        self.fleet_poll = FleetPoll(
+            self.view,
+            sources,
+            self.fleet_alerts,
+            recorder,
+            polls=lambda: self.poller.polls,
+            redraw=self._show_view,
+        )
         self.poller: Poller[Fetched, FleetUpdate] = Poller(
-            fetch=self._fetch,
-            build=self._build,
-            apply=self._apply,
+            fetch=self.fleet_poll.fetch,
+            build=self.fleet_poll.build,
+            apply=self.fleet_poll.apply,
             on_state=self._poll_state,
             interval=settings.refresh_interval,
             now=now,
@@ -245,21 +246,6 @@ class DeploymentsScreen(ViewScreen):
         """Start a poll unless one is in flight (the running one re-arms the timer)."""
         self.poller.poll_now()
 
-    async def _fetch(self) -> Fetched:
-        """The whole fleet, in an order traffic cannot move (alerts and counts are about all of
-        it), and the narrowed view when the query filters or searches on the server."""
-        query = self._fetched_query = self.query_state
-        known = self.fleet.known_texts()  # records read last time are not read again
-        whole = self._sources.deployments(DeploymentQuery(order_by=FETCH_ORDER), known)
-        if not narrows(query):
-            return await whole, None
-        view = self._sources.deployments(dataclasses.replace(query, order_by=FETCH_ORDER), known)
-        everything, narrowed = await asyncio.gather(whole, view)
-        return everything, narrowed
-
-    def _build(self, fetched: Fetched) -> FleetUpdate:
-        return build_fleet(self.fleet, *fetched)
-
     def requery(self, query: DeploymentQuery) -> None:
         """The query changed: a new sort is applied here and now (rows are sorted locally);
         new filters or search drop the answer in flight and ask the server again."""
@@ -268,19 +254,6 @@ class DeploymentsScreen(ViewScreen):
         if self.view.requery(query):
             self._show_filters()
             self.poller.invalidate()
-        self._show_view()
-
-    def _apply(self, update: FleetUpdate, fetched_at: datetime) -> None:
-        self.view.set_fleet(update.diff.fleet, update.view, self._fetched_query)
-        self.fleet_alerts.poll(
-            self.fleet.rows,
-            update.transitions,
-            fetched_at,
-            rhythms=self.recorder.rhythms if self.recorder is not None else {},
-            first=not self.poller.polls,
-        )
-        if self.recorder is not None:
-            self.recorder.submit(self.fleet, fetched_at)
         self._show_view()
 
     def _poll_state(self, freshness: Freshness) -> None:
@@ -339,15 +312,9 @@ class DeploymentsScreen(ViewScreen):
         pane = self.query_one(DetailPane)
         if row is None:
             pane.show(None, None, empty="No deployment selected.")
-            return
-        if self.replay is None:
-            shown = sections(row.source, self._now())
         else:
-            shown = [recorded_section(row.id, self.replay)]
-        if self.recorder is not None:
-            until = self.replay.at if self.replay is not None else None
-            shown.append(timeline_section(self.strips.get(row.id), until))
-        pane.show(row.id, shown)
+            strips = self.strips if self.recorder is not None else None
+            pane.show(row.id, self.view.sections(row, self._now(), strips))
 
     def show_strips(self, strips: dict[str, HealthStrip]) -> None:
         """New health strips, computed on the recorder's thread after a recorded poll."""
@@ -398,12 +365,8 @@ class DeploymentsScreen(ViewScreen):
             self._show_detail()
 
     def on_line_table_header_clicked(self, message: LineTable.HeaderClicked) -> None:
-        field = message.column.order_by
-        if field is None:
-            return
-        current = self.query_state.order_by or DEFAULT_ORDER
-        order = f"-{field}" if current == field else field
-        self.requery(dataclasses.replace(self.query_state, order_by=order))
+        if (field := message.column.order_by) is not None:
+            self._sort(clicked(self.query_state.order_by, field), land=False)
 
     # ----- search -------------------------------------------------------------------------------
 
@@ -498,25 +461,19 @@ class DeploymentsScreen(ViewScreen):
 
     def _sort_chosen(self, order_by: str | None) -> None:
         if order_by is not None:
-            self.requery(dataclasses.replace(self.query_state, order_by=order_by))
-            self._land()
+            self._sort(order_by)
 
     def action_reverse_sort(self) -> None:
-        current = self.query_state.order_by or DEFAULT_ORDER
-        order = current[1:] if current.startswith("-") else f"-{current}"
-        self.requery(dataclasses.replace(self.query_state, order_by=order))
-        self._land()
+        self._sort(reversed_order(self.query_state.order_by))
 
     def action_sort_by(self, field: str) -> None:
-        """One-key sorts (`L`, `H`, `I`…): by that column; again reverses it. Times and counts
-        start with the newest / largest, names with A."""
-        current = self.query_state.order_by or DEFAULT_ORDER
-        if current.lstrip("-") == field:
-            order = current[1:] if current.startswith("-") else f"-{field}"
-        else:
-            order = f"-{field}" if field in DESCENDING_FIRST else field
-        self.requery(dataclasses.replace(self.query_state, order_by=order))
-        self._land()
+        """One-key sorts (`L`, `H`, `I`…): by that column; again reverses it."""
+        self._sort(one_key(self.query_state.order_by, field))
+
+    def _sort(self, order_by: str, *, land: bool = True) -> None:
+        self.requery(dataclasses.replace(self.query_state, order_by=order_by))
+        if land:
+            self._land()
 
     def action_toggle_attention(self) -> None:
         self.view.attention = not self.view.attention
@@ -574,79 +531,33 @@ class DeploymentsScreen(ViewScreen):
         self.query_one(DetailPane).scroll_page_up(animate=False)
 
     def action_copy_id(self) -> None:
-        row = self.table.cursor_row
-        if row is not None:
-            self.app.copy_to_clipboard(row.id)
-            self.notify(f"Sent to the terminal clipboard: {row.id}", timeout=4, markup=False)
+        self.links.copy_id()
 
     def action_copy_url(self) -> None:
-        row = self.table.cursor_row
-        if row is not None:
-            url = web_url(self._settings.endpoint, row.id)
-            self.app.copy_to_clipboard(url)
-            self.notify(f"Sent to the terminal clipboard: {url}", timeout=5, markup=False)
+        self.links.copy_url()
 
     def action_events(self) -> None:
         self.drtui.switch_view("events")
 
     def action_mark_seen(self) -> None:
         """`!`: the degradations counted in the header ("▲3 new") are seen."""
-        count = self.drtui.mark_seen()
+        self.fleet_alerts.mark_seen()
         self._show_header()
-        if count:
-            self.notify(
-                f"{count} degraded deployment{'s' if count > 1 else ''} marked seen "
-                "(E lists every change).",
-                timeout=4,
-            )
-        else:
-            self.notify("Nothing new since you last looked.", timeout=3)
 
     def on_screen_resume(self) -> None:
         self._show_header()  # the count of new degradations may have gone meanwhile
 
     def action_custom_model(self) -> None:
         """`c`: the deployment under the cursor in `:custom` (when it runs a custom model)."""
-        row = self.table.cursor_row
-        if row is None:
-            return
-        model = row.source.model if row.source is not None else None
-        if model is None or model.custom_model_image is None:
-            self.notify(f"{row.label} does not run a custom model.", timeout=4, markup=False)
-            return
-        self.drtui.switch_view("custom")
-        self.app.call_after_refresh(self._select_custom, row.id)
+        self.links.custom_model()
 
     def action_logs(self) -> None:
-        """`l`: the log of the deployment under the cursor, where it has one (a custom model's
-        deployment: what `c` then `l` opens); otherwise one sentence saying why not."""
-        row = self.table.cursor_row
-        if row is None:
-            self.notify("No deployment selected.", timeout=3)
-            return
-        model = row.source.model
-        if model is None:
-            self.notify(
-                f"{row.label} does not say which model it serves, so drtui cannot find a log.",
-                timeout=5,
-                markup=False,
-            )
-            return
-        if model.custom_model_image is None:
-            self.notify(
-                f"{row.label} has no log to show: only deployments of custom models have "
-                "logs (this one serves a DataRobot model).",
-                timeout=5,
-                markup=False,
-            )
-            return
-        from drtui.ui.screens.custom import log_capacity  # the log viewer, imported when used
-        from drtui.ui.screens.logs import LogScreen, LogTarget
+        """`l`: the log of the deployment under the cursor, where it has one."""
+        self.links.logs()
 
-        target = LogTarget(row.id, row.label, row.status)
-        self.app.push_screen(
-            LogScreen(self._settings, self._sources, self._now, [target], capacity=log_capacity())
-        )
+    def _show_custom(self, deployment_id: str) -> None:
+        self.drtui.switch_view("custom")
+        self.app.call_after_refresh(self._select_custom, deployment_id)
 
     def _select_custom(self, deployment_id: str) -> None:
         select = getattr(self.app.screen, "select_deployment", None)
