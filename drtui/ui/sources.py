@@ -46,6 +46,11 @@ class Sources:
     def endpoint(self) -> str:
         return self._client.endpoint
 
+    @property
+    def dropped_records(self) -> int:
+        """Deployment records left out of listings so far because nothing can read them."""
+        return self._client.dropped_records
+
     # ----- deployments ----------------------------------------------------------------------
 
     @overload

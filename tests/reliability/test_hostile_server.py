@@ -588,6 +588,27 @@ def test_a_record_nested_5000_levels_deep_is_left_out_with_a_warning() -> None:
         )
 
 
+async def test_the_dashboard_says_once_that_a_record_was_left_out() -> None:
+    from drtui.ui.app import DrtuiApp
+    from drtui.ui.deployments.poll import DROPPED
+    from drtui.ui.settings import AppSettings
+    from tests.reliability.rig import deployments_screen, wait_for
+
+    with HostileServer(_deep_fleet(5000)) as server:
+        client = DataRobotClient(server.endpoint, TOKEN, retry=NO_WAIT)
+        settings = AppSettings(endpoint=server.endpoint, token=TOKEN, attention_first=False)
+        app = DrtuiApp(settings, client=client)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = deployments_screen(app)
+            await wait_for(lambda: screen.refreshes >= 1, 10.0, "the first poll")
+            await pilot.press("r")
+            await wait_for(lambda: screen.refreshes >= 2, 10.0, "the second poll")
+            assert [r.id for r in screen.table.rows] == ["d2"]
+            said = [n for n in app._notifications if n.message == DROPPED]
+            assert len(said) == 1, "once, not once a poll"
+        await client.aclose()
+
+
 # -- 10. CSV cells a spreadsheet would run are neutralised ------------------------------------
 
 

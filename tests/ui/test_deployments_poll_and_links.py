@@ -16,7 +16,7 @@ from drtui.core.fleet import Fleet
 from drtui.core.rows import Row
 from drtui.ui.deployments.alerts import FleetAlerts
 from drtui.ui.deployments.links import RowLinks
-from drtui.ui.deployments.poll import FleetPoll
+from drtui.ui.deployments.poll import DROPPED, FleetPoll
 from drtui.ui.deployments.sorting import clicked, one_key, reversed_order
 from drtui.ui.deployments.view import FleetView
 from drtui.ui.settings import AppSettings
@@ -32,10 +32,14 @@ class Lister:
 
     records: list[Any]
     asked: list[DeploymentQuery] = field(default_factory=list)
+    dropped_records: int = 0
+    unreadable: int = 0
+    """Records each listing leaves out (nested too deeply to read)."""
 
     async def deployments(self, query: DeploymentQuery, known: Mapping[str, Row]) -> list[Any]:
         self.asked.append(query)
         await asyncio.sleep(0)
+        self.dropped_records += self.unreadable
         needle = query.search or ""
         return [d for d in self.records if needle in d.label]
 
@@ -59,6 +63,7 @@ class PollRig:
     lister: Lister
     recorder: Recorder
     events: EventLog
+    screen: FakeScreen
     redraws: int = 0
 
     def redraw(self) -> None:
@@ -68,11 +73,11 @@ class PollRig:
 def poll_rig(query: DeploymentQuery) -> PollRig:
     view = FleetView(query, query.search or "", attention=False)
     lister = Lister([deployment("d1", label="churn"), deployment("d2", label="fraud")])
-    events, recorder, polls = EventLog(), Recorder(), [0]
+    events, recorder, polls, screen = EventLog(), Recorder(), [0], FakeScreen(Clock(NOW))
     alerts = FleetAlerts(
         AlertRules(),
         events,
-        FakeScreen(Clock(NOW)).ports,
+        screen.ports,
         show_marked=lambda _: None,
         degraded=lambda _: None,
         forget=lambda _: None,
@@ -80,8 +85,16 @@ def poll_rig(query: DeploymentQuery) -> PollRig:
         bell=lambda: None,
         redraw=lambda: None,
     )
-    rig = PollRig(None, view, lister, recorder, events)  # type: ignore[arg-type]
-    rig.poll = FleetPoll(view, lister, alerts, recorder, polls=lambda: polls[0], redraw=rig.redraw)
+    rig = PollRig(None, view, lister, recorder, events, screen)  # type: ignore[arg-type]
+    rig.poll = FleetPoll(
+        view,
+        lister,
+        alerts,
+        recorder,
+        polls=lambda: polls[0],
+        notify=screen.toasts,
+        redraw=rig.redraw,
+    )
     return rig
 
 
@@ -113,6 +126,16 @@ async def test_the_build_compares_with_the_fleet_shown() -> None:
     assert moves == [("d2", "service", "failing")]
     r.poll.apply(update, NOW)
     assert [e.transition.deployment_id for e in r.events] == ["d2"]
+
+
+async def test_a_poll_that_leaves_records_out_says_so_once_while_it_lasts() -> None:
+    r = poll_rig(DeploymentQuery())
+    toasts = r.screen.toasts
+    for unreadable in (0, 2, 2, 0, 1):
+        r.lister.unreadable = unreadable
+        r.poll.apply(r.poll.build(await r.poll.fetch()), NOW)
+    assert toasts.texts == [DROPPED, DROPPED]
+    assert toasts.said[0][1]["severity"] == "warning"
 
 
 def links_rig(row: Row | None) -> tuple[RowLinks, FakeScreen, list[str], list[str]]:

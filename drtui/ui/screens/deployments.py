@@ -141,6 +141,7 @@ class DeploymentsScreen(ViewScreen):
             self.fleet_alerts,
             recorder,
             polls=lambda: self.poller.polls,
+            notify=self.notify,
             redraw=self._show_view,
         )
         self.poller: Poller[Fetched, FleetUpdate] = Poller(
