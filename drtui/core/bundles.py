@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import humanize
 
+from drtui.core.listing import first_by_id, matching
 from drtui.core.sanitize import clean
 
 if TYPE_CHECKING:
@@ -97,11 +98,7 @@ def bundle_row(bundle: ResourceBundle, index: int = 0) -> BundleRow:
 
 
 def bundle_rows(bundles: Iterable[ResourceBundle]) -> list[BundleRow]:
-    rows: dict[str, BundleRow] = {}
-    for i, bundle in enumerate(bundles):
-        row = bundle_row(bundle, i)
-        rows.setdefault(row.id, row)  # a duplicate (paging over a changing list) keeps the first
-    return list(rows.values())
+    return first_by_id(bundle_row(bundle, i) for i, bundle in enumerate(bundles))
 
 
 def narrow(
@@ -112,17 +109,13 @@ def narrow(
     show_deleted: bool = False,
 ) -> list[BundleRow]:
     """What the view shows: deleted hidden unless asked, any of the use cases, the search."""
-    needle = search.strip().lower()
-    out = []
-    for row in rows:
-        if row.is_deleted and not show_deleted:
-            continue
-        if use_cases and not use_cases & set(row.use_cases):
-            continue
-        if needle and needle not in row.haystack:
-            continue
-        out.append(row)
-    return out
+    kept = [
+        row
+        for row in rows
+        if (show_deleted or not row.is_deleted)
+        and (not use_cases or use_cases & set(row.use_cases))
+    ]
+    return matching(kept, search)
 
 
 def _value(value: object) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from drtui.core.formatting import as_utc
+from drtui.core.listing import first_by_id, matching
 from drtui.core.sanitize import clean
 
 if TYPE_CHECKING:
@@ -84,19 +85,12 @@ def custom_row(item: CustomModelDeployment, index: int = 0) -> CustomRow:
 
 
 def custom_rows(items: Iterable[CustomModelDeployment]) -> list[CustomRow]:
-    rows: dict[str, CustomRow] = {}
-    for i, item in enumerate(items):
-        row = custom_row(item, i)
-        rows.setdefault(row.id, row)  # a duplicate from paging over a changing list: first wins
-    return list(rows.values())
+    return first_by_id(custom_row(item, i) for i, item in enumerate(items))
 
 
 def narrow(rows: Sequence[CustomRow], search: str = "") -> list[CustomRow]:
     """The instant search over loaded rows (label, model, environment, id)."""
-    needle = search.strip().lower()
-    if not needle:
-        return list(rows)
-    return [row for row in rows if needle in row.haystack]
+    return matching(rows, search)
 
 
 def present(rows: Iterable[CustomRow], what: str) -> list[tuple[str, str]]:
