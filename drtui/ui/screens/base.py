@@ -61,11 +61,6 @@ class ViewScreen(Screen[None]):
         return self._settings
 
     @property
-    def view_title(self) -> str:
-        """What the header calls the view."""
-        return self.VIEW_TITLE
-
-    @property
     def drtui(self) -> DrtuiApp:
         from drtui.ui.app import DrtuiApp
 
@@ -76,7 +71,7 @@ class ViewScreen(Screen[None]):
     def make_header(self, **kwargs: Any) -> ViewHeader:
         s = self._settings
         warnings = [w for w in (s.ssl_warning, s.cleartext_warning) if w]
-        kwargs.setdefault("view", self.view_title)
+        kwargs.setdefault("view", self.VIEW_TITLE)
         kwargs.setdefault("id", "view-header")
         return ViewHeader(
             profile=s.profile_name,

@@ -140,10 +140,8 @@ SPEC: ListSpec[list[CustomModelDeployment], CustomRow] = ListSpec(
     title="Custom model deployments",
     columns=COLUMNS,
     wording=Wording(
-        loading="Loading custom model deployments…",
-        empty="No custom model deployments.",
-        no_match="No custom model deployment matches.",
-        failed="Cannot load custom model deployments: {reason}",
+        "custom model deployments",
+        "custom model deployment",
         forbidden="This account may not list custom model deployments (403): {reason}",
     ),
     build=custom_rows,  # fetched by CustomScreen.fetch: its filters are the server's

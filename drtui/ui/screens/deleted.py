@@ -34,6 +34,7 @@ NOT_ALLOWED = (
     "permission, on self-managed (on-premise or private cloud) installations; this account "
     "does not have it."
 )
+FAILED = "Cannot list deleted deployments: {reason}"
 SHOWN_IN_CONFIRMATION = 5
 
 COLUMNS: tuple[Column[DeletedRow], ...] = (
@@ -64,12 +65,10 @@ SPEC: ListSpec[list[DeletedDeployment], DeletedRow] = ListSpec(
     title="Deleted deployments",
     columns=COLUMNS,
     wording=Wording(
-        loading="Loading deleted deployments…",
-        empty="No deleted deployments.",
-        failed="Cannot list deleted deployments: {reason}",
-        forbidden=lambda reason: (
-            NOT_ALLOWED if _refused(reason) else f"Cannot list deleted deployments: {reason}"
-        ),
+        "deleted deployments",
+        "deleted deployment",
+        failed=FAILED,
+        forbidden=lambda reason: NOT_ALLOWED if _refused(reason) else FAILED.format(reason=reason),
     ),
     fetch=Sources.deleted_deployments,
     build=deleted_rows,

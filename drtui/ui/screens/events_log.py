@@ -72,15 +72,14 @@ COLUMNS: tuple[Column[EventRow], ...] = (
     Column("deployment_id", "ID", 24, 4, lambda r, _: (r.deployment_id, "muted")),
 )
 
+NONE_YET = "No health changes yet."
+NO_MATCH = "No event matches the filter."
+
 SPEC: ListSpec[EventLog, EventRow] = ListSpec(
     name="events",
     title="Events",
     columns=COLUMNS,
-    wording=Wording(
-        loading="No health changes yet.",
-        empty="No health changes yet.",
-        no_match="No event matches the filter.",
-    ),
+    wording=Wording("health changes", "event", loading=NONE_YET, empty=NONE_YET, no_match=NO_MATCH),
     build=event_rows,
     polled=False,  # fed by the app's event log, which the deployments view's polls fill
     search="label, id, health, change (worse, fail) · regex · !text hides",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -35,7 +35,7 @@ from drtui.ui.sources import Sources
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.footer import DrtuiFooter
 from drtui.ui.widgets.line_table import Column, HasId, LineTable, sort_rows
-from drtui.ui.widgets.view_header import Part
+from drtui.ui.widgets.view_header import Part, ViewHeader
 
 RawT = TypeVar("RawT")
 R = TypeVar("R", bound=HasId)
@@ -49,18 +49,36 @@ REASON_LIMIT = 160
 @dataclass(frozen=True, slots=True)
 class Wording:
     """What the table says while it has no rows, and the detail pane with nothing under the
-    cursor. `failed` and a `forbidden` string take the failure's reason as `{reason}`."""
+    cursor: said of the list's `things` (one of them: `thing`) unless a view words it itself.
+    `failed` and a `forbidden` string take the failure's reason as `{reason}`."""
 
-    loading: str
-    empty: str
-    """A poll answered: there is nothing."""
-    no_match: str = "Nothing matches."
-    """Rows are loaded, the search or a filter keeps none."""
-    failed: str = "Cannot load: {reason}"
+    things: str
+    thing: str
+    loading: str = ""
+    """Until the first answer: `Loading <things>…`."""
+    empty: str = ""
+    """A poll answered: there is nothing (`No <things>.`)."""
+    no_match: str = ""
+    """Rows are loaded, the search or a filter keeps none (`No <thing> matches.`)."""
+    failed: str = ""
+    """A poll failed and nothing was loaded (`Cannot load <things>: {reason}`)."""
     forbidden: str | Callable[[str], str] = "{reason}"
     """Polling stopped on one of `stop_on`'s errors: a permission or a missing feature (a
     callable is handed the whole reason, to tell one from the other)."""
-    no_selection: str = "Nothing selected."
+    no_selection: str = ""
+    """The detail pane with no row (`No <thing> selected.`)."""
+
+    def __post_init__(self) -> None:
+        said = {
+            "loading": f"Loading {self.things}…",
+            "empty": f"No {self.things}.",
+            "no_match": f"No {self.thing} matches.",
+            "failed": f"Cannot load {self.things}: {{reason}}",
+            "no_selection": f"No {self.thing} selected.",
+        }
+        for name, text in said.items():
+            if not getattr(self, name):
+                object.__setattr__(self, name, text)  # frozen: set once, here
 
     def stopped(self, reason: str) -> str:
         if callable(self.forbidden):
@@ -139,10 +157,6 @@ class ListView(ViewScreen, Generic[RawT, R]):
             )
 
     @property
-    def view_title(self) -> str:
-        return self.spec.title
-
-    @property
     def poller(self) -> Poller[RawT, list[R]]:
         """The view's poll loop (AttributeError for a fed view: it has none)."""
         if self._poller is None:
@@ -155,6 +169,10 @@ class ListView(ViewScreen, Generic[RawT, R]):
         return self._sources
 
     # ----- the screen ------------------------------------------------------------------------
+
+    def make_header(self, **kwargs: Any) -> ViewHeader:
+        kwargs.setdefault("view", self.spec.title)
+        return super().make_header(**kwargs)
 
     def compose(self) -> ComposeResult:
         yield self.make_header()
