@@ -126,7 +126,8 @@ class ListSpec(Generic[RawT, R]):
 
 class ListView(ViewScreen, Generic[RawT, R]):
     """The screen of one `ListSpec`. A subclass passes its spec, binds its keys and adds its own
-    actions; the hooks below are what it may override."""
+    actions; the hooks below are what it may override. Textual runs a message handler of every
+    class in the MRO, so a subclass extends `on_mount` through `mounted`, not its own handler."""
 
     def __init__(
         self,
