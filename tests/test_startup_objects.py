@@ -18,7 +18,7 @@ from typing import Any
 from textual.widgets import Label, TextArea
 
 from drtui.ui.screens.actions import CreateDialog, EditDialog
-from tests.ui.waiting import until
+from tests.observe import until
 from tests.ui.write_harness import loaded, write_harness
 
 DEFERRED = ("textual.widgets._text_area", "tomllib", "humanize", "drtui.core.report")

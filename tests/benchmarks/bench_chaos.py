@@ -23,12 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `tests` as a pac
 
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.server import EmulatorServer
+from tests.observe import screen_of
 from tests.reliability.rig import (
     FAULTS,
     MIXED,
     Probe,
     chaos_app,
-    deployments_screen,
     set_chaos,
 )
 
@@ -56,7 +56,7 @@ async def run(minutes: float) -> int:
         app = chaos_app(server.endpoint, config.user_token, probe)
         deadline = time.monotonic() + minutes * 60
         async with app.run_test(size=(120, 40)):
-            screen = deployments_screen(app)
+            screen = screen_of(app)
             was_stale = False
             while time.monotonic() < deadline and app.is_running:
                 name, fault = next(phases)

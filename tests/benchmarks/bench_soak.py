@@ -35,8 +35,8 @@ async def run(cycles: int, warmup: int, deployments: int) -> int:
         exit_error: BaseException | None = None
         figures: SoakFigures | None = None
         try:
-            async with app.run_test(size=(160, 48)):
-                figures = await soak(app, fleet, cycles=cycles, warmup=warmup, on_cycle=progress)
+            async with app.run_test(size=(160, 48)) as pilot:
+                figures = await soak(pilot, fleet, cycles=cycles, warmup=warmup, on_cycle=progress)
         except Exception as error:  # failing on exit is a finding; the figures still count
             exit_error = error
         await app.client.aclose()

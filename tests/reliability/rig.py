@@ -7,20 +7,21 @@ ten-minute run and the CI run cannot drift apart.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar
+
+from textual.app import App
 
 from drtui.api.client import DataRobotClient
 from drtui.api.retry import RetryPolicy
 from drtui.emulator.config import ChaosSettings
 from drtui.emulator.server import EmulatorServer
 from drtui.ui.app import DrtuiApp
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.widgets.fleet_header import FleetHeader
+from tests.observe import screen_of
 
 INTERVAL = 0.4
 """Compressed refresh interval: the production 30 s squeezed so a fault cycle takes a second."""
@@ -112,27 +113,11 @@ def chaos_app(endpoint: str, token: str, probe: Probe, *, interval: float = INTE
     return DrtuiApp(settings, client=client)
 
 
-def deployments_screen(app: DrtuiApp) -> DeploymentsScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
-
-
-def header_text(app: DrtuiApp) -> str:
-    return str(deployments_screen(app).query_one(FleetHeader).render())
+def header_text(app: App[Any]) -> str:
+    return str(screen_of(app).query_one(FleetHeader).render())
 
 
 def set_chaos(server: EmulatorServer, settings: ChaosSettings | None) -> None:
     state = server.state
     with state.lock:
         state.chaos = settings
-
-
-async def wait_for(condition: Callable[[], object], timeout: float, what: str) -> float:
-    """Seconds until `condition` held; AssertionError naming `what` after `timeout`."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out after {timeout:.1f}s waiting for {what}")
-        await asyncio.sleep(0.01)
-    return time.monotonic() - start

@@ -19,13 +19,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import Any
+
+from textual.pilot import Pilot
 
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.server import EmulatorServer
 from drtui.emulator.state import EmulatorState
-from drtui.ui.app import DrtuiApp
 from drtui.ui.heap import FULL_COLLECTION_EVERY
-from tests.reliability.rig import deployments_screen, wait_for
+from tests.observe import screen_of, until
 
 PRODUCTION_INTERVAL = 30.0
 FULL_COLLECTION_CYCLES = max(1, round(FULL_COLLECTION_EVERY / PRODUCTION_INTERVAL))
@@ -129,7 +131,7 @@ def remote_fleet(deployments: int) -> Iterator[RemoteFleet]:
 
 
 async def soak(
-    app: DrtuiApp,
+    pilot: Pilot[Any],
     fleet: RemoteFleet,
     *,
     cycles: int,
@@ -142,8 +144,8 @@ async def soak(
     alive after warm-up (it is replaced every refresh, so it is "new" either way). RSS growth
     leaves out what tracemalloc itself allocated meanwhile.
     """
-    screen = deployments_screen(app)
-    await wait_for(lambda: screen.refreshes >= 1, 10.0, "the first refresh")
+    screen = screen_of(pilot.app)
+    await until(pilot, lambda: screen.refreshes >= 1, 10.0, "the first refresh")
     tracemalloc.start(1)
     rss_before, rss_middle, baseline, middle = 0, 0, None, None
     for cycle in range(warmup + cycles):
@@ -162,7 +164,7 @@ async def soak(
         def ended(seen: int = seen, stale: object = stale) -> bool:
             return screen.refreshes > seen or screen.freshness.stale_since != stale
 
-        await wait_for(ended, 30.0, f"refresh {cycle}")
+        await until(pilot, ended, 30.0, f"refresh {cycle}")
         if cycle % FULL_COLLECTION_CYCLES == 0:
             full_collection()
         if on_cycle is not None:

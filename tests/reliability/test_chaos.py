@@ -17,6 +17,7 @@ import pytest
 from drtui.emulator.config import ChaosSettings
 from drtui.emulator.server import EmulatorServer
 from drtui.ui.app import DrtuiApp
+from tests.observe import screen_of, until
 from tests.reliability.conftest import DEPLOYMENTS
 from tests.reliability.rig import (
     FAULTS,
@@ -25,10 +26,8 @@ from tests.reliability.rig import (
     REFRESH_BUDGET,
     Probe,
     chaos_app,
-    deployments_screen,
     header_text,
     set_chaos,
-    wait_for,
 )
 
 MARGIN = 0.8
@@ -50,15 +49,16 @@ async def test_fault_goes_stale_within_an_interval_and_recovers_within_one(
     settings = FAULTS[fault]
     probe = Probe()
     app = chaos_app(server.endpoint, server.config.user_token, probe)
-    async with app.run_test(size=(120, 40)):
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         fetched = screen.freshness.fetched_at
         retry_after = float(settings.retry_after) if settings.rate_limit_rate else 0.0
 
         set_chaos(server, settings)
         sleeps_before = len(probe.sleeps)
-        took = await wait_for(
+        took = await until(
+            pilot,
             lambda: screen.freshness.stale_since is not None,
             INTERVAL + REFRESH_BUDGET + retry_after,
             f"STALE after {fault}",
@@ -74,7 +74,8 @@ async def test_fault_goes_stale_within_an_interval_and_recovers_within_one(
             assert (retry_at - datetime.now(UTC)).total_seconds() >= retry_after - took - MARGIN
 
         set_chaos(server, None)
-        await wait_for(
+        await until(
+            pilot,
             lambda: screen.freshness.stale_since is None,
             max(INTERVAL, retry_after) + MARGIN + 0.2,
             f"fresh data after {fault}",
@@ -92,13 +93,14 @@ async def test_one_429_is_waited_out_inside_the_refresh(
     """A single 429 costs a wait of Retry-After, not a stale screen."""
     probe = Probe()
     app = chaos_app(server.endpoint, server.config.user_token, probe)
-    async with app.run_test(size=(120, 40)):
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         seen = screen.refreshes
         set_chaos(server, ChaosSettings(rate_limit_rate=1.0, retry_after=1, times=1))
         started = time.monotonic()
-        await wait_for(
+        await until(
+            pilot,
             lambda: screen.refreshes > seen,
             INTERVAL + 1.0 + MARGIN + 0.5,
             "the refresh that met the 429",
@@ -116,8 +118,8 @@ async def test_faults_together_never_crash_or_overlap(
     probe = Probe()
     app = chaos_app(server.endpoint, server.config.user_token, probe)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         set_chaos(server, MIXED)
         deadline = time.monotonic() + 2.5
         while time.monotonic() < deadline:
@@ -126,7 +128,8 @@ async def test_faults_together_never_crash_or_overlap(
         assert probe.failures >= 1, "the faults never reached the app"
         set_chaos(server, None)
         fetched = screen.freshness.fetched_at
-        await wait_for(
+        await until(
+            pilot,
             lambda: screen.freshness.stale_since is None and screen.freshness.fetched_at != fetched,
             2 * INTERVAL + REFRESH_BUDGET + MARGIN,
             "recovery from mixed faults",
@@ -142,19 +145,23 @@ async def test_after_a_long_outage_data_is_fresh_within_one_interval(
     interval = 1.0  # long enough that one interval and the backoff cap (2x) are far apart
     probe = Probe()
     app = chaos_app(server.endpoint, server.config.user_token, probe, interval=interval)
-    async with app.run_test(size=(120, 40)):
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         set_chaos(server, ChaosSettings(outage=True, retry_after=0))
         for failed in (1, 2):
-            await wait_for(
+            await until(
+                pilot,
                 lambda n=failed: probe.failures >= n,  # type: ignore[misc]
                 2 * interval + REFRESH_BUDGET,
                 f"failure {failed} of the outage",
             )
-        await wait_for(lambda: probe.in_flight == 0, REFRESH_BUDGET, "the failed refresh to end")
+        await until(
+            pilot, lambda: probe.in_flight == 0, REFRESH_BUDGET, "the failed refresh to end"
+        )
         set_chaos(server, None)
-        await wait_for(
+        await until(
+            pilot,
             lambda: screen.freshness.stale_since is None,
             interval + MARGIN,
             "fresh data after the outage ended",

@@ -26,8 +26,8 @@ from drtui.ui.app import DrtuiApp
 from drtui.ui.crash import CrashSafeApp, run_crash_safe
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.settings import AppSettings
+from tests.observe import screen_of, until
 from tests.reliability.conftest import TOKEN
-from tests.reliability.rig import deployments_screen, wait_for
 
 
 @pytest.fixture
@@ -108,8 +108,8 @@ def test_drtui_app_itself_is_crash_safe(
     # the app does not close a client it was handed; it dies with this test's event loop
 
     async def press_r(pilot: Pilot[int]) -> None:
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         await pilot.press("r")
 
     assert isinstance(app, CrashSafeApp), "DrtuiApp must derive from drtui.ui.crash.CrashSafeApp"

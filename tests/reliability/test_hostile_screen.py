@@ -15,8 +15,8 @@ from drtui.emulator.server import EmulatorServer
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.events_log import EventsScreen
 from drtui.ui.settings import AppSettings
+from tests.observe import screen_of, until
 from tests.reliability.fuzzing import unsafe_characters
-from tests.reliability.rig import deployments_screen, wait_for
 
 MARK = "zzhostile"
 """In every hostile label, so a search brings exactly those rows up."""
@@ -88,10 +88,10 @@ async def test_hostile_records_render_as_inert_text(server: EmulatorServer) -> N
         state.update_deployment(deployment_id, _hostile_changes(n))
     app = _app(server)
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         await pilot.press("slash", *MARK, "enter")
-        await wait_for(lambda: len(screen.table.rows) == 3, 3.0, "the three hostile rows")
+        await until(pilot, lambda: len(screen.table.rows) == 3, 3.0, "the three hostile rows")
         for _ in range(3):
             row = screen.table.cursor_row
             assert row is not None and row.id in targets
@@ -101,7 +101,7 @@ async def test_hostile_records_render_as_inert_text(server: EmulatorServer) -> N
         assert f"[bold red]{MARK}[/]" in text  # markup shown literally, not interpreted
         assert "pwned" not in text and "https://evil.example" not in text
         await pilot.press("E")
-        await wait_for(lambda: isinstance(app.screen, EventsScreen), 3.0, "the events log")
+        await until(pilot, lambda: isinstance(app.screen, EventsScreen), 3.0, "the events log")
         _assert_inert(app, "events log")
         assert app.is_running and app.return_code is None
     await app.client.aclose()
@@ -113,17 +113,17 @@ async def test_a_health_alert_about_a_hostile_label_is_inert(server: EmulatorSer
     state.set_health(target, "serviceHealth", "passing")
     app = _app(server)
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         state.update_deployment(target, {"label": f"{MARK} \x1b]0;alert\x07[reverse]toast[/]"})
         state.set_health(target, "serviceHealth", "failing", message="\x1b[2J\x1b]52;c;eA==\x07")
         await pilot.press("r")
-        await wait_for(lambda: len(screen.events) >= 1, 3.0, "the degradation event")
+        await until(pilot, lambda: len(screen.events) >= 1, 3.0, "the degradation event")
         await pilot.pause(0.1)  # let the toast mount
         _assert_inert(app, "toast")
         assert "[reverse]toast[/]" in _terminal_text(app)
         await pilot.press("E")
-        await wait_for(lambda: isinstance(app.screen, EventsScreen), 3.0, "the events log")
+        await until(pilot, lambda: isinstance(app.screen, EventsScreen), 3.0, "the events log")
         _assert_inert(app, "events log")
     await app.client.aclose()
 
@@ -139,14 +139,15 @@ async def test_one_odd_timestamp_does_not_blind_the_whole_fleet(
     app = _app(server)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            screen = deployments_screen(app)
-            await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+            screen = screen_of(app)
+            await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
             state.update_deployment(
                 odd, {"predictionUsage": {"dailyRates": [1] * 7, "lastTimestamp": moment}}
             )
             state.update_deployment(other, {"label": f"renamed {moment}"})
             await pilot.press("r")
-            await wait_for(
+            await until(
+                pilot,
                 lambda: (
                     screen.fleet.rows[other].label == f"renamed {moment}"
                     or screen.freshness.stale_since is not None

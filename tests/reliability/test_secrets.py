@@ -46,9 +46,10 @@ from drtui.ui.screens.help import HelpScreen
 from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.settings import AppSettings
 from tests.cli.runner import run_drtui
+from tests.observe import screen_of, until
 from tests.reliability.conftest import TOKEN
 from tests.reliability.hostile_server import HostileServer, Reply
-from tests.reliability.rig import deployments_screen, header_text, set_chaos, wait_for
+from tests.reliability.rig import header_text, set_chaos
 
 ECHO = f"Invalid credentials: Bearer {TOKEN}"
 """A careless server (or proxy) that echoes the Authorization header into its error message."""
@@ -65,8 +66,8 @@ def _app(server: EmulatorServer, **settings: object) -> DrtuiApp:
 async def test_no_view_shows_the_token(server: EmulatorServer) -> None:
     app = _app(server, attention_first=False)
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         views = {"deployments with detail": app.export_screenshot()}
         for key, kind in (
             ("question_mark", HelpScreen),
@@ -75,14 +76,15 @@ async def test_no_view_shows_the_token(server: EmulatorServer) -> None:
             ("s", SortChooser),
         ):
             await pilot.press(key)
-            await wait_for(
+            await until(
+                pilot,
                 functools.partial(lambda k: isinstance(app.screen, k), kind),
                 3.0,
                 kind.__name__,
             )
             views[kind.__name__] = app.export_screenshot()
             await pilot.press("escape")
-            await wait_for(lambda: app.screen is screen, 3.0, "back to the deployments")
+            await until(pilot, lambda: app.screen is screen, 3.0, "back to the deployments")
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
         views["command palette"] = app.export_screenshot()
@@ -197,9 +199,9 @@ async def test_the_debug_log_file_gets_the_refresh_traceback_redacted(
 
     app.client.list_all_deployment_records = broken  # type: ignore[method-assign,assignment]
     try:
-        async with app.run_test(size=(120, 40)):
-            screen = deployments_screen(app)
-            await wait_for(lambda: screen.freshness.stale_since is not None, 5.0, "STALE")
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = screen_of(app)
+            await until(pilot, lambda: screen.freshness.stale_since is not None, 5.0, "STALE")
             assert "log file" in screen.freshness.reason and TOKEN not in header_text(app)
     finally:
         for handler in logging.getLogger("drtui").handlers[:]:
@@ -283,12 +285,12 @@ async def test_tls_off_warning_stays_in_the_header(server: EmulatorServer, tmp_p
     warning = next(w for w in config.warnings if "TLS" in w)  # what the CLI hands the app
     app = _app(server, ssl_warning=warning, refresh_interval=0.3)
     shown = warning[:60]
-    async with app.run_test(size=(200, 40)):
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 2, 5.0, "two refreshes")
+    async with app.run_test(size=(200, 40)) as pilot:
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 2, 5.0, "two refreshes")
         assert shown in header_text(app)
         set_chaos(server, ChaosSettings(outage=True, retry_after=0))
-        await wait_for(lambda: screen.freshness.stale_since is not None, 3.0, "STALE")
+        await until(pilot, lambda: screen.freshness.stale_since is not None, 3.0, "STALE")
         assert shown in header_text(app) and "STALE" in header_text(app)
         assert shown in app.export_screenshot().replace("&#160;", " ")
     await app.client.aclose()

@@ -21,8 +21,8 @@ async def test_back_to_back_refreshes_hold_no_growing_memory() -> None:
     with remote_fleet(100) as fleet:
         probe = Probe()
         app = chaos_app(fleet.endpoint, fleet.token, probe, interval=3600.0)
-        async with app.run_test(size=(160, 48)):
-            figures = await soak(app, fleet, cycles=40, warmup=10)
+        async with app.run_test(size=(160, 48)) as pilot:
+            figures = await soak(pilot, fleet, cycles=40, warmup=10)
         await app.client.aclose()
     assert probe.max_in_flight == 1
     assert figures.traced_growth < BOUND, figures.top
@@ -47,10 +47,10 @@ async def test_superseded_deployments_are_let_go() -> None:
     """
     with remote_fleet(100) as fleet:
         app = chaos_app(fleet.endpoint, fleet.token, Probe(), interval=3600.0)
-        async with app.run_test(size=(160, 130)):  # every row on screen, so every row drawn
-            await soak(app, fleet, cycles=10, warmup=2)
+        async with app.run_test(size=(160, 130)) as pilot:  # every row drawn
+            await soak(pilot, fleet, cycles=10, warmup=2)
             before = _alive_deployments()
-            await soak(app, fleet, cycles=20, warmup=1)
+            await soak(pilot, fleet, cycles=20, warmup=1)
             after = _alive_deployments()
         await app.client.aclose()
     assert after - before <= 5, f"{after - before} more Deployment objects alive 21 refreshes on"

@@ -8,11 +8,12 @@ end is a success, and the header never says STALE for it.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
+from textual.pilot import Pilot
 
 from drtui.api.client import DataRobotClient
 from drtui.api.retry import RetryPolicy
@@ -20,7 +21,8 @@ from drtui.emulator.config import EmulatorConfig, chaos_profile
 from drtui.emulator.server import EmulatorServer
 from drtui.ui.app import DrtuiApp
 from drtui.ui.settings import AppSettings
-from tests.reliability.rig import deployments_screen, header_text, wait_for
+from tests.observe import screen_of, until
+from tests.reliability.rig import header_text
 
 TOKEN = "stale-grace-token-8086"
 FLEET = 250
@@ -86,16 +88,17 @@ def _app(endpoint: str, transport: httpx.AsyncBaseTransport | None = None) -> Dr
     return DrtuiApp(settings, client=client)
 
 
-async def _never_stale_for(app: DrtuiApp, polls: int) -> list[str]:
+async def _never_stale_for(pilot: Pilot[Any], polls: int) -> list[str]:
     """Sample the header until ``polls`` more polls succeeded; every header seen."""
-    screen = deployments_screen(app)
-    await wait_for(lambda: screen.refreshes >= 1, 10.0, "the first poll")
+    app = pilot.app
+    screen = screen_of(app)
+    await until(pilot, lambda: screen.refreshes >= 1, 10.0, "the first poll")
     target = screen.refreshes + polls
     seen: list[str] = []
     while screen.refreshes < target:
         seen.append(header_text(app))
         assert screen.freshness.stale_since is None, screen.freshness.reason
-        await asyncio.sleep(0.03)
+        await pilot.pause(0.03)
         assert len(seen) < 2000, "the polls stopped succeeding"
     return seen
 
@@ -106,9 +109,9 @@ async def test_a_page_that_fails_once_does_not_make_the_poll_stale(
     faults = ScriptedFaults({"0": "drop", "100": "500", "200": "cut"})
     faults.arm()
     app = _app(fleet.endpoint, faults)
-    async with app.run_test(size=(120, 40)):
-        headers = await _never_stale_for(app, 4)
-        assert len(deployments_screen(app).fleet) == FLEET
+    async with app.run_test(size=(120, 40)) as pilot:
+        headers = await _never_stale_for(pilot, 4)
+        assert len(screen_of(app).fleet) == FLEET
     await app.client.aclose()
     for fault in ("drop", "500", "cut"):
         assert faults.served.count(fault) >= 4, faults.served
@@ -123,8 +126,8 @@ async def test_the_header_does_not_flash_stale_under_mixed_chaos() -> None:
     )
     with EmulatorServer(config) as server:
         app = _app(server.endpoint)
-        async with app.run_test(size=(120, 40)):
-            headers = await _never_stale_for(app, 12)
+        async with app.run_test(size=(120, 40)) as pilot:
+            headers = await _never_stale_for(pilot, 12)
         await app.client.aclose()
         seen = httpx.get(
             f"{server.base_url}/_emulator/requests", headers={"Authorization": f"Bearer {TOKEN}"}

@@ -18,7 +18,7 @@ from drtui.emulator.config import EmulatorConfig
 from drtui.ui.app import DrtuiApp
 from drtui.ui.deployments import alerts as alerts_module
 from drtui.ui.settings import AppSettings
-from tests.reliability.rig import deployments_screen, wait_for
+from tests.observe import screen_of, until
 
 ENDPOINT = "http://emulator.test/api/v2"
 
@@ -41,10 +41,10 @@ async def test_a_degraded_mark_already_due_still_expires_and_quitting_is_clean(
         client=client,
     )
     async with app.run_test(size=(120, 40)) as pilot:  # re-raises what broke the exit
-        screen = deployments_screen(app)
-        await wait_for(lambda: screen.refreshes >= 1, 5.0, "the first refresh")
+        screen = screen_of(app)
+        await until(pilot, lambda: screen.refreshes >= 1, 5.0, "the first refresh")
         state.set_health(target, "serviceHealth", "failing")
         await pilot.press("r")
-        await wait_for(lambda: len(screen.events) >= 1, 3.0, "the degradation")
-        await wait_for(lambda: not screen.table.degraded_ids, 1.0, "the mark to expire")
+        await until(pilot, lambda: len(screen.events) >= 1, 3.0, "the degradation")
+        await until(pilot, lambda: not screen.table.degraded_ids, 1.0, "the mark to expire")
     await client.aclose()

@@ -17,7 +17,7 @@ from drtui.emulator.clock import iso
 from drtui.ui.screens.actions import ActionDialog
 from drtui.ui.screens.deleted import DeletedScreen
 from drtui.ui.screens.deployments import DeploymentsScreen
-from tests.ui.waiting import until
+from tests.observe import until
 from tests.ui.write_harness import Built, build_write_app
 
 SIZE = (80, 24)

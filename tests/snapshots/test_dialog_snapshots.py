@@ -9,10 +9,9 @@ import pytest
 from textual.pilot import Pilot
 
 from drtui.ui.screens.command_line import CommandLine
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.filter_builder import FilterBuilder
+from tests.observe import screen_of, until
 from tests.ui.harness import build_app
-from tests.ui.waiting import until
 
 SIZES = [(80, 24), (160, 48)]
 
@@ -22,8 +21,7 @@ def _snapshot(snap_compare: Any, size: tuple[int, int], dialog: type, *keys: str
     app, _, _ = build_app(attention_first=False)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        fleet = pilot.app.screen_stack[1]
-        assert isinstance(fleet, DeploymentsScreen)
+        fleet = screen_of(pilot.app)
         await until(pilot, lambda: fleet.refreshes >= 1, what="first refresh")
         await pilot.press("colon" if dialog is CommandLine else "f")
         await until(pilot, lambda: isinstance(pilot.app.screen, dialog), what=dialog.__name__)

@@ -9,25 +9,18 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
+from tests.observe import screen_of, until
 from tests.ui.harness import build_app
-from tests.ui.waiting import until
 
 SIZES = [(80, 24), (160, 48)]
-
-
-def _fleet(pilot: Pilot[Any]) -> DeploymentsScreen:
-    screen = pilot.app.get_screen_stack("deployments")[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
 
 
 async def _degrade(pilot: Pilot[Any], emulator: Any) -> None:
     """Four healthy deployments (by id) change in one poll: one CRITICAL to FAIL, two to WARN,
     and a fifth, failing since the poll before, recovers."""
     state = emulator.state.emulator
-    fleet = _fleet(pilot)
+    fleet = screen_of(pilot.app)
     await until(pilot, lambda: fleet.refreshes >= 1, what="first refresh")
     ids = sorted(k for k, r in fleet.fleet.rows.items() if all(s == "passing" for s in r.health))
     recovering, critical, high, low = ids[:4]

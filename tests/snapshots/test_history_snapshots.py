@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.widgets.detail_pane import DetailPane
+from tests.observe import screen_of, until
 from tests.ui.test_history_ui import _recorded
-from tests.ui.waiting import until
 
 SIZES = [(80, 24), (160, 48)]
 
@@ -27,8 +26,7 @@ def _snapshot(
     app, victim, _ = _recorded(tmp_path)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        screen = pilot.app.screen_stack[1]
-        assert isinstance(screen, DeploymentsScreen)
+        screen = screen_of(pilot.app)
         await until(pilot, lambda: screen.refreshes >= 1, what="first refresh")
         await until(pilot, lambda: victim in screen.strips, timeout=30, what="strips")
         screen.select_deployment(victim)

@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 
 from drtui.ui.screens.custom import CustomScreen
 from drtui.ui.screens.logs import LogScreen
+from tests.observe import until
 from tests.ui.harness import build_app
-from tests.ui.waiting import until
 
 SIZES = [(80, 24), (160, 48)]
 

@@ -14,21 +14,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import SelectionList
 
-from drtui.ui.screens.deployments import DeploymentsScreen
+from tests.observe import screen_of, until
 from tests.ui.harness import build_app
-from tests.ui.waiting import until
 
 SIZES = [(80, 24), (160, 48)]
 
 
-def _screen(pilot: Pilot[Any]) -> DeploymentsScreen:
-    screen = pilot.app.screen_stack[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
-
-
 async def _loaded(pilot: Pilot[Any]) -> None:
-    await until(pilot, lambda: _screen(pilot).refreshes >= 1, what="first refresh")
+    await until(pilot, lambda: screen_of(pilot.app).refreshes >= 1, what="first refresh")
 
 
 def _snapshot(
@@ -66,14 +59,16 @@ def test_stale(snap_compare: Any, size: tuple[int, int]) -> None:
                 await control.put("/_emulator/chaos", json={"rateLimitRate": 1.0, "retryAfter": 7})
             ).raise_for_status()
         await pilot.press("r")
-        await until(pilot, lambda: _screen(pilot).freshness.stale_since is not None, what="stale")
+        await until(
+            pilot, lambda: screen_of(pilot.app).freshness.stale_since is not None, what="stale"
+        )
 
     assert _snapshot(snap_compare, size, outage)
 
 
 def _answers(pilot: Pilot[Any], search: str) -> bool:
     """The server's narrowing for `search` is what the table shows."""
-    answers = _screen(pilot).view_answers
+    answers = screen_of(pilot.app).view_answers
     return answers is not None and answers.search == search
 
 
@@ -83,7 +78,7 @@ def test_filtered(snap_compare: Any, size: tuple[int, int]) -> None:
         await pilot.press("f")
         pilot.app.screen.query_one("#f-modelHealth", SelectionList).select("failing")
         await pilot.click("#apply")
-        await until(pilot, lambda: _screen(pilot).refreshes >= 2, what="filtered refresh")
+        await until(pilot, lambda: screen_of(pilot.app).refreshes >= 2, what="filtered refresh")
         await pilot.press("slash", "c", "enter")
         await until(pilot, lambda: _answers(pilot, "c"), what="server search")
 

@@ -16,12 +16,11 @@ from drtui.store.audit import read_entries
 from drtui.ui.screens.actions import ActionDialog, ConfirmDialog, CreateDialog, EditDialog
 from drtui.ui.screens.deleted import DeletedScreen
 from drtui.ui.screens.events_log import EventsScreen
-from tests.ui.waiting import until
+from tests.observe import screen_text, until
 from tests.ui.write_harness import (
     WriteHarness,
     error_response,
     loaded,
-    text_of,
     write_harness,
 )
 
@@ -199,7 +198,7 @@ async def _edit_fails(
         await _settled(pilot, dialog)
         assert h.app.screen is dialog, "the dialog stays open"
         assert expected in _error(dialog), _error(dialog)
-        assert "Traceback" not in text_of(h.app)
+        assert "Traceback" not in screen_text(h.app)
         assert dialog.query_one("#edit-label", Input).value == "typed by the user"
         assert dialog.query_one("#edit-description", TextArea).text == "line one\nline two"
         assert not dialog.query_one("#action-submit", Button).disabled, "can try again"
@@ -253,7 +252,7 @@ async def test_delete_needs_the_label_typed_exactly_then_the_row_leaves(tmp_path
         row = _row(screen, can="CAN_DELETE_DEPLOYMENT")
         screen.table.move_cursor_to_id(row.id)
         dialog = await _open(pilot, h, "d", ConfirmDialog)
-        shown = text_of(h.app)
+        shown = screen_text(h.app)
         for fact in (row.label[:30], row.id, "Importance", "Status", "Last prediction"):
             assert fact in shown, fact
         assert "Predictions, 7 days" in shown
@@ -474,7 +473,7 @@ async def test_read_only_mode_sends_no_write_whatever_keys_are_pressed(tmp_path:
         await pilot.press("space", "asterisk", "x", *"ERASE 1", "enter", "x", "y", "enter")
         await pilot.pause()
         assert h.app.screen is deleted
-        assert "Erase" not in text_of(h.app), "absent from the footer"
+        assert "Erase" not in screen_text(h.app), "absent from the footer"
         assert await h.logged("PATCH", "POST", "DELETE", "PUT") == []
         assert h.wire.writes() == []
         assert not h.audit.path.exists(), "nothing was even attempted"
@@ -515,6 +514,6 @@ async def test_the_events_view_shows_the_audit_trail(tmp_path: Path) -> None:
         await pilot.press("E")
         await until(pilot, lambda: isinstance(h.app.screen, EventsScreen), what="events")
         await pilot.pause()
-        shown = text_of(h.app)
+        shown = screen_text(h.app)
         assert f"edit {row.id}: ok" in shown
         assert str(h.audit.path.name) in shown

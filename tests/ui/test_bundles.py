@@ -15,10 +15,9 @@ from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.bundles import COLUMNS, BundlesScreen
 from drtui.ui.screens.choices import ChooseMany
 from drtui.ui.settings import AppSettings
+from tests.observe import screen_text, until
 from tests.reliability.hostile_server import HostileServer, Reply
 from tests.ui.harness import FIXED_NOW, harness
-from tests.ui.test_views import text_of
-from tests.ui.waiting import until
 
 
 async def _open(pilot: Any, app: DrtuiApp) -> BundlesScreen:
@@ -39,10 +38,10 @@ async def test_several_use_cases_deleted_toggle_and_search() -> None:
     async with harness() as h, h.app.run_test(size=(160, 48)) as pilot:
         screen = await _open(pilot, h.app)
         assert "cpu.legacy" not in ids(screen), "deleted hidden by default"
-        assert "1 deleted hidden (x shows)" in text_of(h.app)
+        assert "1 deleted hidden (x shows)" in screen_text(h.app)
         await pilot.press("x")
         assert "cpu.legacy" in ids(screen)
-        assert "1 deleted shown (x hides)" in text_of(h.app)
+        assert "1 deleted shown (x hides)" in screen_text(h.app)
         await pilot.press("x")
         # Two use cases at once: any of them matches.
         await pilot.press("u")
@@ -62,7 +61,7 @@ async def test_several_use_cases_deleted_toggle_and_search() -> None:
             "gpu.amd.large",
             "gpu.intel.small",
         }
-        assert "use cases: customJob, sapAICore" in text_of(h.app)
+        assert "use cases: customJob, sapAICore" in screen_text(h.app)
         # Instant search narrows as it is typed.
         await pilot.press("slash", *"intel")
         assert ids(screen) == ["gpu.intel.small"]
@@ -88,7 +87,7 @@ async def test_every_column_sorts(key: str) -> None:
 async def test_memory_is_binary_and_gpu_is_count_maker_memory() -> None:
     async with harness() as h, h.app.run_test(size=(160, 48)) as pilot:
         await _open(pilot, h.app)
-        shown = text_of(h.app)
+        shown = screen_text(h.app)
         assert "4× nvidia 320.0 GiB" in shown and "384.0 GiB" in shown and "256.0 MiB" in shown
 
 
@@ -102,7 +101,7 @@ async def test_enter_fetches_the_bundle_and_shows_every_field() -> None:
         fetched = await h.requests("/api/v2/mlops/compute/bundles/gpu.xlarge/")
         assert len(fetched) == 1
         await pilot.pause()
-        shown = text_of(h.app)
+        shown = screen_text(h.app)
         for label in ("GPU maker", "GPU memory", "use cases", "deleted", "default", "CPU"):
             assert label in shown
         assert f"{320 * 1024**3:,} bytes" in shown
@@ -125,7 +124,7 @@ async def test_an_account_without_the_feature_is_told_so_not_an_error(status: in
             screen = await _open(pilot, app)
             await until(pilot, lambda: screen.poller.freshness.stopped, what="stopped")
             await pilot.pause()
-            header = text_of(app).splitlines()[:2]
+            header = screen_text(app).splitlines()[:2]
             assert "STALE" not in " ".join(header)
             assert "resource-bundles feature not enabled for this account" in header[1]
             assert screen.table.empty_message == NO_BUNDLES_FEATURE

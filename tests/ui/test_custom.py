@@ -8,11 +8,10 @@ from typing import Any
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.choices import ChooseMany
 from drtui.ui.screens.custom import CustomScreen
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.logs import LogScreen
+from tests.observe import screen_of, until
 from tests.ui.harness import Harness
 from tests.ui.test_logs import log_harness
-from tests.ui.waiting import until
 
 
 def custom(app: DrtuiApp) -> CustomScreen:
@@ -63,8 +62,7 @@ async def test_every_custom_deployment_is_listed_searched_and_filtered_on_the_se
 
 async def test_c_jumps_from_a_deployment_running_a_custom_model() -> None:
     async with log_harness() as h, h.app.run_test(size=(160, 48)) as pilot:
-        fleet = h.app.get_screen_stack("deployments")[1]
-        assert isinstance(fleet, DeploymentsScreen)
+        fleet = screen_of(h.app)
         await until(pilot, lambda: fleet.refreshes >= 1, what="fleet")
         wanted = next(r for r in fleet.table.rows if r.id in h.state.custom_ids)
         assert fleet.table.move_cursor_to_id(wanted.id)

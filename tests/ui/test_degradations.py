@@ -6,15 +6,8 @@ from __future__ import annotations
 import functools
 
 from drtui.core.health import is_passing
-from drtui.ui.screens.deployments import DeploymentsScreen
+from tests.observe import screen_of, until
 from tests.ui.harness import Harness, harness
-from tests.ui.waiting import until
-
-
-def screen_of(h: Harness) -> DeploymentsScreen:
-    screen = h.app.get_screen_stack("deployments")[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
 
 
 def toasts(h: Harness, title: str = "Health degraded") -> list[str]:
@@ -23,7 +16,7 @@ def toasts(h: Harness, title: str = "Health degraded") -> list[str]:
 
 async def poll(h: Harness, pilot) -> None:  # type: ignore[no-untyped-def]
     """The next poll, as its timer starts it (a key would give the terminal focus back)."""
-    screen = screen_of(h)
+    screen = screen_of(h.app)
     polls = screen.refreshes
     screen.refresh_fleet()
     await until(pilot, lambda: screen.refreshes > polls, what="the poll that sees it")
@@ -32,7 +25,7 @@ async def poll(h: Harness, pilot) -> None:  # type: ignore[no-untyped-def]
 async def degrade(h: Harness, pilot, count: int = 6) -> list[str]:  # type: ignore[no-untyped-def]
     """Degrade `count` healthy deployments (alphabetically): the last goes to FAIL and is
     CRITICAL, the others to WARN; then poll. Their labels, in alphabetical order."""
-    screen = screen_of(h)
+    screen = screen_of(h.app)
     healthy = sorted(
         (r for r in screen.fleet.rows.values() if all(is_passing(s) for s in r.health)),
         key=lambda r: r.label.lower(),
@@ -48,7 +41,7 @@ async def degrade(h: Harness, pilot, count: int = 6) -> list[str]:  # type: igno
 
 async def test_the_toast_names_a_critical_deployment_going_to_fail_first() -> None:
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
-        screen = screen_of(h)
+        screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         labels = await degrade(h, pilot)
         (toast,) = toasts(h)
@@ -61,12 +54,12 @@ async def test_the_toast_names_a_critical_deployment_going_to_fail_first() -> No
 def header(h: Harness) -> str:
     from drtui.ui.widgets.fleet_header import FleetHeader
 
-    return str(screen_of(h).query_one(FleetHeader).render())
+    return str(screen_of(h.app).query_one(FleetHeader).render())
 
 
 async def test_the_header_counts_new_degradations_until_seen() -> None:
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
-        screen = screen_of(h)
+        screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         assert "new" not in header(h)
         labels = await degrade(h, pilot)
@@ -92,7 +85,7 @@ async def test_opening_the_events_view_is_seeing_them() -> None:
     from drtui.ui.widgets.view_header import ViewHeader
 
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
-        screen = screen_of(h)
+        screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         await pilot.press("colon", *"custom", "enter")
         await until(pilot, lambda: h.app.current_view == "custom", what=":custom")
@@ -112,7 +105,7 @@ async def test_a_degradation_while_the_terminal_is_elsewhere_asks_for_a_notifica
     from textual import events
 
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
-        screen = screen_of(h)
+        screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         written: list[str] = []
         driver = h.app._driver
@@ -150,7 +143,7 @@ async def test_the_notification_is_one_sanitised_line_and_can_be_turned_off() ->
             harness(attention_first=False, terminal_notify=wanted) as h,
             h.app.run_test(size=(120, 40)) as pilot,
         ):
-            screen = screen_of(h)
+            screen = screen_of(h.app)
             await until(pilot, functools.partial(lambda s: s.refreshes == 1, screen), what="first")
             written: list[str] = []
             driver = h.app._driver

@@ -13,8 +13,8 @@ from drtui.emulator.clock import iso
 from drtui.store.audit import read_entries
 from drtui.ui.screens.actions import ConfirmDialog
 from drtui.ui.screens.deleted import NOT_ALLOWED, DeletedScreen
-from tests.ui.waiting import until
-from tests.ui.write_harness import WriteHarness, loaded, text_of, write_harness
+from tests.observe import screen_text, until
+from tests.ui.write_harness import WriteHarness, loaded, write_harness
 
 ERASE = "/api/v2/deletedDeployments/"
 
@@ -54,7 +54,7 @@ async def test_250_selected_are_erased_as_100_100_50_with_progress(tmp_path: Pat
         assert len(screen.table.rows) == 250, "every page, following next"
         pages = [s for s in h.wire.sent if s.method == "GET" and s.path == ERASE]
         assert len(pages) == 3
-        assert "old deployment 0" in text_of(h.app) and "1 h ago" in text_of(h.app)
+        assert "old deployment 0" in screen_text(h.app) and "1 h ago" in screen_text(h.app)
         await pilot.press("asterisk")
         await pilot.pause()
         assert len(screen.table.selected) == 250
@@ -62,7 +62,7 @@ async def test_250_selected_are_erased_as_100_100_50_with_progress(tmp_path: Pat
         await until(pilot, lambda: isinstance(h.app.screen, ConfirmDialog), what="confirmation")
         dialog = h.app.screen
         assert isinstance(dialog, ConfirmDialog)
-        assert "Type ERASE 250" in text_of(h.app)
+        assert "Type ERASE 250" in screen_text(h.app)
         await pilot.press(*"ERASE 250", "enter")
         seen: set[str] = set()
         for _ in range(400):
@@ -123,10 +123,10 @@ async def test_a_user_without_the_permission_reads_why(tmp_path: Path) -> None:
         await until(pilot, lambda: screen.poller.freshness.stopped, what="polling stopped")
         await pilot.pause()
         assert screen.table.empty_message == NOT_ALLOWED
-        assert "CAN_DELETE_APP_PROJECTS" in text_of(h.app)
+        assert "CAN_DELETE_APP_PROJECTS" in screen_text(h.app)
         # A permission, not an outage: no STALE, and no erase offered.
-        header, footer = text_of(h.app).splitlines()[1], text_of(h.app).splitlines()[-1]
-        assert "STALE" not in text_of(h.app)
+        header, footer = screen_text(h.app).splitlines()[1], screen_text(h.app).splitlines()[-1]
+        assert "STALE" not in screen_text(h.app)
         assert "not available to this account (CAN_DELETE_APP_PROJECTS)" in header
         assert "Erase" not in footer
 

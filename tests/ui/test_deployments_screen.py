@@ -20,14 +20,8 @@ from drtui.ui.screens.filter_builder import FilterBuilder
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.widgets.fleet_header import FleetHeader
+from tests.observe import screen_of, until
 from tests.ui.harness import FIXED_NOW, harness
-from tests.ui.waiting import until
-
-
-def screen_of(app) -> DeploymentsScreen:  # type: ignore[no-untyped-def]
-    screen = app.screen_stack[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
 
 
 async def first_fleet(app, pilot) -> tuple[DeploymentsScreen, str]:  # type: ignore[no-untyped-def]

@@ -8,17 +8,9 @@ from pathlib import Path
 from drtui.api.query import DeploymentQuery
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.choices import SaveAs
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
+from tests.observe import screen_of, screen_text, until
 from tests.ui.harness import harness
-from tests.ui.waiting import until
-
-
-def deployments(app: DrtuiApp) -> DeploymentsScreen:
-    screen = app.screen_stack[1] if app.current_view == "deployments" else None
-    found = next(s for s in app.get_screen_stack("deployments") if isinstance(s, DeploymentsScreen))
-    assert screen is None or screen is found
-    return found
 
 
 async def test_enter_on_an_event_goes_to_its_deployment_even_when_the_view_hid_it(
@@ -30,7 +22,7 @@ async def test_enter_on_an_event_goes_to_its_deployment_even_when_the_view_hid_i
         h.app.run_test(size=(120, 40)) as pilot,
     ):
         app = h.app
-        fleet = deployments(app)
+        fleet = screen_of(app)
         await until(pilot, lambda: fleet.refreshes == 1, what="first refresh")
         first, second = [r for r in fleet.table.rows if r.health[1] == "passing"][-2:]
         for row in (first, second):
@@ -74,23 +66,22 @@ def events_screen(app: DrtuiApp) -> EventsScreen:
 
 async def poll(app: DrtuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
     """The deployments view's next poll, from behind the events view (as its timer does)."""
-    fleet = deployments(app)
+    fleet = screen_of(app)
     polls = fleet.refreshes
     fleet.refresh_fleet()
     await until(pilot, lambda: fleet.refreshes > polls, what="a poll")
 
 
 def healthy(app: DrtuiApp, count: int) -> list[str]:
-    rows = deployments(app).fleet.rows.values()
+    rows = screen_of(app).fleet.rows.values()
     return sorted(r.id for r in rows if all(s == "passing" for s in r.health))[:count]
 
 
 async def test_the_events_view_grows_while_open_and_filters_by_change() -> None:
-    from tests.ui.test_views import text_of
 
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
         app = h.app
-        fleet = deployments(app)
+        fleet = screen_of(app)
         await until(pilot, lambda: fleet.refreshes == 1, what="first refresh")
         low, critical = healthy(app, 2)
         await pilot.press("E")
@@ -104,18 +95,18 @@ async def test_the_events_view_grows_while_open_and_filters_by_change() -> None:
         await poll(app, pilot)
         # Shown as it happens, without leaving the view; to FAIL first, importance shown.
         assert [r.deployment_id for r in view.table.rows] == [critical, low]
-        first = next(line for line in text_of(app).splitlines() if "FAIL" in line)
+        first = next(line for line in screen_text(app).splitlines() if "FAIL" in line)
         assert "CRITICAL" in first and "✓ OK → ✗ FAIL" in first and "worse" in first
         h.state.set_health(critical, "serviceHealth", "passing")
         await poll(app, pilot)
         assert len(view.table.rows) == 3
         await pilot.press("slash", *"worse")
-        assert "/worse" in text_of(app).replace(" ", "")  # the prompt glyph, as in deployments
+        assert "/worse" in screen_text(app).replace(" ", "")  # the prompt glyph, as in deployments
         assert {r.verdict for r in view.table.rows} == {"worse"} and len(view.table.rows) == 2
-        assert "filter 'worse': 2 shown" in text_of(app)
+        assert "filter 'worse': 2 shown" in screen_text(app)
         await pilot.press(*["backspace"] * 5, *"!worse")
         assert [r.verdict for r in view.table.rows] == ["better"]
-        assert "hiding filter 'worse': 1 shown" in text_of(app)
+        assert "hiding filter 'worse': 1 shown" in screen_text(app)
         await pilot.press(*["backspace"] * 6, *"ok->fail")
         assert [r.deployment_id for r in view.table.rows] == [critical]
         await pilot.press(*["backspace"] * 8, *"critical")
@@ -136,7 +127,7 @@ async def test_export_falls_back_to_the_current_folder_and_writes_inert_cells(
     hostile = ['=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0"]
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
         app = h.app
-        fleet = deployments(app)
+        fleet = screen_of(app)
         await until(pilot, lambda: fleet.refreshes == 1, what="first refresh")
         for key, label in zip(healthy(app, 2), hostile, strict=True):
             h.state.update_deployment(key, {"label": label})

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from drtui.api.config import ConfigOverrides, resolve_config
 from drtui.ui.polling import Freshness
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.widgets.view_header import freshness_parts
+from tests.observe import screen_of, until
 from tests.ui.harness import FIXED_NOW, harness
-from tests.ui.waiting import until
 
 
 def plain(parts: list[str | tuple[str, str]]) -> str:
@@ -30,8 +29,7 @@ def test_stale_data_never_reads_as_freshly_updated() -> None:
 
 async def test_r_during_a_poll_says_so_once_and_help_shows_the_last_poll() -> None:
     async with harness() as h, h.app.run_test(size=(120, 40)) as pilot:
-        screen = h.app.screen_stack[1]
-        assert isinstance(screen, DeploymentsScreen)
+        screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         gate = asyncio.Event()
         fetch = screen.fleet_poll.fetch

@@ -8,8 +8,8 @@ from pathlib import Path
 from drtui.core.recorded import fleet_states
 from drtui.store.history import History
 from drtui.ui.screens.deployments import DeploymentsScreen
+from tests.observe import until
 from tests.ui.harness import ENDPOINT, FIXED_NOW, build_app
-from tests.ui.waiting import until
 
 
 async def test_the_app_records_each_poll_and_a_failure_replays(tmp_path: Path) -> None:

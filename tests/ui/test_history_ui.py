@@ -15,8 +15,8 @@ from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.replay import TimeDialog
 from drtui.ui.widgets.detail_pane import DetailPane
+from tests.observe import until
 from tests.ui.harness import FIXED_NOW, build_app
-from tests.ui.waiting import until
 
 HOUR = timedelta(hours=1)
 OK = ("passing", "passing", "passing")

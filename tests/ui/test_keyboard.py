@@ -4,8 +4,6 @@ drtui's own actions, keymap conflicts said at start."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.command import Hit
 from textual.widgets import Input
 
@@ -20,21 +18,8 @@ from drtui.ui.screens.filter_builder import CheckList, FilterBuilder, normalise_
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.widgets.filter_bar import FilterBar
 from drtui.ui.widgets.line_table import fit_middle
+from tests.observe import screen_of, screen_text, until
 from tests.ui.harness import harness
-from tests.ui.waiting import until
-
-
-def screen_of(app: Any) -> DeploymentsScreen:
-    for screen in app.get_screen_stack("deployments"):
-        if isinstance(screen, DeploymentsScreen):
-            return screen
-    raise AssertionError("no deployments screen")
-
-
-def text_of(app: Any) -> str:
-    return "\n".join(
-        "".join(segment.text for segment in line) for line in app.screen._compositor.render_strips()
-    )
 
 
 def bar_of(screen: DeploymentsScreen) -> str:
@@ -51,23 +36,23 @@ async def test_the_filter_dialog_is_driven_by_keys_alone() -> None:
         await pilot.pause()
         # The first field has the focus: space toggles at once, and reads without colour.
         assert isinstance(dialog.focused, CheckList) and dialog.focused.id == "f-serviceHealth"
-        assert "[ ] failing" in text_of(h.app)
+        assert "[ ] failing" in screen_text(h.app)
         await pilot.press("space")
         await pilot.pause()
-        assert "[x] failing" in text_of(h.app)
-        assert "Service health" in text_of(h.app) and "serviceHealth" in text_of(h.app)
+        assert "[x] failing" in screen_text(h.app)
+        assert "Service health" in screen_text(h.app) and "serviceHealth" in screen_text(h.app)
         # The dialog's own keys: in its footer and behind `?`.
-        assert "Apply" in text_of(h.app).splitlines()[-1]
+        assert "Apply" in screen_text(h.app).splitlines()[-1]
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(h.app.screen, HelpScreen), what="dialog help")
-        assert "ctrl+r" in text_of(h.app) and "Toggle" in text_of(h.app)
+        assert "ctrl+r" in screen_text(h.app) and "Toggle" in screen_text(h.app)
         await pilot.press("escape")
         await until(pilot, lambda: h.app.screen is dialog, what="back in the dialog")
         # A typed id is checked as typed; enter does not apply a wrong form.
         dialog.query_one("#f-defaultPredictionServerId", Input).focus()
         await pilot.press(*"abc")
         await pilot.pause()
-        assert "not an id (24 hex characters)" in text_of(h.app)
+        assert "not an id (24 hex characters)" in screen_text(h.app)
         await pilot.press("enter")
         await pilot.pause()
         assert h.app.screen is dialog
@@ -100,15 +85,15 @@ async def test_one_key_sorts_and_the_attention_view_says_how_it_orders() -> None
         await pilot.pause()
         assert screen.query_state.order_by == "label"
         assert "worst first, then Label ▲" in bar_of(screen)
-        assert "LABEL▲" not in text_of(h.app), "no column arrow over rows grouped by health"
+        assert "LABEL▲" not in screen_text(h.app), "no column arrow over rows grouped by health"
         await pilot.press("a")  # all deployments: label order, arrow shown
         await pilot.pause()
         labels = [row.label.lower() for row in screen.table.rows]
-        assert labels == sorted(labels) and "LABEL▲" in text_of(h.app)
+        assert labels == sorted(labels) and "LABEL▲" in screen_text(h.app)
         assert screen.table.cursor_index == 0, "a view change lands on the first row"
         await pilot.press("L")
         await pilot.pause()
-        assert screen.query_state.order_by == "-label" and "LABEL▼" in text_of(h.app)
+        assert screen.query_state.order_by == "-label" and "LABEL▼" in screen_text(h.app)
         await pilot.press("H")
         await pilot.pause()
         ranks = [severity(row.health[0]) for row in screen.table.rows]
@@ -124,7 +109,7 @@ async def test_regex_and_inverse_search_with_n_between_matches() -> None:
         await pilot.press("G")
         await pilot.press("slash")
         await pilot.pause()
-        assert "/" in text_of(h.app).splitlines()[3][:3], "the search line has a prompt"
+        assert "/" in screen_text(h.app).splitlines()[3][:3], "the search line has a prompt"
         await pilot.press(*"v[0-9]$")
         await pilot.pause()
         rows = screen.table.rows
@@ -167,7 +152,7 @@ async def test_the_footer_keeps_help_and_quit_at_80x24() -> None:
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         await pilot.pause()
-        footer = text_of(h.app).splitlines()[-1]
+        footer = screen_text(h.app).splitlines()[-1]
         assert "? Help" in footer and "q Quit" in footer
 
 

@@ -6,12 +6,10 @@ as it was in the footer and the help; now such an entry is left out and said, pr
 
 from __future__ import annotations
 
-from typing import Any
-
 from drtui.ui.keymap import display_key, keymap_conflicts, usable_keymap
 from drtui.ui.screens.help import HelpScreen
+from tests.observe import screen_text, until
 from tests.ui.harness import harness
-from tests.ui.waiting import until
 
 RETITLE = "\x1b]0;pwned\x07"
 HOSTILE = {
@@ -44,16 +42,10 @@ def test_a_conflict_names_the_key_printably() -> None:
     assert display_key("\x1b[31mx") == "'\\x1b[31mx'"
 
 
-def text_of(app: Any) -> str:
-    return "\n".join(
-        "".join(segment.text for segment in line) for line in app.screen._compositor.render_strips()
-    )
-
-
 async def test_the_footer_help_and_toasts_show_no_escape_from_the_keymap() -> None:
     async with harness(keymap=HOSTILE) as h, h.app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
-        footer = text_of(h.app).splitlines()[-1]
+        footer = screen_text(h.app).splitlines()[-1]
         assert "Help" in footer and not any(c in footer for c in UNSAFE)
         messages = [str(n.message) for n in h.app._notifications]
         assert any("'app.help'" in m and "not key names" in m for m in messages)

@@ -8,17 +8,10 @@ from typing import Any
 from textual.geometry import Region
 
 from drtui.api.query import DeploymentQuery
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
 from drtui.ui.widgets.fleet_header import FleetHeader
+from tests.observe import screen_of, until
 from tests.ui.harness import harness
-from tests.ui.waiting import until
-
-
-def screen_of(app: Any) -> DeploymentsScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
 
 
 async def test_command_palette_runs_screen_actions() -> None:

@@ -24,8 +24,8 @@ from drtui.emulator.config import EmulatorConfig
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.logs import Follower, LogScreen, LogTarget, SaveDialog
 from drtui.ui.settings import AppSettings
+from tests.observe import until
 from tests.ui.harness import ENDPOINT, FIXED_NOW, Harness
-from tests.ui.waiting import until
 
 
 @asynccontextmanager

@@ -8,25 +8,17 @@ from datetime import timedelta
 from textual.widgets import OptionList
 
 from drtui.ui.screens.choices import ChooseMany, ChooseOne
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.widgets.columns import last_seen
+from tests.observe import screen_of, screen_text, until
 from tests.ui.harness import FIXED_NOW, harness
 from tests.ui.test_bundles import _open as open_bundles
-from tests.ui.test_views import text_of
-from tests.ui.waiting import until
-
-
-def screen_of(app) -> DeploymentsScreen:  # type: ignore[no-untyped-def]
-    screen = app.get_screen_stack("deployments")[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
 
 
 async def test_the_header_says_nothing_is_known_before_any_data() -> None:
     async with harness(token="not-the-token") as h, h.app.run_test(size=(120, 30)) as pilot:
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.freshness.stopped, what="the token refused")
-        header = text_of(h.app).splitlines()[1]
+        header = screen_text(h.app).splitlines()[1]
         assert "SVC ✗– !– ✓– ?– │ MDL ✗– !– ✓– ?– │ ACC ✗– !– ✓– ?–" in header
         assert "✗0" not in header
 
@@ -44,7 +36,7 @@ async def test_last_pred_under_a_server_clock_an_hour_ahead() -> None:
         await h.advance(3600)  # the server's clock: an hour ahead of ours
         await pilot.press("r")
         await until(pilot, lambda: screen.refreshes == 2, what="a poll of the server ahead")
-        text = text_of(h.app)
+        text = screen_text(h.app)
         assert "clock skew" in text and "in future" not in text
 
 
@@ -66,7 +58,7 @@ async def test_dialog_titles_are_whole_at_80x24() -> None:
         await pilot.press("m")
         await until(pilot, lambda: isinstance(h.app.screen, ChooseOne), what="mute dialog")
         await pilot.pause()
-        text = text_of(h.app)
+        text = screen_text(h.app)
         assert f"Mute alerts of {label[:40]} for" in text
         assert "enter picks · esc cancels" in text
         await pilot.press("escape")
@@ -74,7 +66,7 @@ async def test_dialog_titles_are_whole_at_80x24() -> None:
         await pilot.press("u")
         await until(pilot, lambda: isinstance(h.app.screen, ChooseMany), what="use cases")
         await pilot.pause()
-        assert "space toggles · enter applies · esc cancels" in text_of(h.app)
+        assert "space toggles · enter applies · esc cancels" in screen_text(h.app)
 
 
 async def test_the_no_verdict_hint_outlives_the_key_hints_at_80x24() -> None:
@@ -82,5 +74,5 @@ async def test_the_no_verdict_hint_outlives_the_key_hints_at_80x24() -> None:
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         await pilot.pause()
-        bar = text_of(h.app).splitlines()[2]
+        bar = screen_text(h.app).splitlines()[2]
         assert "with no verdict hidden (u)" in bar, bar

@@ -4,13 +4,15 @@ checkboxes (on `▐X▌`, off `▐ ▌`), as a NO_COLOR or 16-colour terminal sh
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from textual.app import App
 
 from drtui.ui.screens.actions import ConfirmDialog, CreateDialog
 from drtui.ui.screens.choices import ChooseMany
+from tests.observe import screen_text, until
 from tests.ui.harness import harness
 from tests.ui.test_bundles import _open as open_bundles
-from tests.ui.test_views import text_of
-from tests.ui.waiting import until
 from tests.ui.write_harness import loaded, write_harness
 
 
@@ -21,13 +23,13 @@ async def test_a_chosen_use_case_is_marked_x_and_the_others_blank() -> None:
         await until(pilot, lambda: isinstance(h.app.screen, ChooseMany), what="use cases")
         await pilot.press("space")
         await pilot.pause()
-        lines = [line for line in text_of(h.app).splitlines() if "[x]" in line or "[ ]" in line]
+        lines = [line for line in screen_text(h.app).splitlines() if "[x]" in line or "[ ]" in line]
         assert len(lines) > 1
         assert "[x]" in lines[0] and all("[ ]" in line for line in lines[1:])
 
 
-def _box(app: object, title: str) -> str:
-    (line,) = [line for line in text_of(app).splitlines() if title in line]
+def _box(app: App[Any], title: str) -> str:
+    (line,) = [line for line in screen_text(app).splitlines() if title in line]
     return line[: line.index(title)].strip()
 
 

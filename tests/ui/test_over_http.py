@@ -12,10 +12,9 @@ from drtui.api.retry import NO_RETRY
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.server import EmulatorServer
 from drtui.ui.app import DrtuiApp
-from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.settings import AppSettings
+from tests.observe import screen_of, until
 from tests.ui.harness import FIXED_NOW
-from tests.ui.waiting import until
 
 HOSTILE = "[bold red]Owned[/] \x1b]0;pwned\x07\x1b[2Jlabel\nnext"
 
@@ -46,8 +45,7 @@ async def test_outage_over_http_is_stale_then_recovers_without_a_traceback(
 ) -> None:
     app = _app(server)
     async with _control(server) as control, app.run_test(size=(100, 30)) as pilot:
-        screen = app.screen_stack[1]
-        assert isinstance(screen, DeploymentsScreen)
+        screen = screen_of(app)
         await until(pilot, lambda: screen.refreshes >= 1, what="first refresh")
         (await control.put("/_emulator/chaos", json={"outage": True})).raise_for_status()
         await until(pilot, lambda: screen.freshness.stale_since is not None, what="stale")
@@ -64,8 +62,7 @@ async def test_outage_over_http_is_stale_then_recovers_without_a_traceback(
 async def test_hostile_label_is_drawn_as_inert_text(server: EmulatorServer) -> None:
     app = _app(server)
     async with app.run_test(size=(160, 40)) as pilot:
-        screen = app.screen_stack[1]
-        assert isinstance(screen, DeploymentsScreen)
+        screen = screen_of(app)
         await until(pilot, lambda: screen.refreshes >= 1, what="first refresh")
         target = screen.table.cursor_id
         assert target is not None

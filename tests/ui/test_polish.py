@@ -15,9 +15,8 @@ from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.widgets.footer import DrtuiFooter
+from tests.observe import screen_text, until
 from tests.ui.harness import harness
-from tests.ui.test_views import text_of
-from tests.ui.waiting import until
 
 
 async def _go(pilot: Any, app: DrtuiApp, name: str, kind: type) -> Any:
@@ -39,7 +38,7 @@ async def test_other_views_keep_help_and_quit_first_in_the_footer_at_80x24(
         await _go(pilot, h.app, name, kind)
         footer = h.app.screen.query_one(DrtuiFooter)
         assert footer.compact, "below 100 columns the keys lose their padding"
-        last = text_of(h.app).splitlines()[-1]
+        last = screen_text(h.app).splitlines()[-1]
         assert last.lstrip().startswith("? Help"), last
         assert "q Quit" in last
 
@@ -86,5 +85,5 @@ async def test_the_filter_bar_shows_the_sort_by_its_column_name() -> None:
         assert isinstance(screen, DeploymentsScreen)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         await pilot.pause()
-        text = text_of(h.app)
+        text = screen_text(h.app)
         assert "sort: Label ▲" in text and "sort: label" not in text

@@ -8,8 +8,8 @@ import pytest
 
 from drtui.api.models import slim
 from drtui.ui.screens.deployments import DeploymentsScreen
+from tests.observe import until
 from tests.ui.harness import harness
-from tests.ui.waiting import until
 
 
 async def test_a_poll_reads_again_only_what_changed_and_shows_it(

@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 
 from drtui.api.errors import RateLimitedError, ServerError
 from drtui.ui.polling import MAX_DELAY, Poller, backoff, bounded_delay
-from tests.ui.waiting import until
+from tests.observe import until
 
 NOW = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
 

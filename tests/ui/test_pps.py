@@ -17,11 +17,10 @@ from drtui.core.pps import NO_IMAGE
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.pps import PpsScreen, TargetPrompt
 from drtui.ui.settings import AppSettings
+from tests.observe import screen_text, until
 from tests.pps_metadata import pps_metadata
 from tests.reliability.hostile_server import HostileServer, Reply
 from tests.ui.harness import FIXED_NOW, harness
-from tests.ui.test_views import text_of
-from tests.ui.waiting import until
 
 TOKEN = "ui-pps-token-5c1e"
 IMAGE = b"pps image " * 50_000
@@ -68,7 +67,7 @@ async def _download_to(pilot: Any, app: DrtuiApp, target: Path) -> None:
 async def test_metadata_download_verified_and_the_docker_load_line(tmp_path: Path) -> None:
     async with harness() as h, h.app.run_test(size=(120, 40)) as pilot:
         screen = await _open_pps(pilot, h.app)
-        shown = text_of(h.app)
+        shown = screen_text(h.app)
         meta = h.state.image.metadata
         assert meta["filename"] in shown and f"{meta['imageSize']:,} bytes" in shown
         assert meta["shortDockerImageId"] in shown and meta["hash"] in shown
@@ -77,7 +76,7 @@ async def test_metadata_download_verified_and_the_docker_load_line(tmp_path: Pat
         await _download_to(pilot, h.app, target)
         await until(pilot, lambda: "Load it with" in screen.status, what="download done")
         assert hashlib.sha256(target.read_bytes()).hexdigest() == meta["hash"]
-        assert f"docker load -i {target}" in text_of(h.app)
+        assert f"docker load -i {target}" in screen_text(h.app)
         assert not Path(f"{target}.part").exists()
         # Again onto the verified file: nothing is downloaded.
         await _download_to(pilot, h.app, target)
@@ -110,8 +109,8 @@ async def test_esc_cancels_keeps_a_resumable_part_and_the_app_stays_responsive(
             await _download_to(pilot, app, target)
             await until(pilot, lambda: screen.download.done > 0, what="bytes arriving")
             assert screen.query_one(ProgressBar).display
-            await until(pilot, lambda: "/s · ETA" in text_of(app), what="rate drawn")
-            assert "of 488.3 KiB" in text_of(app)
+            await until(pilot, lambda: "/s · ETA" in screen_text(app), what="rate drawn")
+            assert "of 488.3 KiB" in screen_text(app)
             await pilot.press("question_mark")  # the app answers while bytes arrive
             await until(pilot, lambda: app.screen is not screen, what="help opens")
             await pilot.press("escape")
@@ -129,7 +128,7 @@ async def test_no_image_is_said_and_no_space_is_refused_before_any_byte(tmp_path
     with hostile_app(None) as app:
         async with app.run_test(size=(120, 40)) as pilot:
             await _open_pps(pilot, app)
-            await until(pilot, lambda: NO_IMAGE in text_of(app), what="no image")
+            await until(pilot, lambda: NO_IMAGE in screen_text(app), what="no image")
     with hostile_app(_meta(imageSize=1 << 62)) as app:
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await _open_pps(pilot, app)

@@ -18,14 +18,8 @@ from drtui.ui.deployments import server_search as server_search_module
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.filter_bar import FilterBar
+from tests.observe import screen_of, until
 from tests.ui.harness import harness
-from tests.ui.waiting import until
-
-
-def screen_of(app: Any) -> DeploymentsScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
 
 
 def bar_of(screen: DeploymentsScreen) -> str:

@@ -9,18 +9,11 @@ from typing import Any
 import pytest
 
 from drtui.api.query import DeploymentQuery
-from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.choices import ChooseOne
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.widgets.fleet_header import FleetHeader
+from tests.observe import screen_of, until
 from tests.ui.harness import build_app, harness
-from tests.ui.waiting import until
-
-
-def screen_of(app: DrtuiApp) -> DeploymentsScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
 
 
 def toasts(app: Any) -> list[str]:

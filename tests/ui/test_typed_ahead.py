@@ -8,8 +8,8 @@ from textual.widgets import Input
 
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
+from tests.observe import until
 from tests.ui.harness import harness
-from tests.ui.waiting import until
 
 
 def _burst(app: object, text: str) -> None:

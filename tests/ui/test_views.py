@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer
@@ -14,24 +14,12 @@ from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.events_log import EventsScreen
 from drtui.ui.screens.help import keys_of
 from drtui.ui.views import VIEWS, resolve
+from tests.observe import screen_of, screen_text, until
 from tests.ui.harness import harness
-from tests.ui.waiting import until
-
-
-def deployments(app: DrtuiApp) -> DeploymentsScreen:
-    screen = app.get_screen_stack("deployments")[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
 
 
 def showing(app: DrtuiApp, name: str) -> Callable[[], bool]:
     return lambda: app.current_view == name
-
-
-def text_of(app: Any) -> str:
-    return "\n".join(
-        "".join(segment.text for segment in line) for line in app.screen._compositor.render_strips()
-    )
 
 
 def test_names_resolve_by_alias_and_unique_prefix() -> None:
@@ -43,23 +31,23 @@ def test_names_resolve_by_alias_and_unique_prefix() -> None:
 async def test_colon_reaches_every_view_and_esc_returns() -> None:
     async with harness() as h, h.app.run_test(size=(120, 40)) as pilot:
         app = h.app
-        await until(pilot, lambda: deployments(app).refreshes == 1, what="first refresh")
+        await until(pilot, lambda: screen_of(app).refreshes == 1, what="first refresh")
         for name in VIEWS:
             if name == "deployments":
                 continue
             await pilot.press("colon", *name, "enter")
             await until(pilot, showing(app, name), what=f":{name}")
-            assert f"drtui {VIEWS[name].title}" in text_of(app), "the header names the view"
+            assert f"drtui {VIEWS[name].title}" in screen_text(app), "the header names the view"
             await pilot.press("escape")
             await until(pilot, lambda: app.current_view == "deployments", what="esc back")
-            assert app.screen is deployments(app)
+            assert app.screen is screen_of(app)
         # An unknown name is said, not obeyed; esc cancels.
         await pilot.press("colon", *"nosuch", "enter")
         await pilot.pause()
-        assert "No view named 'nosuch'" in text_of(app)
+        assert "No view named 'nosuch'" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is deployments(app)
+        assert app.screen is screen_of(app)
 
 
 async def test_tab_completes_a_view_name() -> None:
@@ -71,7 +59,7 @@ async def test_tab_completes_a_view_name() -> None:
 async def test_two_views_each_have_their_own_poller() -> None:
     async with harness() as h, h.app.run_test(size=(160, 48)) as pilot:
         app = h.app
-        fleet = deployments(app)
+        fleet = screen_of(app)
         await until(pilot, lambda: fleet.refreshes == 1, what="deployments loaded")
         await pilot.press("colon", *"bundles", "enter")
         await until(pilot, lambda: isinstance(app.screen, BundlesScreen), what="bundles view")
@@ -98,11 +86,11 @@ async def test_two_views_each_have_their_own_poller() -> None:
 async def test_the_events_view_shows_what_happened_since_it_was_last_open() -> None:
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
         app = h.app
-        fleet = deployments(app)
+        fleet = screen_of(app)
         await until(pilot, lambda: fleet.refreshes == 1, what="first refresh")
         await pilot.press("E")
         await until(pilot, lambda: isinstance(app.screen, EventsScreen), what="events view")
-        assert "No health changes yet." in text_of(app)
+        assert "No health changes yet." in screen_text(app)
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is fleet, what="back")
         target = fleet.table.rows[0]
@@ -112,7 +100,7 @@ async def test_the_events_view_shows_what_happened_since_it_was_last_open() -> N
         await pilot.press("E")
         await until(pilot, lambda: isinstance(app.screen, EventsScreen), what="events again")
         await pilot.pause()
-        assert target.label[:20] in text_of(app)
+        assert target.label[:20] in screen_text(app)
 
 
 class WriteScreen(DeploymentsScreen):
@@ -148,7 +136,7 @@ async def test_read_only_hides_writes_and_their_key_says_so() -> None:
         await pilot.pause()
         assert WriteScreen.edits == 0
         assert any("Read-only mode" in str(n.message) for n in app._notifications)
-        assert "READ-ONLY" in text_of(app)
+        assert "READ-ONLY" in screen_text(app)
         assert app.screen.query_one(Footer) is not None
 
 

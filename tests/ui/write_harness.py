@@ -30,8 +30,8 @@ from drtui.store.audit import AuditLog
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.settings import AppSettings
+from tests.observe import screen_of, until
 from tests.ui.harness import ENDPOINT, FIXED_NOW
-from tests.ui.waiting import until
 
 Fault = Callable[[httpx.Request], httpx.Response | Exception | None]
 
@@ -162,19 +162,7 @@ async def write_harness(audit_dir: Path, **options: Any) -> AsyncIterator[WriteH
     await built.app.client.aclose()
 
 
-def fleet_screen(app: DrtuiApp) -> DeploymentsScreen:
-    screen = app.get_screen_stack("deployments")[1]
-    assert isinstance(screen, DeploymentsScreen)
-    return screen
-
-
 async def loaded(pilot: Pilot[Any], app: DrtuiApp) -> DeploymentsScreen:
-    screen = fleet_screen(app)
+    screen = screen_of(app)
     await until(pilot, lambda: screen.refreshes >= 1, what="first refresh")
     return screen
-
-
-def text_of(app: Any) -> str:
-    return "\n".join(
-        "".join(segment.text for segment in line) for line in app.screen._compositor.render_strips()
-    )
