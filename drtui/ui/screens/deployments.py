@@ -1,8 +1,10 @@
-"""The deployments monitoring view: the fleet, its query, alerts, and the handlers that apply it.
+"""The deployments monitoring view: the screen that wires the view's parts to its widgets and keys.
 
-The screen owns the state (last good fleet, query, view); widgets only draw what it hands them;
-the shared `Poller` (ui/polling.py) runs the poll loop, its generation and its freshness, and
-calls `_apply` with each new fleet built off the event loop.
+What the view knows and decides lives in plain objects (ui/deployments/): the state and what the
+table shows (FleetView), each poll (FleetPoll, run by the shared `Poller` of ui/polling.py),
+alerts, the server search, replay, writes and the cursor row's links. The screen composes the
+widgets, hands the parts what they may call (`Ports`), draws the view when a part says it
+changed, and turns keys into the parts' calls.
 """
 
 from __future__ import annotations
@@ -43,11 +45,7 @@ from drtui.ui.refresh import FleetUpdate
 from drtui.ui.screens.base import ViewScreen, typed_ahead
 from drtui.ui.screens.filter_builder import FilterBuilder, normalise_query
 from drtui.ui.screens.help import FLEET_LEGEND
-from drtui.ui.screens.replay import (
-    HistoryReader,
-    ReplayBar,
-    replay_banner,
-)
+from drtui.ui.screens.replay import HistoryReader, ReplayBar, replay_banner
 from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
@@ -80,7 +78,7 @@ class DeploymentsScreen(ViewScreen):
         self._sources = sources
         self.alerts = alerts if alerts is not None else AlertRules()
         self.recorder = recorder
-        """The fleet history (issue 21): each applied fleet is recorded on its own thread."""
+        """The fleet history: each applied fleet is recorded on its own thread."""
         self.strips: dict[str, HealthStrip] = {}
         """The last 24 h of each deployment, from the recorder's thread (`show_strips`)."""
         self._busy_said = -1
@@ -260,11 +258,11 @@ class DeploymentsScreen(ViewScreen):
     def _poll_state(self, freshness: Freshness) -> None:
         if not self.fleet.rows and freshness.fetched_at is None and freshness.stale_since:
             self.table.empty_message = f"Cannot load deployments: {freshness.reason}"
-        self._show_header()
+        self.show_header()
 
     def tick(self) -> None:
         self.table.tick(self._now())
-        self._show_header()
+        super().tick()
 
     def _ring(self) -> None:
         if self._settings.bell:
@@ -284,7 +282,7 @@ class DeploymentsScreen(ViewScreen):
         table.set_marks(self.fleet_alerts.marks(view.replay))
         table.set_rows(rows, clock=self._now(), home=land)
         self._show_filters()
-        self._show_header()
+        self.show_header()
         if detail:
             self._show_detail()
 
@@ -300,13 +298,10 @@ class DeploymentsScreen(ViewScreen):
             grouped=bar.grouped,
         )
 
-    def _show_header(self) -> None:
+    def show_header(self) -> None:
         if self.is_mounted:
             counts = self.view.header_counts()
             self.query_one(FleetHeader).show_fleet(counts, self.freshness, self._now())
-
-    def show_header(self) -> None:
-        self._show_header()
 
     def _show_detail(self) -> None:
         row = self.table.cursor_row
@@ -543,10 +538,10 @@ class DeploymentsScreen(ViewScreen):
     def action_mark_seen(self) -> None:
         """`!`: the degradations counted in the header ("▲3 new") are seen."""
         self.fleet_alerts.mark_seen()
-        self._show_header()
+        self.show_header()
 
     def on_screen_resume(self) -> None:
-        self._show_header()  # the count of new degradations may have gone meanwhile
+        self.show_header()  # the count of new degradations may have gone meanwhile
 
     def action_custom_model(self) -> None:
         """`c`: the deployment under the cursor in `:custom` (when it runs a custom model)."""
