@@ -1,6 +1,7 @@
 """The deployments view's parts: plain objects the screen (ui/screens/deployments.py) holds.
 
-Each part takes what it needs from the screen and the app as callables (ports.py), so it can be
-driven without Textual running: alerts (alerts.py), what the table shows (view.py), the server
-search (server_search.py), replay (replay.py), writes (writes.py).
+Each part is handed what it may call of the screen and the app (ports.py), so it can be driven
+without Textual running: what the table shows (view.py), each poll (poll.py), alerts
+(alerts.py), the server search (server_search.py), replay (replay.py), writes (writes.py), the
+cursor row's links (links.py) and the sort keys' orders (sorting.py).
 """
