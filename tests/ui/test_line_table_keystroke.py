@@ -11,7 +11,8 @@ from textual.app import App, ComposeResult
 from textual.scrollbar import ScrollBar
 from textual.widgets import Input
 
-from drtui.ui.widgets.line_table import Column, LineTable
+from drtui.ui.widgets.line_table import LineTable
+from drtui.ui.widgets.table_columns import Column
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

@@ -31,7 +31,7 @@ from drtui.ui.screens.choices import ChooseMany
 from drtui.ui.screens.list_view import ListSpec, ListView, Wording
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
-from drtui.ui.widgets.line_table import Column
+from drtui.ui.widgets.table_columns import Column
 from drtui.ui.widgets.view_header import Part
 
 COLUMNS: tuple[Column[BundleRow], ...] = (

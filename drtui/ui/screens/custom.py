@@ -26,7 +26,7 @@ from drtui.ui.screens.list_view import ListSpec, ListView, Wording
 from drtui.ui.screens.logs import LogScreen, LogTarget
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
-from drtui.ui.widgets.line_table import Column
+from drtui.ui.widgets.table_columns import Column
 from drtui.ui.widgets.view_header import Part
 
 MAX_MERGED = 8

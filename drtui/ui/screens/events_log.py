@@ -34,7 +34,7 @@ from drtui.ui.keymap import EVENT_BINDINGS
 from drtui.ui.screens.choices import SaveAs, save_folder, write_private
 from drtui.ui.screens.list_view import ListSpec, ListView, Wording
 from drtui.ui.settings import AppSettings
-from drtui.ui.widgets.line_table import Column
+from drtui.ui.widgets.table_columns import Column
 
 
 class EventsHost(Protocol):

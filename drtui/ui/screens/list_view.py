@@ -34,7 +34,8 @@ from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.widgets.detail_pane import DetailPane
 from drtui.ui.widgets.footer import DrtuiFooter
-from drtui.ui.widgets.line_table import Column, HasId, LineTable, sort_rows
+from drtui.ui.widgets.line_table import LineTable
+from drtui.ui.widgets.table_columns import Column, HasId, sort_rows
 from drtui.ui.widgets.view_header import Part, ViewHeader
 
 RawT = TypeVar("RawT")

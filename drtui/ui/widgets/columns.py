@@ -12,7 +12,7 @@ from datetime import datetime
 from drtui.core.formatting import age
 from drtui.core.health import look
 from drtui.core.rows import Row
-from drtui.ui.widgets.line_table import GUTTER, Cell, Column, fit
+from drtui.ui.widgets.table_columns import GUTTER, Cell, Column, fit
 
 __all__ = ["COLUMNS", "GUTTER", "Cell", "Column", "fit"]
 

@@ -16,7 +16,8 @@ from drtui.ui.widgets.columns import (
     recorded_cells,
     with_strips,
 )
-from drtui.ui.widgets.line_table import Column, LineTable
+from drtui.ui.widgets.line_table import LineTable
+from drtui.ui.widgets.table_columns import Column
 
 LATER = "later"
 """LAST PRED in a replay, when the deployment's last prediction came after the instant shown:
