@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.views import DEFAULT_MODE
+from drtui.ui.widgets.line_table import LineTable
 
 
 async def until(
@@ -72,6 +73,15 @@ def screen_lines(app: App[Any]) -> list[str]:
 def screen_text(app: App[Any]) -> str:
     """The whole terminal as drawn now, one line of text per row."""
     return "\n".join(screen_lines(app))
+
+
+def row_text(table: LineTable[Any], row_id: str) -> str:
+    """The line `table` draws for the row `row_id`, its gutter mark first; the cursor is put on
+    the row (scrolling it into view), as a user looks at it."""
+    assert table.move_cursor_to_id(row_id), f"{row_id} is not among the rows shown"
+    index = table.cursor_index
+    assert index is not None
+    return "".join(s.text for s in table.render_line(index - round(table.scroll_y) + 1))
 
 
 class Heard:

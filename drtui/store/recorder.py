@@ -54,6 +54,8 @@ class BackgroundRecorder:
         self._options = options
         self._queue: queue.Queue[tuple[Fleet, datetime] | None] = queue.Queue(maxsize=1)
         self._failed = False
+        self.recorded = 0
+        """Polls recorded so far, counted on the recorder's thread once each is on file."""
         self.rhythms: Mapping[str, Rhythm] = {}
         """Each deployment's rhythm as learnt (replaced whole from the recorder's thread, so a
         reader on another thread sees one version or the next)."""
@@ -119,6 +121,7 @@ class BackgroundRecorder:
                     self.rhythms = history.rhythms()
                     self._failed = False
                     self._strips(history, at)
+                    self.recorded += 1
                 except (sqlite3.Error, OSError) as error:
                     if not self._failed:  # one message per spell of failures
                         self._say(f"Fleet history could not record a poll ({error}).")

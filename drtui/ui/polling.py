@@ -153,6 +153,12 @@ class Poller(Widget, Generic[RawT, ValueT]):
     def in_flight(self) -> bool:
         return self._worker is not None and self._worker.is_running
 
+    @property
+    def armed(self) -> bool:
+        """Whether the next poll is scheduled: False while paused, stopped on a fatal error,
+        or with a poll in flight (its answer arms the next)."""
+        return self._timer is not None
+
     def poll_now(self) -> bool:
         """Start a poll unless one is in flight (that one re-arms the timer). False if busy."""
         if self.in_flight or not self.is_mounted:

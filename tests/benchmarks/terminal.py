@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_SUPPORTED = b"\x1b[?2026;2$y"
@@ -80,6 +81,15 @@ class PtyApp:
             return os.waitpid(self.pid, os.WNOHANG) != (0, 0)
         except ChildProcessError:
             return True
+
+    def terminal_mode(self) -> list[Any]:
+        """The pty's termios attributes now: the mode the app left the terminal in."""
+        return termios.tcgetattr(self._fd)
+
+    def drained(self, timeout: float = 10.0) -> None:
+        """Wait until all the app wrote has been read (the reader ends as the terminal closes)."""
+        if self._reader is not None:
+            self._reader.join(timeout)
 
     def send(self, keys: str) -> float:
         at = time.perf_counter()

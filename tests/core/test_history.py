@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -133,10 +134,11 @@ def test_retention_drops_what_is_older_and_keeps_the_rest_exact(tmp_path: Path) 
     for at, states in expected.items():
         if at >= first:
             assert history.at(at).states == states
-    old = history._db.execute(
-        "SELECT COUNT(*) FROM changes WHERE t < ?", (int(first.timestamp() * 1000),)
-    )
-    assert old.fetchone()[0] == 0
+    with closing(sqlite3.connect(tmp_path / "h.sqlite3")) as db:  # the file, as on disk
+        old = db.execute(
+            "SELECT COUNT(*) FROM changes WHERE t < ?", (int(first.timestamp() * 1000),)
+        )
+        assert old.fetchone()[0] == 0
 
 
 def test_size_bound_drops_the_oldest_and_shrinks_the_file(tmp_path: Path) -> None:
@@ -196,8 +198,9 @@ def test_two_recorders_share_one_file(tmp_path: Path) -> None:
         assert history.at(T0 + timedelta(seconds=500)).states == fleet_of(300, 99)
         # Each poll was compared with the file's fleet (another recorder's commits included),
         # not with its own last poll: no change row repeats the state already on file.
-        last: dict[int, int] = {}
-        for dep, code in history._db.execute("SELECT dep, state FROM changes ORDER BY t, rowid"):
+    last: dict[int, int] = {}
+    with closing(sqlite3.connect(path)) as db:
+        for dep, code in db.execute("SELECT dep, state FROM changes ORDER BY t, rowid"):
             assert last.get(dep, 0) != code
             last[dep] = code
 
@@ -221,7 +224,8 @@ def test_damaged_pages_are_found_and_recording_goes_on(tmp_path: Path) -> None:
     with History(path) as history:
         for poll in range(50):
             history.record(fleet_of(400, poll, 30), T0 + timedelta(minutes=poll))
-        history._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with closing(sqlite3.connect(path)) as db:  # everything in the main file before scribbling
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(path.read_bytes())
     assert len(data) > 8 * 4096
     data[3 * 4096 : 6 * 4096] = b"\xa5" * (3 * 4096)  # scribbled pages, header intact
@@ -341,9 +345,9 @@ def test_the_recorder_recomputes_only_the_strips_of_deployments_that_changed(
         for i, fleet in enumerate([first, first, then]):
             recorder.submit(fleet, T0 + timedelta(minutes=i))
             deadline = time.monotonic() + 10
-            while recorder._queue.qsize() and time.monotonic() < deadline:
+            while recorder.recorded <= i and time.monotonic() < deadline:
                 time.sleep(0.01)
-            time.sleep(0.2)
+            assert recorder.recorded == i + 1, "each poll recorded before the next is sent"
     finally:
         recorder.close()
     # The whole fleet first; an unchanged poll hands nothing; then one recomputed strip, the

@@ -15,7 +15,7 @@ from drtui.emulator.server import EmulatorServer
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.events_log import EventsScreen
 from drtui.ui.settings import AppSettings
-from tests.observe import screen_of, until
+from tests.observe import screen_lines, screen_of, screen_text, until
 from tests.reliability.fuzzing import unsafe_characters
 
 MARK = "zzhostile"
@@ -63,18 +63,8 @@ def _app(server: EmulatorServer) -> DrtuiApp:
     )
 
 
-def _terminal_lines(app: DrtuiApp) -> list[str]:
-    """Every line the driver would be handed for the current screen, as plain text."""
-    strips = app.screen._compositor.render_strips()
-    return ["".join(segment.text for segment in strip) for strip in strips]
-
-
-def _terminal_text(app: DrtuiApp) -> str:
-    return "\n".join(_terminal_lines(app))
-
-
 def _assert_inert(app: DrtuiApp, where: str) -> None:
-    for line in _terminal_lines(app):
+    for line in screen_lines(app):
         assert not unsafe_characters(line), (where, unsafe_characters(line), line[:160])
     svg = app.export_screenshot()
     assert not unsafe_characters(svg.replace("\n", "")), (where, unsafe_characters(svg))
@@ -97,7 +87,7 @@ async def test_hostile_records_render_as_inert_text(server: EmulatorServer) -> N
             assert row is not None and row.id in targets
             _assert_inert(app, f"table and detail of {row.id}")
             await pilot.press("j")
-        text = _terminal_text(app)
+        text = screen_text(app)
         assert f"[bold red]{MARK}[/]" in text  # markup shown literally, not interpreted
         assert "pwned" not in text and "https://evil.example" not in text
         await pilot.press("E")
@@ -121,7 +111,7 @@ async def test_a_health_alert_about_a_hostile_label_is_inert(server: EmulatorSer
         await until(pilot, lambda: len(screen.events) >= 1, 3.0, "the degradation event")
         await pilot.pause(0.1)  # let the toast mount
         _assert_inert(app, "toast")
-        assert "[reverse]toast[/]" in _terminal_text(app)
+        assert "[reverse]toast[/]" in screen_text(app)
         await pilot.press("E")
         await until(pilot, lambda: isinstance(app.screen, EventsScreen), 3.0, "the events log")
         _assert_inert(app, "events log")

@@ -592,20 +592,21 @@ async def test_the_dashboard_says_once_that_a_record_was_left_out() -> None:
     from drtui.ui.app import DrtuiApp
     from drtui.ui.deployments.poll import DROPPED
     from drtui.ui.settings import AppSettings
-    from tests.observe import screen_of, until
+    from tests.observe import Heard, screen_of, until
 
     with HostileServer(_deep_fleet(5000)) as server:
         client = DataRobotClient(server.endpoint, TOKEN, retry=NO_WAIT)
         settings = AppSettings(endpoint=server.endpoint, token=TOKEN, attention_first=False)
         app = DrtuiApp(settings, client=client)
-        async with app.run_test(size=(120, 40)) as pilot:
+        heard = Heard()
+        async with app.run_test(size=(120, 40), message_hook=heard) as pilot:
             screen = screen_of(app)
             await until(pilot, lambda: screen.refreshes >= 1, 10.0, "the first poll")
             await pilot.press("r")
             await until(pilot, lambda: screen.refreshes >= 2, 10.0, "the second poll")
             assert [r.id for r in screen.table.rows] == ["d2"]
-            said = [n for n in app._notifications if n.message == DROPPED]
-            assert len(said) == 1, "once, not once a poll"
+            await pilot.pause()
+            assert heard.said().count(DROPPED) == 1, "once, not once a poll"
         await client.aclose()
 
 

@@ -46,7 +46,7 @@ def test_bundles_with_deleted_shown_and_one_opened(
         assert isinstance(screen, BundlesScreen)
         await until(pilot, lambda: screen.poller.polls >= 1, what="bundles")
         await pilot.press("x", "down", "enter")
-        await until(pilot, lambda: bool(screen._opened), what="bundle opened")
+        await pilot.app.workers.wait_for_complete()  # the fetch `enter` started
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.state import EmulatorState
 from drtui.ui.app import DrtuiApp
 from drtui.ui.settings import AppSettings
+from tests.observe import Heard
 
 ENDPOINT = "http://emulator.test/api/v2"
 FIXED_NOW = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
@@ -36,6 +37,8 @@ class Harness:
     """Speaks the emulator's control API (/_emulator/...) with the user token."""
     state: EmulatorState
     """The emulator's world, for staging a change precisely (e.g. one health status)."""
+    heard: Heard = field(default_factory=Heard)
+    """What the app said, once the test runs it with `run_test(message_hook=h.heard)`."""
 
     async def requests(self, path: str = "/api/v2/deployments/") -> list[dict[str, Any]]:
         response = await self.control.get("/_emulator/requests")

@@ -457,14 +457,14 @@ async def test_a_failed_job_keeps_the_form_and_says_why(tmp_path: Path) -> None:
 async def test_read_only_mode_sends_no_write_whatever_keys_are_pressed(tmp_path: Path) -> None:
     async with (
         write_harness(tmp_path, read_only=True, admin=True, attention_first=False) as h,
-        h.app.run_test(size=(120, 40)) as pilot,
+        h.app.run_test(size=(120, 40), message_hook=h.heard) as pilot,
     ):
         await loaded(pilot, h.app)
         for key in ("e", "d", "plus", "R"):
             await pilot.press(key, "enter", "y", "enter")
             await pilot.pause()
             assert not isinstance(h.app.screen, ActionDialog), f"{key} opened a dialog"
-        assert any("Read-only mode" in str(n.message) for n in h.app._notifications)
+        assert h.heard.saying("Read-only mode")
         await pilot.press("colon", *"deleted", "enter")
         await until(pilot, lambda: h.app.current_view == "deleted", what=":deleted")
         deleted = h.app.screen

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.widgets import SelectionList
+from textual.widgets import OptionList, SelectionList
 
 from drtui.api.client import DataRobotClient
 from drtui.api.retry import NO_RETRY
 from drtui.core.bundles import NO_BUNDLES_FEATURE
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.bundles import COLUMNS, BundlesScreen
-from drtui.ui.screens.choices import ChooseMany
+from drtui.ui.screens.choices import ChooseMany, ChooseOne
 from drtui.ui.settings import AppSettings
 from tests.observe import screen_text, until
 from tests.reliability.hostile_server import HostileServer, Reply
@@ -73,8 +73,12 @@ async def test_every_column_sorts(key: str) -> None:
         screen = await _open(pilot, h.app)
         column = next(c for c in COLUMNS if c.key == key)
         assert column.sort_key is not None, f"{key} cannot be sorted"
-        screen._sort_chosen(key)
-        await pilot.pause()
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(h.app.screen, ChooseOne), what="sort choices")
+        choices = h.app.screen.query_one(OptionList)
+        choices.highlighted = choices.get_option_index(key)
+        await pilot.press("enter")
+        await until(pilot, lambda: h.app.screen is screen, what="sorted")
         keys = [column.sort_key(r) for r in screen.table.rows]
         present = [k for k in keys if k not in (None, "")]
         assert present == sorted(present)
@@ -97,7 +101,7 @@ async def test_enter_fetches_the_bundle_and_shows_every_field() -> None:
         while screen.table.cursor_row is not None and screen.table.cursor_row.id != "gpu.xlarge":
             await pilot.press("down")
         await pilot.press("enter")
-        await until(pilot, lambda: "gpu.xlarge" in screen._opened, what="bundle fetched")
+        await h.app.workers.wait_for_complete()  # the fetch `enter` started
         fetched = await h.requests("/api/v2/mlops/compute/bundles/gpu.xlarge/")
         assert len(fetched) == 1
         await pilot.pause()

@@ -9,7 +9,7 @@ from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.choices import ChooseMany
 from drtui.ui.screens.custom import CustomScreen
 from drtui.ui.screens.logs import LogScreen
-from tests.observe import screen_of, until
+from tests.observe import screen_lines, screen_of, screen_text, until
 from tests.ui.harness import Harness
 from tests.ui.test_logs import log_harness
 
@@ -32,8 +32,7 @@ async def test_every_custom_deployment_is_listed_searched_and_filtered_on_the_se
     async with log_harness() as h, h.app.run_test(size=(160, 48)) as pilot:
         screen = await open_custom(h, pilot)
         assert {r.id for r in screen.table.rows} == set(h.state.custom_ids)
-        text = h.app.screen._compositor.render_strips()
-        header = "".join(s.text for s in text[2])
+        header = screen_lines(h.app)[2]
         for title in ("LABEL", "STATUS", "CUSTOM MODEL", "VERSION", "DEPLOYED", "ENVIRONMENT"):
             assert title in header
         first = screen.table.rows[0]
@@ -61,7 +60,7 @@ async def test_every_custom_deployment_is_listed_searched_and_filtered_on_the_se
 
 
 async def test_c_jumps_from_a_deployment_running_a_custom_model() -> None:
-    async with log_harness() as h, h.app.run_test(size=(160, 48)) as pilot:
+    async with log_harness() as h, h.app.run_test(size=(160, 48), message_hook=h.heard) as pilot:
         fleet = screen_of(h.app)
         await until(pilot, lambda: fleet.refreshes >= 1, what="fleet")
         wanted = next(r for r in fleet.table.rows if r.id in h.state.custom_ids)
@@ -77,7 +76,7 @@ async def test_c_jumps_from_a_deployment_running_a_custom_model() -> None:
         await pilot.press("c")
         await pilot.pause()
         assert h.app.screen is fleet
-        assert any("does not run a custom model" in str(n.message) for n in h.app._notifications)
+        await until(pilot, lambda: h.heard.saying("does not run a custom model"), what="said")
 
 
 async def test_three_logs_merged_in_time_order_each_with_its_label() -> None:
@@ -116,9 +115,7 @@ async def test_three_logs_merged_in_time_order_each_with_its_label() -> None:
         await until(pilot, lambda: all(p.polls >= 2 for p in logs.pollers), what="polled")
         assert len(logs.buffer) >= before + 3 * 20
         check()
-        drawn = "\n".join(
-            "".join(s.text for s in strip) for strip in h.app.screen._compositor.render_strips()
-        )
+        drawn = screen_text(h.app)
         labels = {w.labels[i].text for w in [logs.view] for i in range(3)}
         assert sum(label in drawn for label in labels) >= 2, "each line carries its short label"
         await pilot.press("escape")

@@ -4,14 +4,32 @@ them, a terminal notification when they look elsewhere."""
 from __future__ import annotations
 
 import functools
+from typing import Any
+
+import pytest
+from textual.app import App
 
 from drtui.core.health import is_passing
+from drtui.ui.textual_compat import write_to_terminal
 from tests.observe import screen_of, until
 from tests.ui.harness import Harness, harness
 
 
 def toasts(h: Harness, title: str = "Health degraded") -> list[str]:
-    return [str(n.message) for n in h.app._notifications if n.title == title]
+    return h.heard.said(title)
+
+
+def terminal_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the app writes to the terminal outside Textual's frames (its one seam for that,
+    `write_to_terminal`, still writes: the capture only listens)."""
+    written: list[str] = []
+
+    def capture(app: App[Any], data: str) -> bool:
+        written.append(data)
+        return write_to_terminal(app, data)
+
+    monkeypatch.setattr("drtui.ui.app.write_to_terminal", capture)
+    return written
 
 
 async def poll(h: Harness, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -40,10 +58,14 @@ async def degrade(h: Harness, pilot, count: int = 6) -> list[str]:  # type: igno
 
 
 async def test_the_toast_names_a_critical_deployment_going_to_fail_first() -> None:
-    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+    async with (
+        harness(attention_first=False) as h,
+        h.app.run_test(size=(120, 40), message_hook=h.heard) as pilot,
+    ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         labels = await degrade(h, pilot)
+        await until(pilot, lambda: toasts(h), what="the toast")
         (toast,) = toasts(h)
         lines = toast.splitlines()
         # Alphabetically last, it would have been hidden in "… and 2 more".
@@ -58,7 +80,10 @@ def header(h: Harness) -> str:
 
 
 async def test_the_header_counts_new_degradations_until_seen() -> None:
-    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+    async with (
+        harness(attention_first=False) as h,
+        h.app.run_test(size=(120, 40), message_hook=h.heard) as pilot,
+    ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         assert "new" not in header(h)
@@ -73,11 +98,9 @@ async def test_the_header_counts_new_degradations_until_seen() -> None:
         await pilot.press("exclamation_mark")
         await pilot.pause()
         assert "new" not in header(h)
-        assert any(
-            "5 degraded deployments marked seen" in str(n.message) for n in h.app._notifications
-        )
+        await until(pilot, lambda: h.heard.saying("5 degraded deployments marked seen"))
         await pilot.press("exclamation_mark")
-        assert any("Nothing new" in str(n.message) for n in h.app._notifications)
+        await until(pilot, lambda: h.heard.saying("Nothing new"), what="nothing new said")
 
 
 async def test_opening_the_events_view_is_seeing_them() -> None:
@@ -101,22 +124,15 @@ async def test_opening_the_events_view_is_seeing_them() -> None:
         assert "new" not in header(h)
 
 
-async def test_a_degradation_while_the_terminal_is_elsewhere_asks_for_a_notification() -> None:
+async def test_a_degradation_while_the_terminal_is_elsewhere_asks_for_a_notification(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from textual import events
 
+    written = terminal_writes(monkeypatch)
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
-        written: list[str] = []
-        driver = h.app._driver
-        assert driver is not None
-        write = driver.write
-
-        def capture(data: str) -> None:
-            written.append(data)
-            write(data)
-
-        driver.write = capture  # type: ignore[method-assign]
         h.app.post_message(events.AppBlur())
         await until(pilot, lambda: not h.app.app_focus, what="the terminal's focus to go")
         hostile = next(iter(screen.fleet.rows))
@@ -135,20 +151,20 @@ async def test_a_degradation_while_the_terminal_is_elsewhere_asks_for_a_notifica
         assert not [w for w in written if "\x1b]9;" in w]
 
 
-async def test_the_notification_is_one_sanitised_line_and_can_be_turned_off() -> None:
+async def test_the_notification_is_one_sanitised_line_and_can_be_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from textual import events
 
+    written = terminal_writes(monkeypatch)
     for wanted in (True, False):
+        written.clear()
         async with (
             harness(attention_first=False, terminal_notify=wanted) as h,
             h.app.run_test(size=(120, 40)) as pilot,
         ):
             screen = screen_of(h.app)
             await until(pilot, functools.partial(lambda s: s.refreshes == 1, screen), what="first")
-            written: list[str] = []
-            driver = h.app._driver
-            assert driver is not None
-            driver.write = written.append  # type: ignore[method-assign,assignment]
             h.app.post_message(events.AppBlur())
             await until(pilot, lambda: not h.app.app_focus, what="blur")
             healthy = next(

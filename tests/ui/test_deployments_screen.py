@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 import functools
 from datetime import timedelta
-from typing import Any
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 from textual.widgets import OptionList, SelectionList
 
-from drtui.api.models.slim import SlimDeployment
-from drtui.api.query import DeploymentQuery
 from drtui.core.health import is_passing
 from drtui.ui.deployments import alerts as alerts_module
 from drtui.ui.screens.deployments import DeploymentsScreen
@@ -22,6 +20,7 @@ from drtui.ui.screens.sort_chooser import SortChooser
 from drtui.ui.widgets.fleet_header import FleetHeader
 from tests.observe import screen_of, until
 from tests.ui.harness import FIXED_NOW, harness
+from tests.ui.write_harness import write_harness
 
 
 async def first_fleet(app, pilot) -> tuple[DeploymentsScreen, str]:  # type: ignore[no-untyped-def]
@@ -168,7 +167,7 @@ async def test_degradation_alerts_marks_the_row_and_logs_the_event(
     clock = [FIXED_NOW]  # the app's clock, which the mark expires on
     async with (
         harness(attention_first=False, bell=True, now=lambda: clock[0]) as h,
-        h.app.run_test(size=(120, 40)) as pilot,
+        h.app.run_test(size=(120, 40), message_hook=h.heard) as pilot,
     ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
@@ -185,7 +184,7 @@ async def test_degradation_alerts_marks_the_row_and_logs_the_event(
         worse = [e.transition for e in screen.events if e.transition.worse]
         assert worse, "the emulator's clock should degrade some deployment within 10 hours"
         assert worse[-1].deployment_id in screen.table.degraded_ids
-        assert any("Health degraded" in (n.title or "") for n in h.app._notifications)
+        await until(pilot, lambda: h.heard.notifications("Health degraded"), what="the toast")
         assert len(bells) == 1  # once per refresh, however many rows got worse
         await pilot.press("E")
         assert worse[-1].label in [r.label for r in h.app.screen.table.rows]  # type: ignore[attr-defined]
@@ -235,18 +234,15 @@ async def test_a_search_key_draws_the_detail_once_for_the_row_it_lands_on(
         assert screen.query_one(DetailPane).identity == first
 
 
-async def test_a_key_cancels_the_server_search_for_the_text_it_changed() -> None:
-    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+async def test_a_key_cancels_the_server_search_for_the_text_it_changed(tmp_path: Path) -> None:
+    async with (
+        write_harness(tmp_path, attention_first=False) as h,
+        h.app.run_test(size=(120, 40)) as pilot,
+    ):
         screen, word = await first_fleet(h.app, pilot)
         await pilot.press("slash", *word)
         gate = asyncio.Event()  # the server's answer is held until the next key is typed
-        answer = screen._sources.deployments
-
-        async def held(query: DeploymentQuery, *known: Any) -> list[SlimDeployment]:
-            await gate.wait()
-            return await answer(query, *known)
-
-        screen._sources.deployments = held  # type: ignore[method-assign,assignment]
+        h.wire.hold = lambda request: gate if "search" in request.url.params else None
         screen.server_search.ask()  # the debounce fires: the server is asked for `word`
         asking_for = screen.server_search.asking
         assert asking_for is not None and asking_for.search == word
@@ -305,13 +301,16 @@ async def test_regex_and_hiding_searches_are_named_in_the_status_line() -> None:
 async def test_n_after_a_cleared_search_opens_no_dialog() -> None:
     from drtui.ui.screens.actions import CreateDialog
 
-    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 40)) as pilot:
+    async with (
+        harness(attention_first=False) as h,
+        h.app.run_test(size=(160, 40), message_hook=h.heard) as pilot,
+    ):
         screen, word = await first_fleet(h.app, pilot)
         await pilot.press("slash", *word, "enter", "n")
         await pilot.press("escape", "n", "N")
         await pilot.pause()
         assert h.app.screen is screen, "n and N only move between matches"
-        assert any("No search" in str(n.message) for n in h.app._notifications)
+        await until(pilot, lambda: h.heard.saying("No search"), what="no search said")
         await pilot.press("plus")
         await until(pilot, lambda: isinstance(h.app.screen, CreateDialog), what="New deployment")
 
@@ -319,7 +318,10 @@ async def test_n_after_a_cleared_search_opens_no_dialog() -> None:
 async def test_l_opens_the_log_of_a_custom_model_deployment_or_says_why_not() -> None:
     from drtui.ui.screens.logs import LogScreen
 
-    async with harness(attention_first=False) as h, h.app.run_test(size=(160, 40)) as pilot:
+    async with (
+        harness(attention_first=False) as h,
+        h.app.run_test(size=(160, 40), message_hook=h.heard) as pilot,
+    ):
         screen, _ = await first_fleet(h.app, pilot)
         rows = list(screen.fleet.rows.values())
         custom = next(r for r in rows if r.source.model and r.source.model.custom_model_image)
@@ -328,7 +330,8 @@ async def test_l_opens_the_log_of_a_custom_model_deployment_or_says_why_not() ->
         await pilot.press("l")
         await pilot.pause()
         assert h.app.screen is screen
-        said = [str(n.message) for n in h.app._notifications]
+        await until(pilot, lambda: h.heard.said(), what="why not said")
+        said = h.heard.said()
         assert f"{other.label} has no log to show: only deployments of custom models" in said[-1]
         screen.table.move_cursor_to_id(custom.id)
         await pilot.press("l")

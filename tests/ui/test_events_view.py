@@ -19,7 +19,7 @@ async def test_enter_on_an_event_goes_to_its_deployment_even_when_the_view_hid_i
     query = DeploymentQuery(order_by="label")
     async with (
         harness(attention_first=False, query=query) as h,
-        h.app.run_test(size=(120, 40)) as pilot,
+        h.app.run_test(size=(120, 40), message_hook=h.heard) as pilot,
     ):
         app = h.app
         fleet = screen_of(app)
@@ -52,7 +52,7 @@ async def test_enter_on_an_event_goes_to_its_deployment_even_when_the_view_hid_i
         table = list(csv.DictReader(exported.open(encoding="utf-8")))
         assert [r["deployment_id"] for r in table] == [second.id]
         assert table[0]["to"] == "failing" and table[0]["health"] == "model"
-        await until(pilot, lambda: any("Saved" in str(n.message) for n in app._notifications))
+        await until(pilot, lambda: h.heard.saying("Saved"), what="saved said")
         await pilot.press("enter")
         await until(pilot, lambda: app.current_view == "deployments", what="back on the fleet")
         assert fleet.table.cursor_id == second.id
@@ -125,7 +125,10 @@ async def test_export_falls_back_to_the_current_folder_and_writes_inert_cells(
     monkeypatch.setenv("HOME", str(home))  # a jump host: no ~/Downloads
     monkeypatch.chdir(work)
     hostile = ['=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0"]
-    async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
+    async with (
+        harness(attention_first=False) as h,
+        h.app.run_test(size=(120, 40), message_hook=h.heard) as pilot,
+    ):
         app = h.app
         fleet = screen_of(app)
         await until(pilot, lambda: fleet.refreshes == 1, what="first refresh")
@@ -146,9 +149,7 @@ async def test_export_falls_back_to_the_current_folder_and_writes_inert_cells(
         await pilot.press(*"handoff.csv", "enter")
         target = work / "handoff.csv"
         await until(pilot, target.exists, what="the file")
-        await until(
-            pilot, lambda: any("Saved 2 events" in str(n.message) for n in app._notifications)
-        )
+        await until(pilot, lambda: h.heard.saying("Saved 2 events"), what="saved said")
         assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
         table = list(csv.DictReader(target.open(encoding="utf-8")))
         assert sorted(r["label"] for r in table) == sorted("'" + label for label in hostile)

@@ -12,7 +12,10 @@ from drtui.ui.polling import Freshness
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.widgets.view_header import freshness_parts
 from tests.observe import screen_of, until
-from tests.ui.harness import FIXED_NOW, harness
+from tests.ui.harness import FIXED_NOW
+from tests.ui.write_harness import write_harness
+
+LIST = "/api/v2/deployments/"
 
 
 def plain(parts: list[str | tuple[str, str]]) -> str:
@@ -27,25 +30,26 @@ def test_stale_data_never_reads_as_freshly_updated() -> None:
     assert "STALE" in text and "updated" not in text and "last success 3 min ago" in text
 
 
-async def test_r_during_a_poll_says_so_once_and_help_shows_the_last_poll() -> None:
-    async with harness() as h, h.app.run_test(size=(120, 40)) as pilot:
+async def test_r_during_a_poll_says_so_once_and_help_shows_the_last_poll(
+    tmp_path: Path,
+) -> None:
+    async with (
+        write_harness(tmp_path) as h,
+        h.app.run_test(size=(120, 40), message_hook=h.heard) as pilot,
+    ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         gate = asyncio.Event()
-        fetch = screen.fleet_poll.fetch
-
-        async def slow() -> object:
-            await gate.wait()
-            return await fetch()
-
-        screen.poller._fetch = slow  # type: ignore[assignment]
+        h.wire.hold = lambda request: gate if request.url.path == LIST else None
         await pilot.press("r")
         await until(pilot, lambda: screen.refreshing, what="a poll in flight")
-        before = len(h.app._notifications)
-        await pilot.press("r", "r", "r", "r")
         await pilot.pause()
-        busy = [n for n in h.app._notifications if "already running" in str(n.message)]
-        assert len(h.app._notifications) - before == 1 and len(busy) == 1
+        before = len(h.heard.said())
+        await pilot.press("r", "r", "r", "r")
+        await until(pilot, lambda: h.heard.saying("already running"), what="busy said")
+        await pilot.pause()
+        said = h.heard.said()[before:]
+        assert len(said) == 1 and "already running" in said[0], said
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(h.app.screen, HelpScreen), what="help")
         status = str(h.app.screen.query_one("#help-status").render())

@@ -15,7 +15,7 @@ from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.replay import TimeDialog
 from drtui.ui.widgets.detail_pane import DetailPane
-from tests.observe import until
+from tests.observe import Heard, row_text, until
 from tests.ui.harness import FIXED_NOW, build_app
 
 HOUR = timedelta(hours=1)
@@ -57,19 +57,6 @@ async def _started(app: DrtuiApp, pilot: Pilot[Any], victim: str) -> Deployments
     return screen
 
 
-def _line_text(screen: DeploymentsScreen, deployment_id: str) -> str:
-    table = screen.table
-    assert table.move_cursor_to_id(deployment_id)
-    index = table.cursor_index
-    assert index is not None
-    strip = table.render_line(index - round(table.scroll_y) + 1)
-    return "".join(segment.text for segment in strip)
-
-
-def _messages(app: DrtuiApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 async def test_the_strip_column_shows_the_recorded_transitions(tmp_path: Path) -> None:
     app, victim, _ = _recorded(tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -83,7 +70,7 @@ async def test_the_strip_column_shows_the_recorded_transitions(tmp_path: Path) -
         text = f"{cells} {changes:>2}"
         assert screen.strips[victim].text == text
         # Ten hours recorded: the column shows the four cells they fill, not four blank ones.
-        assert f"{cells[4:]} {changes:>2}" in _line_text(screen, victim)
+        assert f"{cells[4:]} {changes:>2}" in row_text(screen.table, victim)
         assert "24H   # " in "".join(s.text for s in screen.table.render_line(0))
 
 
@@ -93,10 +80,9 @@ async def test_the_detail_pane_lists_every_transition_newest_first(tmp_path: Pat
         screen = await _started(app, pilot, victim)
         screen.select_deployment(victim)
         await pilot.pause()
-        pane = app.screen.query_one(DetailPane)
-        shown = pane._shown
-        assert shown is not None and shown[1] is not None
-        heading, fields = shown[1][-1]
+        sections = app.screen.query_one(DetailPane).sections
+        assert sections is not None
+        heading, fields = sections[-1]
         assert heading.startswith("Timeline")
         moves = [value for _, value in fields]
         assert moves[-4:] == [
@@ -114,7 +100,8 @@ async def test_brackets_land_on_every_fleet_wide_transition_and_show_what_replay
 ) -> None:
     app, victim, other = _recorded(tmp_path)
     path = tmp_path / "history-test@emulator.test.sqlite3"
-    async with app.run_test(size=(160, 48)) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(160, 48), message_hook=heard) as pilot:
         screen = await _started(app, pilot, victim)
         seen = []
         for _ in range(4):
@@ -130,7 +117,7 @@ async def test_brackets_land_on_every_fleet_wide_transition_and_show_what_replay
         assert "REPLAY" in str(screen.query_one("#replay-bar").render())
         await pilot.press("left_square_bracket", "left_square_bracket")  # -10 h, then nothing
         assert screen.replay is not None and screen.replay.at == FIXED_NOW - 10 * HOUR
-        assert "No earlier change recorded." in _messages(app)
+        await until(pilot, lambda: "No earlier change recorded." in heard.said(), what="said")
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert screen.replay is not None and screen.replay.at == FIXED_NOW - 8 * HOUR
         await pilot.press("right_curly_bracket")  # an hour on: between two changes
@@ -143,7 +130,8 @@ async def test_brackets_land_on_every_fleet_wide_transition_and_show_what_replay
 
 async def test_t_replays_a_typed_time_and_says_when_nobody_recorded_it(tmp_path: Path) -> None:
     app, victim, other = _recorded(tmp_path)
-    async with app.run_test(size=(160, 48)) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(160, 48), message_hook=heard) as pilot:
         screen = await _started(app, pilot, victim)
         await pilot.press("T")
         await until(pilot, lambda: isinstance(app.screen, TimeDialog), what="time dialog")
@@ -155,17 +143,18 @@ async def test_t_replays_a_typed_time_and_says_when_nobody_recorded_it(tmp_path:
         await pilot.press("T")
         await until(pilot, lambda: isinstance(app.screen, TimeDialog), what="time dialog")
         await pilot.press(*"2026-02-01 00:00", "enter")
-        await until(pilot, lambda: any("No recording covers" in m for m in _messages(app)))
+        await until(pilot, lambda: heard.saying("No recording covers"), what="not recorded")
         assert screen.replay.at == FIXED_NOW.replace(hour=2, minute=0)  # unchanged
         await pilot.press("T")
         await until(pilot, lambda: isinstance(app.screen, TimeDialog), what="time dialog")
         await pilot.press(*"soon", "enter")
-        await until(pilot, lambda: any("not 'soon'" in m for m in _messages(app)))
+        await until(pilot, lambda: heard.saying("not 'soon'"), what="not a time")
 
 
 async def test_writes_are_refused_in_replay_and_come_back_live(tmp_path: Path) -> None:
     app, victim, _ = _recorded(tmp_path)
-    async with app.run_test(size=(160, 48)) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(160, 48), message_hook=heard) as pilot:
         screen = await _started(app, pilot, victim)
         assert screen.check_action("edit", ()) is True
         await pilot.press("left_square_bracket")
@@ -174,8 +163,9 @@ async def test_writes_are_refused_in_replay_and_come_back_live(tmp_path: Path) -
             assert not screen.check_action(action, ()), action
         await pilot.press("e", "d")
         assert app.screen is screen  # no dialog opened
-        assert any(m.startswith("Replay: edit is disabled") for m in _messages(app))
-        assert any(m.startswith("Replay: delete is disabled") for m in _messages(app))
+        await until(pilot, lambda: len(heard.said()) >= 2, what="both refusals said")
+        assert any(m.startswith("Replay: edit is disabled") for m in heard.said())
+        assert any(m.startswith("Replay: delete is disabled") for m in heard.said())
         await pilot.press("escape")
         assert screen.replay is None
         assert screen.check_action("edit", ()) is True
@@ -196,12 +186,12 @@ async def test_a_replay_counts_last_pred_from_the_instant_shown(tmp_path: Path) 
         screen = await _started(app, pilot, victim)
         live = screen.fleet.rows[victim].last_prediction
         assert live is not None and live > FIXED_NOW - HOUR  # a busy deployment
-        before = _line_text(screen, victim)
+        before = row_text(screen.table, victim)
         await pilot.press("left_square_bracket")  # an hour ago
         assert screen.replay is not None and screen.replay.at == FIXED_NOW - HOUR
         # Its live last prediction came after that instant: what it was then is not recorded.
-        shown = _line_text(screen, victim)
+        shown = row_text(screen.table, victim)
         assert " later " in shown and "ago" not in shown.split("later")[-1]
         assert before != shown
         await pilot.press("escape")
-        assert " later " not in _line_text(screen, victim)
+        assert " later " not in row_text(screen.table, victim)

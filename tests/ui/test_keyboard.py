@@ -17,7 +17,7 @@ from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.filter_builder import CheckList, FilterBuilder, normalise_query
 from drtui.ui.screens.help import HelpScreen
 from drtui.ui.widgets.filter_bar import FilterBar
-from drtui.ui.widgets.line_table import fit_middle
+from drtui.ui.widgets.table_columns import fit_middle
 from tests.observe import screen_of, screen_text, until
 from tests.ui.harness import harness
 
@@ -179,11 +179,13 @@ async def test_a_keymap_conflict_is_said_at_start() -> None:
     assert keymap_conflicts({}) == []
     async with (
         harness(keymap={"deployments.filter": "j"}) as h,
-        h.app.run_test(size=(120, 40)) as pilot,
+        h.app.run_test(size=(120, 40), message_hook=h.heard) as pilot,
     ):
-        await pilot.pause()
-        messages = [str(n.message) for n in h.app._notifications]
-        assert any("`j`" in m and "Filter" in m and "Down" in m for m in messages)
+        await until(
+            pilot,
+            lambda: any("`j`" in m and "Filter" in m and "Down" in m for m in h.heard.said()),
+            what="the conflict said",
+        )
 
 
 async def test_overflowing_filters_are_counted() -> None:
@@ -193,7 +195,7 @@ async def test_overflowing_filters_are_counted() -> None:
         query = DeploymentQuery()
         for name in ("serviceHealth", "modelHealth", "accuracyHealth", "importance"):
             query = query.with_filter(name, ["failing"] if "Health" in name else ["LOW"])
-        screen._filter_chosen(query)
+        screen.requery(query)
         await pilot.pause()
         assert "more" in bar_of(screen) and "+" in bar_of(screen)
 

@@ -43,11 +43,15 @@ def test_a_conflict_names_the_key_printably() -> None:
 
 
 async def test_the_footer_help_and_toasts_show_no_escape_from_the_keymap() -> None:
-    async with harness(keymap=HOSTILE) as h, h.app.run_test(size=(160, 40)) as pilot:
+    async with (
+        harness(keymap=HOSTILE) as h,
+        h.app.run_test(size=(160, 40), message_hook=h.heard) as pilot,
+    ):
+        await until(pilot, lambda: h.heard.saying("not key names"), what="the keymap warning")
         await pilot.pause()
         footer = screen_text(h.app).splitlines()[-1]
         assert "Help" in footer and not any(c in footer for c in UNSAFE)
-        messages = [str(n.message) for n in h.app._notifications]
+        messages = h.heard.said()
         assert any("'app.help'" in m and "not key names" in m for m in messages)
         assert all(m.isprintable() for m in messages)
         await pilot.press("question_mark")

@@ -144,10 +144,13 @@ async def test_a_health_change_in_place_repaints_only_that_cell() -> None:
 
 async def test_configuration_warnings_are_shown_once_the_screen_is_up() -> None:
     warning = "/home/me/.config/drtui/config.toml holds a token and is readable by others"
-    async with harness(startup_warnings=(warning,)) as h, h.app.run_test(size=(120, 40)) as pilot:
+    async with (
+        harness(startup_warnings=(warning,)) as h,
+        h.app.run_test(size=(120, 40), message_hook=h.heard) as pilot,
+    ):
+        await until(pilot, lambda: h.heard.said(), what="the warning")
         await pilot.pause()
-        shown = [n.message for n in h.app._notifications]
-        assert shown == [warning]
+        assert h.heard.said() == [warning], "said once, and nothing else"
 
 
 async def test_closing_a_dialog_twice_never_closes_the_deployments_screen() -> None:

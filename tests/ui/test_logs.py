@@ -215,7 +215,7 @@ async def test_filter_with_context_and_level_keeps_tracebacks_with_their_error()
 
 
 async def test_save_writes_the_log_and_never_overwrites_without_asking(tmp_path: Path) -> None:
-    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+    async with log_harness() as h, h.app.run_test(size=(120, 30), message_hook=h.heard) as pilot:
         target = ids_with(h, "active")[0]
         screen = await open_log(h, pilot, target)
         destination = tmp_path / "saved.log"
@@ -238,7 +238,7 @@ async def test_save_writes_the_log_and_never_overwrites_without_asking(tmp_path:
         assert h.config.user_token not in text and "\x1b" not in text
         await until(
             pilot,
-            lambda: any(str(destination) in str(n.message) for n in h.app._notifications),
+            lambda: h.heard.saying(str(destination)),
             what="says the path",
         )
 
@@ -310,7 +310,7 @@ async def test_wrap_shows_a_long_line_whole_and_follow_lands_on_the_newest() -> 
         words = " ".join(f"w{i:03d}" for i in range(60))
         long = f"2026-03-02T10:00:00Z INFO    wrap-start {words} wrap-end"
         assert len(long) > 2 * view.scrollable_content_region.width
-        screen._append(screen.followers[0].parser.parse([long]))  # as a poll appends
+        screen.append(screen.followers[0].parser.parse([long]))  # as a poll appends
         await pilot.pause()
         drawn = screen_lines(view)
         assert "wrap-start" in drawn[-1] and "wrap-end" not in "".join(drawn), "cut, not wrapped"
@@ -333,7 +333,7 @@ async def test_wrap_shows_a_long_line_whole_and_follow_lands_on_the_newest() -> 
         await pilot.resize_terminal(60, 24)  # a resize wraps again at the new width
         await pilot.pause()
         again = long.replace("wrap-", "again-")
-        screen._append(screen.followers[0].parser.parse([again]))
+        screen.append(screen.followers[0].parser.parse([again]))
         await pilot.pause()
         drawn = screen_lines(view)
         assert all(len(line) == view.scrollable_content_region.width for line in drawn)
@@ -478,7 +478,7 @@ async def test_a_search_keystroke_repaints_every_cell_its_highlights_change() ->
             '{"time": "2026-03-02T10:00:01Z", "level": "info", "msg": "prediction 日本", "n": 1}',
             "2026-03-02T10:00:02Z INFO    plain predictions " + "x" * 150,
         ]
-        screen._append(screen.followers[0].parser.parse(added))
+        screen.append(screen.followers[0].parser.parse(added))
         await pilot.pause()
         compositor = screen._compositor
         painted: list[Region] = []
@@ -612,11 +612,9 @@ async def test_one_new_line_is_counted_in_the_singular_and_l_scrolls_right() -> 
         await pilot.press("k")
         assert not view.following
         line = "2026-03-02T10:00:00Z INFO    one more " + "x" * 200
-        screen._append(screen.followers[0].parser.parse([line]))  # as a poll appends
-        screen._status()
+        screen.append(screen.followers[0].parser.parse([line]))  # as a poll appends
         assert "PAUSED 1 new line ↓" in status(screen) and "new lines" not in status(screen)
-        screen._append(screen.followers[0].parser.parse([line]))
-        screen._status()
+        screen.append(screen.followers[0].parser.parse([line]))
         assert "2 new lines ↓" in status(screen)
         await pilot.pause()
         assert view.scroll_x == 0
@@ -634,11 +632,11 @@ async def test_a_saved_log_is_private_and_holds_no_live_escape_nor_the_token(
     """ctrl+w writes a file only its owner can read; a JSON line's escaped ESC is saved as
     ``␛`` (jq -r cannot revive it); a server that puts the token in the log's file name does
     not get it on screen or into the path."""
-    async with log_harness() as h, h.app.run_test(size=(120, 30)) as pilot:
+    async with log_harness() as h, h.app.run_test(size=(120, 30), message_hook=h.heard) as pilot:
         screen = await open_log(h, pilot, ids_with(h, "active")[0])
         token = h.config.user_token
         hostile = r'{"level": "info", "message": "\u001b]0;retitled\u0007\u001b[31mred"}'
-        screen._append(screen.followers[0].parser.parse([hostile]))
+        screen.append(screen.followers[0].parser.parse([hostile]))
         screen.followers[0].filename = f"log-{token}.txt"  # as Content-Disposition named it
         await pilot.press("ctrl+w")
         await until(pilot, lambda: isinstance(h.app.screen, SaveDialog), what="dialog")
@@ -650,7 +648,7 @@ async def test_a_saved_log_is_private_and_holds_no_live_escape_nor_the_token(
         await pilot.press("enter")
         await until(
             pilot,
-            lambda: any(str(destination) in str(n.message) for n in h.app._notifications),
+            lambda: h.heard.saying(str(destination)),
             what="saved",
         )
         assert stat.S_IMODE(destination.stat().st_mode) == 0o600

@@ -121,12 +121,12 @@ async def test_an_exception_anywhere_in_the_poll_path_leaves_a_live_loop() -> No
     async with app.run_test() as pilot:
         await until(pilot, lambda: app.poller.failures == 1, what="a bug in the fetch")
         assert "unexpected error (KeyError)" in app.poller.freshness.reason
-        assert app.poller._timer is not None, "the next poll is armed"
+        assert app.poller.armed, "the next poll is armed"
         script.fail_apply = True
         app.poller.poll_now()
         await until(pilot, lambda: app.poller.failures == 2, what="a bug in the view's apply")
         assert "RuntimeError" in app.poller.freshness.reason
-        assert app.poller._timer is not None
+        assert app.poller.armed
         script.fail_apply = False
         app.poller.poll_now()
         await until(pilot, lambda: app.poller.polls == 1, what="recovery")
@@ -138,6 +138,6 @@ async def test_pause_holds_the_timer_and_resume_polls_at_once() -> None:
     async with app.run_test() as pilot:
         await until(pilot, lambda: app.poller.polls == 1, what="first poll")
         assert app.poller.toggle_pause() is True
-        assert app.poller._timer is None and app.poller.freshness.paused
+        assert not app.poller.armed and app.poller.freshness.paused
         assert app.poller.toggle_pause() is False
         await until(pilot, lambda: app.poller.polls == 2, what="poll on resume")

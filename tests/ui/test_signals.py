@@ -47,11 +47,10 @@ def test_a_termination_signal_restores_the_terminal(tmp_path: Path, number: int)
         sent = time.perf_counter()
         os.kill(app.pid, number)
         code = _wait_exit(app.pid)
-        mode = termios.tcgetattr(app._fd)
+        mode = app.terminal_mode()
     finally:
         app.stop()
-    assert app._reader is not None
-    app._reader.join(timeout=10)  # it has read everything once the terminal closes
+    app.drained()
     after = app.output_since(sent)
     assert ALT_SCREEN_OFF in after, "the alternate screen is left"
     assert all(sequence in after for sequence in MOUSE_OFF), "mouse tracking is off"

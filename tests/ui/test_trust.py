@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -12,12 +11,8 @@ from drtui.api.query import DeploymentQuery
 from drtui.ui.screens.choices import ChooseOne
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.widgets.fleet_header import FleetHeader
-from tests.observe import screen_of, until
+from tests.observe import Heard, row_text, screen_of, until
 from tests.ui.harness import build_app, harness
-
-
-def toasts(app: Any) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def refreshed(screen: DeploymentsScreen, count: int) -> Callable[[], bool]:
@@ -32,7 +27,7 @@ async def test_a_deployment_filtered_out_of_the_view_still_alerts() -> None:
     query = DeploymentQuery(importance=("CRITICAL",))
     async with (
         harness(attention_first=False, query=query) as h,
-        h.app.run_test(size=(160, 48)) as pilot,
+        h.app.run_test(size=(160, 48), message_hook=h.heard) as pilot,
     ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
@@ -51,7 +46,7 @@ async def test_a_deployment_filtered_out_of_the_view_still_alerts() -> None:
         assert any(
             e.transition.deployment_id == hidden.id and e.transition.worse for e in screen.events
         )
-        assert any(hidden.label in t for t in toasts(h.app)), "a toast names it"
+        await until(pilot, lambda: h.heard.saying(hidden.label), what="a toast naming it")
         assert hidden.id not in {r.id for r in screen.table.rows}, "the view is still filtered"
 
 
@@ -74,7 +69,8 @@ async def test_a_muted_deployment_logs_but_does_not_alert_and_the_mute_survives(
 ) -> None:
     app, emulator, _ = build_app(attention_first=False, state=tmp_path)
     query = DeploymentQuery(order_by="label")
-    async with app.run_test(size=(160, 48)) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(160, 48), message_hook=heard) as pilot:
         screen = screen_of(app)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh")
         screen.requery(query)
@@ -84,12 +80,13 @@ async def test_a_muted_deployment_logs_but_does_not_alert_and_the_mute_survives(
         await until(pilot, lambda: isinstance(app.screen, ChooseOne), what="mute choices")
         await pilot.press("down", "enter")  # 1 hour
         await until(pilot, lambda: target.id in screen.alerts.mutes, what="muted")
-        assert screen.table._marks.get(target.id) == "◦", "the row shows the mute"
+        assert row_text(screen.table, target.id)[0] == "◦", "the row shows the mute"
         emulator.state.emulator.set_health(target.id, "serviceHealth", "failing")
         await pilot.press("r")
         await until(pilot, lambda: screen.refreshes == 2, what="second refresh")
         assert any(e.transition.deployment_id == target.id for e in screen.events), "logged"
-        assert not [n for n in app._notifications if n.title == "Health degraded"], "no toast"
+        await pilot.pause()
+        assert not heard.notifications("Health degraded"), "no toast"
         assert target.id not in screen.table.degraded_ids
     # A restart (a new app, the same state directory) keeps the mute.
     again, _, _ = build_app(attention_first=False, state=tmp_path, emulator=emulator)
@@ -97,7 +94,7 @@ async def test_a_muted_deployment_logs_but_does_not_alert_and_the_mute_survives(
         screen = screen_of(again)
         await until(pilot, lambda: screen.refreshes == 1, what="first refresh after restart")
         assert target.id in screen.alerts.mutes
-        assert screen.table._marks.get(target.id) == "◦"
+        assert row_text(screen.table, target.id)[0] == "◦"
 
 
 async def test_an_acknowledged_failure_does_not_alert_again_until_it_changes() -> None:
@@ -126,16 +123,19 @@ async def test_an_acknowledged_failure_does_not_alert_again_until_it_changes() -
 
 
 async def test_a_rejected_token_stops_polling_with_the_message_until_r() -> None:
-    async with harness(token="wrong-token") as h, h.app.run_test(size=(160, 48)) as pilot:
+    async with (
+        harness(token="wrong-token") as h,
+        h.app.run_test(size=(160, 48), message_hook=h.heard) as pilot,
+    ):
         screen = screen_of(h.app)
         await until(pilot, lambda: screen.freshness.stopped, what="stopped on 401")
-        assert screen.poller._timer is None, "no retry is armed"
+        assert not screen.poller.armed, "no retry is armed"
         text = header(screen)
         assert "401" in text and "stopped (r retries)" in text
         assert "Cannot load deployments" in screen.table.empty_message
         before = len(await h.requests())
         await pilot.press("r")
-        await until(pilot, lambda: len(h.app._notifications) > 0, what="retry said")
+        await until(pilot, lambda: len(h.heard.said()) > 0, what="retry said")
         await until(pilot, lambda: screen.poller.failures == 2, what="retried once")
         assert len(await h.requests()) > before
 
@@ -158,7 +158,7 @@ async def test_a_model_going_silent_and_speaking_again_is_an_event(
         assert [(m.deployment_id, m.old, m.new) for m in moves] == [
             (target.id, "flowing", "silent")
         ]
-        assert screen.table._marks.get(target.id) == "∅"
+        assert row_text(screen.table, target.id)[0] == "∅"
         silent.clear()
         await pilot.press("r")
         await until(pilot, lambda: screen.refreshes == 3, what="third refresh")

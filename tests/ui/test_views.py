@@ -123,7 +123,10 @@ async def _write_screen(app: DrtuiApp) -> WriteScreen:
 
 async def test_read_only_hides_writes_and_their_key_says_so() -> None:
     WriteScreen.edits = 0
-    async with harness(read_only=True) as h, h.app.run_test(size=(160, 48)) as pilot:
+    async with (
+        harness(read_only=True) as h,
+        h.app.run_test(size=(160, 48), message_hook=h.heard) as pilot,
+    ):
         app = h.app
         screen = await _write_screen(app)
         await until(pilot, lambda: screen.refreshes == 1, what="loaded")
@@ -135,18 +138,18 @@ async def test_read_only_hides_writes_and_their_key_says_so() -> None:
         await pilot.press("e")
         await pilot.pause()
         assert WriteScreen.edits == 0
-        assert any("Read-only mode" in str(n.message) for n in app._notifications)
+        await until(pilot, lambda: h.heard.saying("Read-only mode"), what="read-only said")
         assert "READ-ONLY" in screen_text(app)
         assert app.screen.query_one(Footer) is not None
 
 
 async def test_without_read_only_the_write_key_runs_and_is_listed() -> None:
     WriteScreen.edits = 0
-    async with harness() as h, h.app.run_test(size=(160, 48)) as pilot:
+    async with harness() as h, h.app.run_test(size=(160, 48), message_hook=h.heard) as pilot:
         screen = await _write_screen(h.app)
         await until(pilot, lambda: screen.refreshes == 1, what="loaded")
         assert any("Edit" in d for _, d in keys_of(screen))
         await pilot.press("e")
         await pilot.pause()
         assert WriteScreen.edits == 1
-        assert not any("Read-only" in str(n.message) for n in h.app._notifications)
+        assert not h.heard.saying("Read-only")

@@ -30,7 +30,7 @@ from drtui.store.audit import AuditLog
 from drtui.ui.app import DrtuiApp
 from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.settings import AppSettings
-from tests.observe import screen_of, until
+from tests.observe import Heard, screen_of, until
 from tests.ui.harness import ENDPOINT, FIXED_NOW
 
 Fault = Callable[[httpx.Request], httpx.Response | Exception | None]
@@ -83,6 +83,8 @@ class WriteHarness:
     control: httpx.AsyncClient
     audit: AuditLog
     token: str
+    heard: Heard = field(default_factory=Heard)
+    """What the app said, once the test runs it with `run_test(message_hook=h.heard)`."""
 
     async def advance(self, seconds: float) -> None:
         response = await self.control.post("/_emulator/clock/advance", json={"seconds": seconds})

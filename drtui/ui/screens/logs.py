@@ -223,6 +223,12 @@ class LogScreen(ViewScreen):
             poller._stop_timer()  # an inactive deployment's log does not grow: one read is all
         self._status()
 
+    def append(self, lines: list[LogLine]) -> None:
+        """Show `lines` as the poll that brought them would: appended (merged by time when
+        several logs are) and, while paused, counted in the status line."""
+        self._append(lines)
+        self._status()
+
     def _append(self, lines: list[LogLine]) -> None:
         buffer = self.buffer
         if not lines:

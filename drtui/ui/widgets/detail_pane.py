@@ -59,6 +59,11 @@ class DetailPane(SteadyScrollView, can_focus=False):
         """The identity of the item shown (None: nothing, or not shown yet)."""
         return self._shown[0] if self._shown is not None else None
 
+    @property
+    def sections(self) -> list[Section] | None:
+        """The sections shown, whole (the pane draws only the lines scrolled into view)."""
+        return self._shown[1] if self._shown is not None else None
+
     def show(
         self,
         identity: str | None,
