@@ -463,7 +463,7 @@ class DataRobotClient:
         )
         found = _FILENAME.search(response.headers.get("Content-Disposition", ""))
         filename = safe_filename(found.group(1), default="log.txt") if found else None
-        from drtui.core.logs import clean_log  # here: headless start-up stays lean
+        from drtui.core.log_snapshots import clean_log  # here: headless start-up stays lean
 
         return LogText(clean_log(response.text), filename)
 

@@ -1,7 +1,7 @@
 """Issue 16 figures: following a fast log, and memory after a million lines (prints, never asserts).
 
 1. The emulator's log grows at 1,000 lines/s for 60 s with its 1 MB cap; drtui's follow step
-   (overlap + parse, core/logs.py) runs every poll interval: each poll must leave what is shown
+   (overlap + parse, core/log_snapshots.py and log_lines.py) runs every poll interval: each poll must leave what is shown
    ending exactly with the server's snapshot (nothing lost), with no record twice, and take far
    less than the interval (so the view is never more than one interval behind).
 2. RSS after 1,000,000 lines streamed through the default 100,000-line ring buffer.
@@ -18,7 +18,7 @@
    poll interval plus the poll itself), the lines appended per second (the log's own rate when
    nothing is repeated), restart markers, and the process's RSS (flat: the last minute's
    against the second's). `--tail-client` first makes the client keep a
-   snapshot's tail (core.logs.clean_log), as the pending client change does.
+   snapshot's tail (core.log_snapshots.clean_log), as the pending client change does.
 
 Run: .venv/bin/python tests/benchmarks/bench_logs.py [--skip-follow] [--rounds 3]
      .venv/bin/python tests/benchmarks/bench_logs.py --rate 1000 [--seconds 600] [--tail-client]
@@ -39,7 +39,9 @@ from typing import Any
 
 from terminal import SYNC_END, PtyApp
 
-from drtui.core.logs import DEFAULT_CAPACITY, LineParser, LogBuffer, overlap
+from drtui.core.log_buffer import DEFAULT_CAPACITY, LogBuffer
+from drtui.core.log_lines import LineParser
+from drtui.core.log_snapshots import overlap
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.state import EmulatorState
 
@@ -299,7 +301,7 @@ async def _follow_live(
     import drtui.api.client as client_module
     from drtui.api.client import DataRobotClient
     from drtui.api.errors import DataRobotError
-    from drtui.core.logs import clean_log
+    from drtui.core.log_snapshots import clean_log
     from drtui.ui.app import DrtuiApp
     from drtui.ui.screens.logs import LOG_INTERVAL, LogScreen, LogTarget
     from drtui.ui.settings import AppSettings

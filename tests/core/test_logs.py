@@ -6,20 +6,17 @@ import json
 
 import pytest
 
-from drtui.core import logs
-from drtui.core.logs import (
-    ERROR,
+from drtui.core.log_buffer import (
     SEPARATOR,
-    WARNING,
     FilteredView,
     LineFilter,
-    LineParser,
     LogBuffer,
     compile_pattern,
     merge_records,
-    overlap,
     with_context,
 )
+from drtui.core.log_lines import ERROR, INFO, WARNING, LineParser
+from drtui.core.log_snapshots import Delta, clean_log, log_tail, overlap
 
 
 def numbered(start: int, stop: int) -> list[str]:
@@ -56,7 +53,7 @@ def test_an_identical_snapshot_adds_nothing() -> None:
 
 
 def test_an_empty_log() -> None:
-    assert overlap([], []) == logs.Delta([])
+    assert overlap([], []) == Delta([])
     assert list(overlap([], numbered(0, 3)).added) == numbered(0, 3)
     emptied = overlap(numbered(0, 3), [])
     assert emptied.restarted and list(emptied.added) == [] and emptied.cut == 3
@@ -108,7 +105,7 @@ def test_a_traceback_belongs_to_its_error_line() -> None:
             "2026-03-02T09:00:02.000000Z INFO    [uwsgi] GET /health/ 200 3ms",
         ]
     )
-    assert [line.level for line in lines] == [ERROR, ERROR, ERROR, ERROR, logs.INFO]
+    assert [line.level for line in lines] == [ERROR, ERROR, ERROR, ERROR, INFO]
     assert len({line.record for line in lines[:4]}) == 1 and lines[4].record != lines[0].record
     assert lines[0].stamp_len == len("2026-03-02T09:00:01.000000Z ")
     assert lines[3].stamp == lines[0].stamp
@@ -234,19 +231,19 @@ def test_an_invalid_expression_is_one_sentence_not_an_exception() -> None:
 
 def test_a_log_over_the_limit_keeps_its_newest_whole_lines() -> None:
     text = "".join(line + "\n" for line in numbered(0, 1000))
-    kept = logs.log_tail(text, 10_000)
+    kept = log_tail(text, 10_000)
     assert len(kept) <= 10_000 and text.endswith(kept)
     assert kept.splitlines() == numbered(1000 - len(kept.splitlines()), 1000), "whole lines"
-    assert logs.log_tail(text, len(text)) == text
+    assert log_tail(text, len(text)) == text
     one = "x" * 50 + "\n"
-    assert logs.log_tail(one, 10) == "x" * 9 + "\n", "a line longer than the limit: its end"
+    assert log_tail(one, 10) == "x" * 9 + "\n", "a line longer than the limit: its end"
 
 
 def test_clean_log_sanitises_the_tail_and_keeps_the_newest_line() -> None:
     lines = [f"2026-03-02T09:00:00Z INFO \x1b[31mline {i}\x1b[0m" for i in range(30_000)]
     text = "\n".join(lines) + "\n"
     assert len(text) > 1_000_000
-    kept = logs.clean_log(text).splitlines()
+    kept = clean_log(text).splitlines()
     assert kept[-1] == "2026-03-02T09:00:00Z INFO line 29999" and "\x1b" not in "".join(kept)
     assert len(kept) == 30_000
 
@@ -296,7 +293,7 @@ def test_escaped_controls_in_json_lines_cannot_come_back_to_life() -> None:
 def test_every_invisible_escape_in_a_json_line_becomes_a_picture_and_nothing_else() -> None:
     import json
 
-    from drtui.core.logs import neutralise_json_escapes
+    from drtui.core.log_lines import neutralise_json_escapes
 
     hostile = (
         '{"msg": "a\\u061cb\\u2060c\\ufeffd\\u00ade\\udb40\\udc41f\\u001b[31m", '

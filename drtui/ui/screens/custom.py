@@ -18,7 +18,7 @@ from drtui.api.errors import PermissionDeniedError
 from drtui.api.models import CustomModelDeployment
 from drtui.core.custom import CustomRow, custom_rows, narrow, present
 from drtui.core.formatting import age
-from drtui.core.logs import DEFAULT_CAPACITY
+from drtui.core.log_buffer import DEFAULT_CAPACITY
 from drtui.core.sanitize import clean
 from drtui.ui.keymap import CUSTOM_BINDINGS
 from drtui.ui.screens.choices import ChooseMany

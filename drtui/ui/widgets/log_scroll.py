@@ -1,6 +1,6 @@
 """The log view's rows, following and scrolling: which line each row and screen line shows.
 
-`LogScroll` holds the `LogBuffer` (core/logs) and an optional `FilteredView`, the cursor line
+`LogScroll` holds the `LogBuffer` (core/log_buffer.py) and an optional `FilteredView`, the cursor line
 (an absolute line number, so appends and dropped heads never move it), following (the last line
 kept in view; moving up stops it and counts the lines that arrive meanwhile) and wrapping. It
 draws nothing: `LogView` (log_view.py) is it drawn.
@@ -23,7 +23,8 @@ from textual import events
 from textual.geometry import Size
 from textual.message import Message
 
-from drtui.core.logs import SEPARATOR, FilteredView, LogBuffer, LogLine
+from drtui.core.log_buffer import SEPARATOR, FilteredView, LogBuffer
+from drtui.core.log_lines import LogLine
 from drtui.ui.textual_compat import SteadySizeScrollView
 
 GUTTER = 2

@@ -29,7 +29,8 @@ from textual.geometry import Region
 from textual.scrollbar import ScrollBar, ScrollBarCorner
 from textual.strip import Strip
 
-from drtui.core.logs import ERROR, SEPARATOR, WARNING, LogBuffer, LogLine
+from drtui.core.log_buffer import SEPARATOR, LogBuffer
+from drtui.core.log_lines import ERROR, WARNING, LogLine
 from drtui.ui.keymap import LOG_VIEW_BINDINGS
 from drtui.ui.textual_compat import LineStyles, install_styles, still
 from drtui.ui.widgets.log_scroll import GUTTER, LogScroll, cells
