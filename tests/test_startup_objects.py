@@ -17,7 +17,7 @@ from typing import Any
 
 from textual.widgets import Label, TextArea
 
-from drtui.ui.screens.actions import CreateDialog, EditDialog
+from drtui.ui.screens.edit_dialogs import CreateDialog, EditDialog
 from tests.observe import until
 from tests.ui.write_harness import loaded, write_harness
 

@@ -14,7 +14,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from drtui.emulator.clock import iso
-from drtui.ui.screens.actions import ActionDialog
+from drtui.ui.screens.action_dialog import ActionDialog
 from drtui.ui.screens.deleted import DeletedScreen
 from drtui.ui.screens.deployments import DeploymentsScreen
 from tests.observe import until

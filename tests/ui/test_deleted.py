@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label
 
 from drtui.emulator.clock import iso
 from drtui.store.audit import read_entries
-from drtui.ui.screens.actions import ConfirmDialog
+from drtui.ui.screens.confirm_dialog import ConfirmDialog
 from drtui.ui.screens.deleted import NOT_ALLOWED, DeletedScreen
 from tests.observe import screen_text, until
 from tests.ui.write_harness import WriteHarness, loaded, write_harness

@@ -13,7 +13,9 @@ from drtui.core.fleet import Fleet
 from drtui.core.rows import Row
 from drtui.ui.deployments.ports import Ports
 from drtui.ui.deployments.writes import DeploymentWrites, RowsChange
-from drtui.ui.screens.actions import ConfirmDialog, CreateDialog, EditDialog, Progress
+from drtui.ui.screens.action_dialog import Progress
+from drtui.ui.screens.confirm_dialog import ConfirmDialog
+from drtui.ui.screens.edit_dialogs import CreateDialog, EditDialog
 from tests.core.factory import deployment
 from tests.ui.parts import Clock, Dialogs, Timers, Toasts
 

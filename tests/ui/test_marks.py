@@ -8,8 +8,9 @@ from typing import Any
 
 from textual.app import App
 
-from drtui.ui.screens.actions import ConfirmDialog, CreateDialog
 from drtui.ui.screens.choices import ChooseMany
+from drtui.ui.screens.confirm_dialog import ConfirmDialog
+from drtui.ui.screens.edit_dialogs import CreateDialog
 from tests.observe import screen_text, until
 from tests.ui.harness import harness
 from tests.ui.test_bundles import _open as open_bundles

@@ -1,9 +1,9 @@
 """DeploymentWrites: edit, delete, create and redeploy from the deployments view.
 
-Each opens its dialog (ui/screens/actions.py), which sends the request itself; a success is put
-in the rows at once (`put_rows`: the poll in flight is made worthless first, it may have read the
-server before the write) and said in one toast. Read-only mode and replay refuse these keys
-before they reach here (ViewScreen.check_action).
+Each opens its dialog (ui/screens/action_dialog.py and the dialogs beside it), which sends the
+request itself; a success is put in the rows at once (`put_rows`: the poll in flight is made
+worthless first, it may have read the server before the write) and said in one toast. Read-only
+mode and replay refuse these keys before they reach here (ViewScreen.check_action).
 """
 
 from __future__ import annotations
@@ -17,15 +17,9 @@ from drtui.core.formatting import age, timestamp
 from drtui.core.rows import Row, row_from_deployment
 from drtui.core.sanitize import clean, clean_lines
 from drtui.ui.deployments.ports import Ports
-from drtui.ui.screens.actions import (
-    ConfirmDialog,
-    CreateDefaults,
-    CreateDialog,
-    EditDialog,
-    EditTarget,
-    Option,
-    Progress,
-)
+from drtui.ui.screens.action_dialog import Progress
+from drtui.ui.screens.confirm_dialog import ConfirmDialog, Option
+from drtui.ui.screens.edit_dialogs import CreateDefaults, CreateDialog, EditDialog, EditTarget
 
 
 class Writer(Protocol):

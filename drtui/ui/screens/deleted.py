@@ -22,7 +22,8 @@ from drtui.core.deleted import DeletedRow, batches, deleted_rows, erase_phrase
 from drtui.core.formatting import age, timestamp
 from drtui.ui.keymap import DELETED_BINDINGS
 from drtui.ui.polling import Freshness
-from drtui.ui.screens.actions import ConfirmDialog, Progress
+from drtui.ui.screens.action_dialog import Progress
+from drtui.ui.screens.confirm_dialog import ConfirmDialog
 from drtui.ui.screens.list_view import ListSpec, ListView, Wording
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
