@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -123,8 +124,11 @@ class Emulator:
     async def chaos(self, **settings: object) -> None:
         await self.control("PUT", "/_emulator/chaos", settings)
 
-    async def requests_seen(self) -> list[dict]:
-        return (await self.control("GET", "/_emulator/requests")).json()["data"]
+    async def requests_seen(self) -> list[dict[str, Any]]:
+        seen: list[dict[str, Any]] = (await self.control("GET", "/_emulator/requests")).json()[
+            "data"
+        ]
+        return seen
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 
 from drtui.api import errors
+from drtui.api.client import DataRobotClient
 from drtui.api.models import HealthStatus
 from drtui.api.query import DeploymentQuery
 
 from .conftest import ADMIN_TOKEN, EMULATOR_CONFIG, Emulator
 
 
-async def _sequential_ids(client, query: DeploymentQuery | None = None) -> list[str | None]:
+async def _sequential_ids(
+    client: DataRobotClient, query: DeploymentQuery | None = None
+) -> list[str | None]:
     """The fleet fetched one page after another: the reference order for concurrent paging."""
     ids: list[str | None] = []
     offset = 0

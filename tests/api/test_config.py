@@ -74,39 +74,41 @@ def every_source(dirs: dict[str, Path], tmp_path: Path) -> dict[str, str]:
     return {**ALL_SOURCES_ENV, "DATAROBOT_CONFIG_FILE": str(named)}
 
 
-def test_flags_win_over_everything(dirs, every_source) -> None:
+def test_flags_win_over_everything(dirs: dict[str, Path], every_source: dict[str, str]) -> None:
     config = resolve(dirs, every_source, endpoint="https://flag.test", token="flag-token")
     assert (config.endpoint, config.token) == ("https://flag.test/api/v2", "flag-token")
     assert config.source == "the command line"
     assert any("process list" in w for w in config.warnings)
 
 
-def test_token_alone_in_the_environment_means_datarobot_cloud(dirs) -> None:
+def test_token_alone_in_the_environment_means_datarobot_cloud(dirs: dict[str, Path]) -> None:
     config = resolve(dirs, {"DATAROBOT_API_TOKEN": "t"})
     assert (config.endpoint, config.token) == ("https://app.datarobot.com/api/v2", "t")
 
 
-def test_token_flag_without_endpoint_is_refused(dirs) -> None:
+def test_token_flag_without_endpoint_is_refused(dirs: dict[str, Path]) -> None:
     with pytest.raises(ConfigError, match="was given without --endpoint"):
         resolve(dirs, ALL_SOURCES_ENV, token="x")
 
 
-def test_environment_wins_over_files(dirs, every_source) -> None:
+def test_environment_wins_over_files(dirs: dict[str, Path], every_source: dict[str, str]) -> None:
     config = resolve(dirs, every_source)
     assert (config.endpoint, config.token) == ("https://env.test/api/v2", "env-token")
 
 
-def test_datarobot_config_file_wins_over_drtui_file(dirs, every_source) -> None:
+def test_datarobot_config_file_wins_over_drtui_file(
+    dirs: dict[str, Path], every_source: dict[str, str]
+) -> None:
     env = {k: v for k, v in every_source.items() if k == "DATAROBOT_CONFIG_FILE"}
     config = resolve(dirs, env)
     assert (config.endpoint, config.token) == ("https://named.test/api/v2", "named-token")
 
 
-def test_drtui_file_wins_over_drconfig(dirs, every_source) -> None:
+def test_drtui_file_wins_over_drconfig(dirs: dict[str, Path], every_source: dict[str, str]) -> None:
     assert resolve(dirs).token == "toml-token"
 
 
-def test_drconfig_is_the_last_resort(dirs) -> None:
+def test_drconfig_is_the_last_resort(dirs: dict[str, Path]) -> None:
     drconfig(
         dirs,
         "endpoint: https://drconfig.test/api/v2/\ntoken: t\nssl_verify: false\nmax_retries: 3\n",
@@ -117,7 +119,7 @@ def test_drconfig_is_the_last_resort(dirs) -> None:
     assert any("verification is off" in w for w in config.warnings)
 
 
-def test_endpoint_and_token_come_from_the_same_source(dirs) -> None:
+def test_endpoint_and_token_come_from_the_same_source(dirs: dict[str, Path]) -> None:
     toml(dirs, 'endpoint = "https://toml.test"\ntoken = "toml-token"\n')
     with pytest.raises(
         ConfigError,
@@ -126,7 +128,7 @@ def test_endpoint_and_token_come_from_the_same_source(dirs) -> None:
         resolve(dirs, {"DATAROBOT_ENDPOINT": "https://env.test"})
 
 
-def test_named_profile_and_default_profile(dirs) -> None:
+def test_named_profile_and_default_profile(dirs: dict[str, Path]) -> None:
     toml(
         dirs,
         """
@@ -164,12 +166,12 @@ quit = "ctrl+q"
     assert "[profiles.prod]" in prod.source
 
 
-def test_explicit_profile_beats_the_environment(dirs) -> None:
+def test_explicit_profile_beats_the_environment(dirs: dict[str, Path]) -> None:
     toml(dirs, '[profiles.prod]\nendpoint = "https://prod.test"\ntoken = "p"\n')
     assert resolve(dirs, ALL_SOURCES_ENV, profile="prod").endpoint == "https://prod.test/api/v2"
 
 
-def test_ui_settings_apply_whichever_source_gave_credentials(dirs) -> None:
+def test_ui_settings_apply_whichever_source_gave_credentials(dirs: dict[str, Path]) -> None:
     toml(dirs, 'read_only = true\nrefresh_interval = 45\n[keymap]\nhelp = "f1"\n')
     config = resolve(dirs, ALL_SOURCES_ENV)
     assert config.source == "DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN"
@@ -180,7 +182,7 @@ def test_ui_settings_apply_whichever_source_gave_credentials(dirs) -> None:
 
 
 def test_a_screen_setting_comes_from_the_flag_the_environment_the_file_or_the_default(
-    dirs,
+    dirs: dict[str, Path],
 ) -> None:
     toml(
         dirs,
@@ -204,7 +206,9 @@ def test_a_screen_setting_comes_from_the_flag_the_environment_the_file_or_the_de
     assert screen(dirs) == Settings.model_construct()  # the defaults, field by field
 
 
-def test_the_environment_names_no_connection_and_headless_commands_no_screen(dirs) -> None:
+def test_the_environment_names_no_connection_and_headless_commands_no_screen(
+    dirs: dict[str, Path],
+) -> None:
     toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\n')
     env = {"DRTUI_ENDPOINT": "https://elsewhere.test", "DRTUI_TOKEN": "x", "DRTUI_BELL": "1"}
     done = configured(dirs, env)
@@ -220,7 +224,7 @@ def test_the_environment_names_no_connection_and_headless_commands_no_screen(dir
     assert headless.settings.refresh_interval == 30.0
 
 
-def test_a_wrong_value_in_the_environment_is_one_sentence(dirs) -> None:
+def test_a_wrong_value_in_the_environment_is_one_sentence(dirs: dict[str, Path]) -> None:
     toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\n')
     with pytest.raises(ConfigError, match=r"^DRTUI_READ_ONLY must be true or false, not 'maybe'"):
         screen(dirs, {"DRTUI_READ_ONLY": "maybe"})
@@ -231,7 +235,7 @@ def test_a_wrong_value_in_the_environment_is_one_sentence(dirs) -> None:
     assert keys.keymap_source == "DRTUI_KEYMAP"
 
 
-def test_token_command(dirs) -> None:
+def test_token_command(dirs: dict[str, Path]) -> None:
     command = f"{sys.executable} -c \"print('  cmd-token  ')\""
     toml(dirs, f"endpoint = \"https://t.test\"\ntoken_command = '''{command}'''\n")
     assert resolve(dirs).token == "cmd-token"
@@ -249,7 +253,7 @@ def test_token_command(dirs) -> None:
         ("'unterminated", "cannot be parsed"),
     ],
 )
-def test_token_command_failures(dirs, command: str, message: str) -> None:
+def test_token_command_failures(dirs: dict[str, Path], command: str, message: str) -> None:
     toml(
         dirs,
         f"endpoint = \"https://t.test\"\ntoken_command = '''{command.format(py=sys.executable)}'''\n",
@@ -280,7 +284,7 @@ def test_not_an_http_endpoint(endpoint: str) -> None:
         normalise_endpoint(endpoint, source="test")
 
 
-def test_nothing_found_says_what_was_looked_for_and_suggests_demo(dirs) -> None:
+def test_nothing_found_says_what_was_looked_for_and_suggests_demo(dirs: dict[str, Path]) -> None:
     with pytest.raises(ConfigError) as caught:
         resolve(dirs)
     text = str(caught.value)
@@ -295,44 +299,44 @@ def test_nothing_found_says_what_was_looked_for_and_suggests_demo(dirs) -> None:
     assert "drtui demo" in text
 
 
-def test_malformed_toml_names_file_and_line(dirs) -> None:
+def test_malformed_toml_names_file_and_line(dirs: dict[str, Path]) -> None:
     path = toml(dirs, 'endpoint = "https://x"\ntoken = \n')
     with pytest.raises(ConfigError, match="line 2") as caught:
         resolve(dirs)
     assert str(path) in str(caught.value)
 
 
-def test_malformed_yaml_names_file_and_line(dirs) -> None:
+def test_malformed_yaml_names_file_and_line(dirs: dict[str, Path]) -> None:
     path = drconfig(dirs, "endpoint: https://x\ntoken: [unclosed\n")
     with pytest.raises(ConfigError, match="line 3") as caught:
         resolve(dirs)
     assert str(path) in str(caught.value)
 
 
-def test_wrong_types_in_files(dirs) -> None:
+def test_wrong_types_in_files(dirs: dict[str, Path]) -> None:
     toml(dirs, "endpoint = 42\n")
     with pytest.raises(ConfigError, match="endpoint must be text"):
         resolve(dirs)
 
 
-def test_missing_token_in_drconfig(dirs) -> None:
+def test_missing_token_in_drconfig(dirs: dict[str, Path]) -> None:
     drconfig(dirs, "endpoint: https://x.test\n")
     with pytest.raises(ConfigError, match="no API token"):
         resolve(dirs)
 
 
-def test_unknown_profile_lists_the_known_ones(dirs) -> None:
+def test_unknown_profile_lists_the_known_ones(dirs: dict[str, Path]) -> None:
     toml(dirs, '[profiles.a]\nendpoint = "https://a"\n[profiles.b]\nendpoint = "https://b"\n')
     with pytest.raises(ConfigError, match=r"no profile 'c'.*profiles there: a, b"):
         resolve(dirs, profile="c")
 
 
-def test_missing_datarobot_config_file(dirs, tmp_path: Path) -> None:
+def test_missing_datarobot_config_file(dirs: dict[str, Path], tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"DATAROBOT_CONFIG_FILE names .*missing\.yaml"):
         resolve(dirs, {"DATAROBOT_CONFIG_FILE": str(tmp_path / "missing.yaml")})
 
 
-def test_group_readable_token_file_warns(dirs) -> None:
+def test_group_readable_token_file_warns(dirs: dict[str, Path]) -> None:
     path = drconfig(dirs, "endpoint: https://x.test\ntoken: t\n", mode=0o644)
     config = resolve(dirs)
     assert any(str(path) in w and "chmod 600" in w for w in config.warnings)
@@ -340,7 +344,7 @@ def test_group_readable_token_file_warns(dirs) -> None:
     assert resolve(dirs).warnings == ()
 
 
-def test_ssl_verify_from_environment_and_ca_bundle(dirs, tmp_path: Path) -> None:
+def test_ssl_verify_from_environment_and_ca_bundle(dirs: dict[str, Path], tmp_path: Path) -> None:
     bundle = write(tmp_path / "ca.pem", Path(certifi.where()).read_text())
     env = {**ALL_SOURCES_ENV, "DATAROBOT_SSL_VERIFY": "false"}
     assert resolve(dirs, env).ssl_verify is False
@@ -350,13 +354,13 @@ def test_ssl_verify_from_environment_and_ca_bundle(dirs, tmp_path: Path) -> None
         resolve(dirs, {**env, "DATAROBOT_SSL_VERIFY": str(tmp_path / "nope.pem")})
 
 
-def test_ca_bundle_key_in_profile(dirs, tmp_path: Path) -> None:
+def test_ca_bundle_key_in_profile(dirs: dict[str, Path], tmp_path: Path) -> None:
     bundle = write(tmp_path / "ca.pem", Path(certifi.where()).read_text())
     toml(dirs, f'endpoint = "https://x"\ntoken = "t"\nca_bundle = "{bundle}"\n')
     assert resolve(dirs).ssl_verify == str(bundle)
 
 
-def test_token_never_in_repr_or_str(dirs) -> None:
+def test_token_never_in_repr_or_str(dirs: dict[str, Path]) -> None:
     config = resolve(dirs, ALL_SOURCES_ENV)
     assert "env-token" not in repr(config) and "env-token" not in str(config)
     assert "flag" not in repr(ConfigOverrides(token="flag-secret"))
@@ -368,7 +372,9 @@ def test_token_never_in_repr_or_str(dirs) -> None:
 # -- validated tables: typos are reported, never silently ignored ---------------------------
 
 
-def test_a_typo_in_the_file_warns_with_the_file_the_key_and_the_suggestion(dirs) -> None:
+def test_a_typo_in_the_file_warns_with_the_file_the_key_and_the_suggestion(
+    dirs: dict[str, Path],
+) -> None:
     path = toml(
         dirs,
         'endpoint = "https://t.test"\ntoken = "t"\nrefesh_interval = 10\n'
@@ -381,7 +387,7 @@ def test_a_typo_in_the_file_warns_with_the_file_the_key_and_the_suggestion(dirs)
     assert f"{path} [profiles.prod]" in prof and "did you mean 'read_only'?" in prof
 
 
-def test_a_profile_not_in_use_is_neither_applied_nor_warned_about(dirs) -> None:
+def test_a_profile_not_in_use_is_neither_applied_nor_warned_about(dirs: dict[str, Path]) -> None:
     path = toml(
         dirs,
         'default_profile = "prod"\nrefesh_interval = 10\n'
@@ -414,14 +420,16 @@ def test_an_unknown_keymap_id_names_the_closest_binding() -> None:
     ]
 
 
-def test_a_keymap_written_as_a_string_is_one_sentence(dirs) -> None:
+def test_a_keymap_written_as_a_string_is_one_sentence(dirs: dict[str, Path]) -> None:
     path = toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\nkeymap = "ctrl+r"\n')
     with pytest.raises(ConfigError, match="keymap must be a table") as caught:
         screen(dirs)
     assert str(path) in str(caught.value)
 
 
-def test_one_refresh_floor_for_the_file_the_environment_and_the_command_line(dirs) -> None:
+def test_one_refresh_floor_for_the_file_the_environment_and_the_command_line(
+    dirs: dict[str, Path],
+) -> None:
     toml(dirs, 'endpoint = "https://t.test"\ntoken = "t"\nrefresh_interval = 0.2\n')
     with pytest.raises(ConfigError, match=r"refresh_interval must be at least 5 seconds, not 0\.2"):
         screen(dirs)
@@ -444,7 +452,7 @@ def test_the_help_says_the_refresh_floor_and_default_the_settings_have() -> None
     assert f"(default {field.default:g}, at least {floor:g})" in said
 
 
-def test_a_type_error_never_prints_the_token(dirs) -> None:
+def test_a_type_error_never_prints_the_token(dirs: dict[str, Path]) -> None:
     toml(dirs, 'endpoint = "https://t.test"\ntoken = 918273645\n')
     with pytest.raises(ConfigError, match="token must be text") as caught:
         resolve(dirs)
@@ -457,13 +465,15 @@ def test_a_type_error_never_prints_the_token(dirs) -> None:
 @pytest.mark.parametrize(
     "endpoint", ["https://alice:s3cr3t@dr.test", "alice:s3cr3t@dr.test/api/v2"]
 )
-def test_credentials_in_the_endpoint_are_refused_without_repeating_them(dirs, endpoint) -> None:
+def test_credentials_in_the_endpoint_are_refused_without_repeating_them(
+    dirs: dict[str, Path], endpoint: str
+) -> None:
     with pytest.raises(ConfigError, match="user name or password") as caught:
         resolve(dirs, {"DATAROBOT_ENDPOINT": endpoint, "DATAROBOT_API_TOKEN": "t"})
     assert "s3cr3t" not in str(caught.value) and "alice" not in str(caught.value)
 
 
-def test_plain_http_to_another_host_needs_allow_http_and_then_warns(dirs) -> None:
+def test_plain_http_to_another_host_needs_allow_http_and_then_warns(dirs: dict[str, Path]) -> None:
     env = {"DATAROBOT_ENDPOINT": "http://10.1.2.3", "DATAROBOT_API_TOKEN": "t"}
     with pytest.raises(ConfigError, match="--allow-http"):
         resolve(dirs, env)
@@ -475,13 +485,15 @@ def test_plain_http_to_another_host_needs_allow_http_and_then_warns(dirs) -> Non
     assert local.cleartext_warning is None and local.warnings == ()
 
 
-def test_ssl_verify_naming_a_non_pem_file_is_one_sentence(dirs, tmp_path: Path) -> None:
+def test_ssl_verify_naming_a_non_pem_file_is_one_sentence(
+    dirs: dict[str, Path], tmp_path: Path
+) -> None:
     junk = write(tmp_path / "junk.pem", "not a certificate\n")
     with pytest.raises(ConfigError, match="not a readable PEM CA bundle"):
         resolve(dirs, {**ALL_SOURCES_ENV, "DATAROBOT_SSL_VERIFY": str(junk)})
 
 
-def test_a_non_ascii_token_is_one_sentence_without_the_token(dirs) -> None:
+def test_a_non_ascii_token_is_one_sentence_without_the_token(dirs: dict[str, Path]) -> None:
     toml(dirs, 'endpoint = "https://t.test"\ntoken = "abc\u201ddef"\n')
     with pytest.raises(ConfigError, match="not plain ASCII") as caught:
         resolve(dirs)
@@ -491,7 +503,7 @@ def test_a_non_ascii_token_is_one_sentence_without_the_token(dirs) -> None:
 # -- the command line's endpoint and its token -----------------------------------------------
 
 
-def test_endpoint_flag_takes_its_token_from_the_environment(dirs) -> None:
+def test_endpoint_flag_takes_its_token_from_the_environment(dirs: dict[str, Path]) -> None:
     config = resolve(dirs, {"DATAROBOT_API_TOKEN": "env-t"}, endpoint="https://flag.test")
     assert (config.endpoint, config.token, config.source) == (
         "https://flag.test/api/v2",
@@ -501,7 +513,7 @@ def test_endpoint_flag_takes_its_token_from_the_environment(dirs) -> None:
     assert not any("process list" in w for w in config.warnings)
 
 
-def test_endpoint_flag_with_a_token_file_or_command(dirs, tmp_path: Path) -> None:
+def test_endpoint_flag_with_a_token_file_or_command(dirs: dict[str, Path], tmp_path: Path) -> None:
     token_file = write(tmp_path / "token", "file-t\n# a comment line\n")
     config = resolve(dirs, endpoint="https://flag.test", token_file=token_file)
     assert config.token == "file-t"
@@ -509,7 +521,7 @@ def test_endpoint_flag_with_a_token_file_or_command(dirs, tmp_path: Path) -> Non
     assert resolve(dirs, endpoint="https://flag.test", token_command=command).token == "cmd-t"
 
 
-def test_endpoint_flag_without_a_token_names_the_ways_to_give_one(dirs) -> None:
+def test_endpoint_flag_without_a_token_names_the_ways_to_give_one(dirs: dict[str, Path]) -> None:
     with pytest.raises(ConfigError) as caught:
         resolve(dirs, endpoint="https://flag.test")
     text = str(caught.value)
@@ -520,13 +532,13 @@ def test_endpoint_flag_without_a_token_names_the_ways_to_give_one(dirs) -> None:
 # -- token_command ----------------------------------------------------------------------------
 
 
-def test_token_command_output_of_several_lines_gives_the_first(dirs) -> None:
+def test_token_command_output_of_several_lines_gives_the_first(dirs: dict[str, Path]) -> None:
     command = f"{sys.executable} -c \"print('pass-t'); print('login: me'); print('url: x')\""
     toml(dirs, f"endpoint = \"https://t.test\"\ntoken_command = '''{command}'''\n")
     assert resolve(dirs).token == "pass-t"
 
 
-def test_token_command_stderr_is_sanitised_and_capped(dirs) -> None:
+def test_token_command_stderr_is_sanitised_and_capped(dirs: dict[str, Path]) -> None:
     noise = "\\x1b]52;c;ZXZpbA==\\x07\\x1b[31m" + "x" * 5000
     command = f"{sys.executable} -c \"import sys; sys.stderr.write('{noise}'); sys.exit(1)\""
     toml(dirs, f"endpoint = \"https://t.test\"\ntoken_command = '''{command}'''\n")
@@ -545,7 +557,9 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_token_command_timeout_ends_its_grandchildren(dirs, tmp_path: Path, monkeypatch) -> None:
+def test_token_command_timeout_ends_its_grandchildren(
+    dirs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(config_files, "TOKEN_COMMAND_TIMEOUT", 1.0)
     pid_file = tmp_path / "grandchild.pid"
     script = write(
@@ -571,7 +585,9 @@ def test_token_command_timeout_ends_its_grandchildren(dirs, tmp_path: Path, monk
             os.kill(grandchild, signal.SIGKILL)
 
 
-def test_token_command_printing_without_end_is_stopped_at_64_kib(dirs, tmp_path: Path) -> None:
+def test_token_command_printing_without_end_is_stopped_at_64_kib(
+    dirs: dict[str, Path], tmp_path: Path
+) -> None:
     pid_file = tmp_path / "flood.pid"
     script = write(
         tmp_path / "flood.py",
@@ -600,7 +616,7 @@ BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
 
 
 @pytest.mark.parametrize("key", ["endpoint", "ssl_verify"])
-def test_a_yaml_alias_bomb_is_refused_in_one_sentence(dirs, key: str) -> None:
+def test_a_yaml_alias_bomb_is_refused_in_one_sentence(dirs: dict[str, Path], key: str) -> None:
     values = {"endpoint": "https://x.test", "token": "bomb-token-value", key: "*i"}
     path = drconfig(dirs, BOMB + "".join(f"{k}: {v}\n" for k, v in values.items()))
     with pytest.raises(ConfigError) as caught:
@@ -620,7 +636,9 @@ def test_a_yaml_alias_bomb_is_refused_in_one_sentence(dirs, key: str) -> None:
     ],
     ids=["yaml lists", "toml arrays", "toml inline tables"],
 )
-def test_a_deeply_nested_file_is_refused_in_one_sentence(dirs, kind: str, nested: str) -> None:
+def test_a_deeply_nested_file_is_refused_in_one_sentence(
+    dirs: dict[str, Path], kind: str, nested: str
+) -> None:
     if kind == "yaml":
         path = drconfig(dirs, f"endpoint: https://x.test\ntoken: deep-token-value\n{nested}\n")
     else:
@@ -633,7 +651,9 @@ def test_a_deeply_nested_file_is_refused_in_one_sentence(dirs, kind: str, nested
     )
 
 
-def test_a_config_or_token_file_of_megabytes_is_not_read(dirs, tmp_path: Path) -> None:
+def test_a_config_or_token_file_of_megabytes_is_not_read(
+    dirs: dict[str, Path], tmp_path: Path
+) -> None:
     path = toml(dirs, 'endpoint = "https://x.test"\n' + "# padding\n" * 200_000)
     with pytest.raises(ConfigError, match="is larger than 1024 KiB"):
         resolve(dirs)

@@ -13,6 +13,8 @@ from drtui.api import errors
 from drtui.api.client import DataRobotClient
 from drtui.api.models import PPSImageMetadata
 
+from .conftest import FakeTime
+
 MakeClient = Callable[..., DataRobotClient]
 IMAGE = bytes(range(256)) * 4096  # 1 MiB
 META = PPSImageMetadata(
@@ -103,7 +105,7 @@ async def test_a_cut_transfer_resumes_within_the_call(
 
 
 async def test_a_cut_transfer_keeps_the_part_when_retries_run_out(
-    mock_client: MakeClient, tmp_path: Path, fake_time
+    mock_client: MakeClient, tmp_path: Path, fake_time: FakeTime
 ) -> None:
     server = BlobServer(cut_after=1000)
     client = mock_client(server, retry=fake_time.policy(max_attempts=1))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -14,15 +15,16 @@ from drtui.api.client import DataRobotClient
 from drtui.api.models import JobState
 from drtui.api.query import DeploymentQuery
 
-from .conftest import ENDPOINT, json_response
+from .conftest import ENDPOINT, FakeTime, Handler, json_response
 from .test_models_reference import reference_examples
 
 MakeClient = Callable[..., DataRobotClient]
+AsyncHandler = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 
 def fleet_server(
     total: int, *, with_total: bool = True, cap: int = 100, delay: float = 0.0
-) -> tuple[Callable, dict[str, int]]:
+) -> tuple[AsyncHandler, dict[str, int]]:
     """A list endpoint over ``total`` records; tracks peak concurrency."""
     stats = {"in_flight": 0, "peak": 0, "requests": 0}
 
@@ -122,13 +124,13 @@ async def test_query_and_paging_parameters_are_sent(mock_client: MakeClient) -> 
     assert seen[0]["search"] == "churn" and seen[0].get_list("tagKeys") == ["a", "b"]
 
 
-def _body_example(endpoint: str) -> dict:
+def _body_example(endpoint: str) -> dict[str, Any]:
     return next(e for _, h, e in reference_examples() if h == f"body of {endpoint}")
 
 
 def job_server(
-    *statuses: dict | None, resource: str = "/api/v2/deployments/new-id/"
-) -> tuple[Callable, list[httpx.Request]]:
+    *statuses: dict[str, Any] | None, resource: str = "/api/v2/deployments/new-id/"
+) -> tuple[Handler, list[httpx.Request]]:
     """202 for any POST/PATCH, then the given status bodies; None means 303 to ``resource``."""
     seen: list[httpx.Request] = []
     queue = list(statuses)
@@ -182,7 +184,7 @@ async def test_job_deadline(mock_client: MakeClient) -> None:
         await mock_client(handler).request_custom_model_deployment_logs("c1")
 
 
-async def test_job_polls_back_off(mock_client: MakeClient, fake_time) -> None:
+async def test_job_polls_back_off(mock_client: MakeClient, fake_time: FakeTime) -> None:
     handler, _ = job_server(*[{"status": "RUNNING"}] * 4, None)
     await mock_client(handler).request_custom_model_deployment_logs("c1")
     assert fake_time.waits == sorted(fake_time.waits) and fake_time.waits[-1] > fake_time.waits[0]
@@ -201,7 +203,7 @@ async def test_erase_sends_batches_of_at_most_100(mock_client: MakeClient) -> No
 
 
 async def test_update_sends_only_the_given_fields(mock_client: MakeClient) -> None:
-    bodies: list[dict] = []
+    bodies: list[dict[str, Any]] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         bodies.append(json.loads(request.content))

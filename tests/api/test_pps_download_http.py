@@ -28,7 +28,10 @@ async def _metadata(emu: Emulator) -> PPSImageMetadata:
 
 
 async def _downloads(emu: Emulator) -> list[dict[str, Any]]:
-    return (await emu.control("GET", "/_emulator/downloads")).json()["data"]
+    downloads: list[dict[str, Any]] = (await emu.control("GET", "/_emulator/downloads")).json()[
+        "data"
+    ]
+    return downloads
 
 
 async def test_the_presigned_url_never_receives_authorization(

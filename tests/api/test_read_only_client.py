@@ -34,7 +34,7 @@ class Recorder(httpx.AsyncBaseTransport):
 async def recorded() -> AsyncIterator[tuple[DataRobotClient, Recorder]]:
     recorder = Recorder()
     client = DataRobotClient(ENDPOINT, TOKEN, transport=recorder, read_only=True)
-    yield client, recorder  # type: ignore[misc]
+    yield client, recorder
     await client.aclose()
 
 

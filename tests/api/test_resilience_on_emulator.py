@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -242,12 +244,11 @@ async def test_in_process_download_is_served_directly(tmp_path: Path) -> None:
     assert hashlib.sha256(path.read_bytes()).hexdigest() == meta.hash
 
 
-def socket_port():
-    import contextlib
+def socket_port() -> contextlib.AbstractContextManager[int]:
     import socket
 
     @contextlib.contextmanager
-    def bound():
+    def bound() -> Iterator[int]:
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         try:

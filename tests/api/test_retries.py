@@ -17,7 +17,9 @@ MakeClient = Callable[..., DataRobotClient]
 VERSION = {"major": 2, "minor": 49, "versionString": "2.49.0"}
 
 
-def flaky(*failures: httpx.Response, then: httpx.Response) -> tuple[list[str], Callable]:
+def flaky(
+    *failures: httpx.Response, then: httpx.Response
+) -> tuple[list[str], Callable[[httpx.Request], httpx.Response]]:
     """A server answering ``failures`` in turn, then ``then``; records the methods it saw."""
     seen: list[str] = []
     queue = list(failures)

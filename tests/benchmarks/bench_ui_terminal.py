@@ -30,11 +30,13 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from terminal import Keystroke, PtyApp, keystroke
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `tests` as a package
 
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.server import EmulatorServer
+from tests.benchmarks.terminal import Keystroke, PtyApp, keystroke
 
 TOKEN = "bench-token"
 WORD = "churn predictor"

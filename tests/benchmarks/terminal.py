@@ -96,6 +96,11 @@ class PtyApp:
         os.write(self._fd, keys.encode())
         return at
 
+    def chunks_since(self, at: float) -> list[Chunk]:
+        """The output that arrived at or after `at`, read by read."""
+        with self._lock:
+            return [c for c in self.chunks if c.at >= at]
+
     def output_since(self, at: float) -> bytes:
         with self._lock:
             return b"".join(c.data for c in self.chunks if c.at >= at)
@@ -185,8 +190,7 @@ def keystroke(app: PtyApp, key: str, quiet: float = 0.15, timeout: float = 10.0)
     if app.next_frame_end(sent, timeout=timeout) is None:
         raise TimeoutError(f"no frame after {key!r}")
     app.wait_quiet(quiet)
-    with app._lock:
-        chunks = [c for c in app.chunks if c.at >= sent]
+    chunks = app.chunks_since(sent)
     # A frame's end marker may be split between two reads: look for it in the joined bytes.
     seen, first, last = b"", 0.0, sent
     for chunk in chunks:

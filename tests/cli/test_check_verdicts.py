@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from drtui.api.models import Deployment
 from drtui.cli.check import check_code, summary
-from drtui.core.rows import row_from_deployment
+from drtui.core.rows import Row, row_from_deployment
 
 ALL = ("service", "model", "accuracy")
 
 
-def _row(i: int, service: str, model: str = "unknown", accuracy: str = "unknown"):  # type: ignore[no-untyped-def]
+def _row(i: int, service: str, model: str = "unknown", accuracy: str = "unknown") -> Row:
     return row_from_deployment(
         Deployment.model_validate(
             {

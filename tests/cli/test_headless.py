@@ -29,7 +29,7 @@ def test_json_lines_hold_the_whole_fleet_in_server_order(server: EmulatorServer)
     assert labels == sorted(labels)
     first = rows[0]
     assert set(first) >= {"serviceHealth", "modelHealth", "accuracyHealth", "tags", "predictions7d"}
-    assert len(first["predictions7d"]) == 7  # type: ignore[arg-type]
+    assert len(first["predictions7d"]) == 7
 
 
 def test_filters_reach_the_server_and_narrow_the_output(server: EmulatorServer) -> None:

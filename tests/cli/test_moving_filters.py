@@ -77,10 +77,10 @@ def _still_failing(server: EmulatorServer) -> set[str]:
 @pytest.fixture
 def moving(fleet: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> RecoveringAfterTheFirstPage:
     transport = RecoveringAfterTheFirstPage(fleet)
-    made = DataRobotClient.from_config.__func__  # type: ignore[attr-defined]
+    made = DataRobotClient.from_config
 
     def from_config(cls: type[DataRobotClient], /, config: Any, **options: Any) -> DataRobotClient:
-        return made(cls, config, transport=transport, **options)  # type: ignore[no-any-return]
+        return made(config, transport=transport, **options)
 
     monkeypatch.setattr(DataRobotClient, "from_config", classmethod(from_config))
     monkeypatch.setenv("DATAROBOT_ENDPOINT", fleet.endpoint)

@@ -9,9 +9,10 @@ import pytest
 from drtui.cli import dispatch as commands
 from drtui.cli import main
 from drtui.cli.parser import parse_args
+from drtui.ui.settings import AppSettings
 
 
-def _settings(argv: list[str], tmp_path: Path, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _settings(argv: list[str], tmp_path: Path, env: dict[str, str] | None = None) -> AppSettings:
     args, _ = parse_args(argv)
     _, configured = commands.configure(args, env=env or {}, home=tmp_path, config_dir=tmp_path)
     assert configured is not None
@@ -72,7 +73,10 @@ def test_no_notify_and_all_reach_the_app(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("argv", [["--refresh", "2"], ["demo", "--refresh", "4.9"]])
 def test_a_refresh_under_the_floor_stops_before_the_screen_starts(
-    argv: list[str], capsys, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     monkeypatch.setenv("DATAROBOT_ENDPOINT", "https://dr.example")
     monkeypatch.setenv("DATAROBOT_API_TOKEN", "t-1")
@@ -104,7 +108,9 @@ def test_filters_before_and_after_the_subcommand_add_up() -> None:
     assert commands.query_from_args(args).search == "fraud"
 
 
-def test_a_global_option_the_subcommand_does_not_take_is_refused(capsys) -> None:
+def test_a_global_option_the_subcommand_does_not_take_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with pytest.raises(SystemExit) as caught:
         parse_args(["--bell", "check"])
     assert caught.value.code == 3

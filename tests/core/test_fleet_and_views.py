@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from drtui.api.models import Deployment
 from drtui.api.query import ORDER_BY_FIELDS, DeploymentQuery
 from drtui.core.events import EventLog
 from drtui.core.fleet import Fleet, diff, summary, transitions
@@ -16,7 +17,7 @@ from drtui.core.views import (
 from tests.core.factory import deployment
 
 
-def fleet(*deployments) -> Fleet:  # type: ignore[no-untyped-def]
+def fleet(*deployments: Deployment) -> Fleet:
     return Fleet.from_deployments(deployments)
 
 

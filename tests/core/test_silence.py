@@ -10,7 +10,7 @@ import pytest
 from drtui.core.fleet import Fleet
 from drtui.core.recorded import fleet_states
 from drtui.core.rhythm import Rhythm
-from drtui.core.rows import row_from_deployment
+from drtui.core.rows import Row, row_from_deployment
 from drtui.core.silence import (
     allowed_pause,
     is_silent,
@@ -24,7 +24,7 @@ from tests.core.factory import deployment
 LAST = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 
 
-def usage(rates: list[int], status: str = "active", **extra: Any):  # type: ignore[no-untyped-def]
+def usage(rates: list[int], status: str = "active", **extra: Any) -> Row:
     return row_from_deployment(
         deployment(
             predictionUsage={"dailyRates": rates, "lastTimestamp": "2026-11-30T01:00:00Z"},
@@ -67,7 +67,7 @@ def working_day_rhythm(per_hour: float) -> Rhythm:
 FRIDAY_EVENING = datetime(2026, 12, 4, 17, 0, tzinfo=UTC)
 
 
-def friday_evening(rates: list[int]):  # type: ignore[no-untyped-def]
+def friday_evening(rates: list[int]) -> Row:
     return row_from_deployment(
         deployment(
             predictionUsage={"dailyRates": rates, "lastTimestamp": "2026-12-04T17:00:00Z"},

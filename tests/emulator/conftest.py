@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -78,10 +79,10 @@ def http(server: EmulatorServer) -> Iterator[httpx.Client]:
 
 async def fetch_all(
     client: httpx.AsyncClient, params: dict[str, str | list[str]] | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Every deployment of a listing, following `next` links to the end."""
     response = await client.get("/api/v2/deployments/", params={**(params or {}), "limit": "100"})
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     while True:
         assert response.status_code == 200, response.text
         body = response.json()

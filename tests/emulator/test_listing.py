@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -111,7 +112,7 @@ async def test_both_array_encodings_and_both_not_started_spellings(
 
 
 def _mean(item: dict[str, Any]) -> float:
-    rates = item["predictionUsage"]["dailyRates"]
+    rates: list[int] = item["predictionUsage"]["dailyRates"]
     return sum(rates) / len(rates)
 
 
@@ -186,7 +187,7 @@ async def test_filters_combine_with_and(client: httpx.AsyncClient) -> None:
 def _sort_value(item: dict[str, Any], field: str) -> Any:
     if field.endswith("Health"):
         return HEALTH_ASCENDING.index(item[field]["status"])
-    return {
+    keys: dict[str, Callable[[dict[str, Any]], Any]] = {
         "label": lambda d: d["label"].lower(),
         "recentPredictions": lambda d: sum(d["predictionUsage"]["dailyRates"]),
         "lastPredictionTimestamp": lambda d: (
@@ -195,7 +196,8 @@ def _sort_value(item: dict[str, Any], field: str) -> Any:
         "currentModelDeployedTimestamp": lambda d: d["model"]["deployedAt"],
         "createdAtTimestamp": lambda d: d.get("createdAt") or "",
         "importance": lambda d: [*IMPORTANCE_ASCENDING, None].index(d.get("importance")),
-    }[field](item)
+    }
+    return keys[field](item)
 
 
 ORDER_FIELDS = [

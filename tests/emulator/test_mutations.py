@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from drtui.emulator.state import EmulatorState
 from tests.emulator.conftest import fetch_all
 
 
-async def _one(client: httpx.AsyncClient, role: str) -> dict:
+async def _one(client: httpx.AsyncClient, role: str) -> dict[str, Any]:
     body = (await client.get("/api/v2/deployments/", params={"role": role, "limit": 1})).json()
-    return body["data"][0]
+    first: dict[str, Any] = body["data"][0]
+    return first
 
 
 async def test_owner_patch_changes_label_description_importance(

@@ -8,6 +8,7 @@ server's Retry-After respected, and fresh data within one interval of the fault 
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from datetime import UTC, datetime
@@ -152,7 +153,7 @@ async def test_after_a_long_outage_data_is_fresh_within_one_interval(
         for failed in (1, 2):
             await until(
                 pilot,
-                lambda n=failed: probe.failures >= n,  # type: ignore[misc]
+                functools.partial(lambda n: probe.failures >= n, failed),
                 2 * interval + REFRESH_BUDGET,
                 f"failure {failed} of the outage",
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from textual.app import App
+from textual.pilot import Pilot
 
 from drtui.core.health import is_passing
 from drtui.ui.textual_compat import write_to_terminal
@@ -32,7 +33,7 @@ def terminal_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return written
 
 
-async def poll(h: Harness, pilot) -> None:  # type: ignore[no-untyped-def]
+async def poll(h: Harness, pilot: Pilot[Any]) -> None:
     """The next poll, as its timer starts it (a key would give the terminal focus back)."""
     screen = screen_of(h.app)
     polls = screen.refreshes
@@ -40,7 +41,7 @@ async def poll(h: Harness, pilot) -> None:  # type: ignore[no-untyped-def]
     await until(pilot, lambda: screen.refreshes > polls, what="the poll that sees it")
 
 
-async def degrade(h: Harness, pilot, count: int = 6) -> list[str]:  # type: ignore[no-untyped-def]
+async def degrade(h: Harness, pilot: Pilot[Any], count: int = 6) -> list[str]:
     """Degrade `count` healthy deployments (alphabetically): the last goes to FAIL and is
     CRITICAL, the others to WARN; then poll. Their labels, in alphabetical order."""
     screen = screen_of(h.app)

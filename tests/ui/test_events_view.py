@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
 
 from drtui.api.query import DeploymentQuery
 from drtui.ui.app import DrtuiApp
@@ -64,7 +68,7 @@ def events_screen(app: DrtuiApp) -> EventsScreen:
     return screen
 
 
-async def poll(app: DrtuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def poll(app: DrtuiApp, pilot: Pilot[Any]) -> None:
     """The deployments view's next poll, from behind the events view (as its timer does)."""
     fleet = screen_of(app)
     polls = fleet.refreshes
@@ -114,8 +118,8 @@ async def test_the_events_view_grows_while_open_and_filters_by_change() -> None:
 
 
 async def test_export_falls_back_to_the_current_folder_and_writes_inert_cells(
-    tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
     import stat
 

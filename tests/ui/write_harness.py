@@ -114,7 +114,8 @@ class Built:
 
     @property
     def state(self) -> EmulatorState:
-        return self.emulator.state.emulator  # type: ignore[no-any-return]
+        state: EmulatorState = self.emulator.state.emulator
+        return state
 
 
 def build_write_app(
