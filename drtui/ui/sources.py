@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, overload
 
 from drtui.api.client import DataRobotClient
-from drtui.api.client import LogText as LogText
 from drtui.api.download import already_verified
+from drtui.api.endpoints.custom_models import LogText as LogText
 from drtui.api.errors import DataRobotError
 from drtui.api.models import (
     CustomModelDeployment,
