@@ -134,11 +134,11 @@ async def _bodies(endpoint: str) -> list[bytes]:
 def _full_pages(bodies: list[bytes]) -> list[object]:
     from pydantic import TypeAdapter
 
-    from drtui.api.http import _validate_without_gc
+    from drtui.api.http_bodies import validate_without_gc
     from drtui.api.models import Deployment, Page
 
     adapter = TypeAdapter(Page[Deployment])
-    return [d for body in bodies for d in _validate_without_gc(adapter, body).data]
+    return [d for body in bodies for d in validate_without_gc(adapter, body).data]
 
 
 def _slim_pages(bodies: list[bytes]) -> list[object]:
