@@ -71,7 +71,7 @@ class BodyReading(ErrorMapping):
     def read(self, response: httpx.Response, reader: Callable[[bytes], T]) -> T:
         """Read a JSON body with a slim reader (``models/slim.py``); a body it refuses
         (``SlimPageError``) is a BadResponseError, as with ``parse``."""
-        from drtui.api.models.slim import SlimPageError
+        from drtui.api.models.slim_records import SlimPageError
 
         endpoint = self._refuse_redirect(response)
         paused = gc.isenabled()

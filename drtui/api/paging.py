@@ -26,7 +26,7 @@ T_co = TypeVar("T_co", covariant=True)
 
 
 class Page(Protocol[T_co]):
-    """What paging reads of a page: ``models.Page`` (pydantic) or ``models.slim.SlimPage``."""
+    """What paging reads of a page: ``models.Page`` (pydantic) or ``models.slim_records.SlimPage``."""
 
     @property
     def data(self) -> Sequence[T_co]: ...

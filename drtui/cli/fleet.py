@@ -21,7 +21,7 @@ import httpx
 from drtui.api.client import DataRobotClient
 from drtui.api.config import ResolvedConfig
 from drtui.api.errors import DataRobotError
-from drtui.api.models.slim import SlimDeployment
+from drtui.api.models.slim_records import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.api.retry import RetryPolicy
 from drtui.cli.records import json_lines, write_rows

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TextIO
 
-from drtui.api.models.slim import SlimDeployment
+from drtui.api.models.slim_records import SlimDeployment
 from drtui.core.detail import web_url
 from drtui.core.export import write_csv
 from drtui.core.rows import Row

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from drtui.api.models.slim import SlimDeployment
+from drtui.api.models.slim_records import SlimDeployment
 from drtui.core.health import DIMENSIONS, is_problem, normalise, severity, summary_bucket
 from drtui.core.rows import Row, row_id, row_of
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from drtui.api.models.slim import SlimDeployment, full_deployment
+from drtui.api.models.slim_records import SlimDeployment, full_deployment
 from drtui.core.formatting import as_utc, compact_number, sparkline
 from drtui.core.health import severity
 from drtui.core.sanitize import clean

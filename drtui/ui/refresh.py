@@ -19,7 +19,7 @@ from drtui.core.rows import Row
 
 if TYPE_CHECKING:
     from drtui.api.models import Deployment
-    from drtui.api.models.slim import SlimDeployment
+    from drtui.api.models.slim_records import SlimDeployment
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from drtui.api.models import (
     PPSImageMetadata,
     ResourceBundle,
 )
-from drtui.api.models.slim import SlimDeployment
+from drtui.api.models.slim_records import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.changes import NewDeployment
 from drtui.core.deleted import batches

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from drtui.api.client import DataRobotClient
 from drtui.api.errors import BadResponseError
 from drtui.api.models import Deployment
-from drtui.api.models.slim import SlimDeployment, SlimPageError, read_page
+from drtui.api.models.slim import read_page
+from drtui.api.models.slim_records import SlimDeployment, SlimPage, SlimPageError
 from drtui.api.retry import NO_RETRY
 from drtui.cli.records import record
 from drtui.core.detail import sections
@@ -180,9 +181,9 @@ def test_every_key_read_is_a_field_of_the_models() -> None:
     import inspect
     import re
 
-    from drtui.api.models import slim
+    from drtui.api.models import slim_general
 
-    source = inspect.getsource(slim.slim_deployment)
+    source = inspect.getsource(slim_general.slim_deployment)
     keys = set(re.findall(r'get\("(\w+)"\)', source))
     aliases: set[str] = set()
     models: list[type[Any]] = [Deployment, *_nested(Deployment)]
@@ -266,11 +267,13 @@ def test_the_list_commands_import_no_model_they_do_not_use() -> None:
 
 def _general_reading(body: bytes) -> list[SlimDeployment]:
     """The page read without msgspec: the standard library's scanner and `slim_deployment`."""
-    from drtui.api.models import slim
+    from drtui.api.models import slim_general
 
-    _, records, _ = slim._walk(body.decode("utf-8"))
+    _, records, _ = slim_general.walk(body.decode("utf-8"))
     assert records is not None
-    return [slim.slim_deployment(item, text) for item, text in records if type(item) is dict]
+    return [
+        slim_general.slim_deployment(item, text) for item, text in records if type(item) is dict
+    ]
 
 
 def _fields(record: SlimDeployment) -> dict[str, Any]:
@@ -280,7 +283,7 @@ def _fields(record: SlimDeployment) -> dict[str, Any]:
 def test_msgspec_reads_a_usual_page_as_the_general_reading_does() -> None:
     """The fast reading (msgspec, only the read fields) is the one a usual page takes, and it
     gives the very records the general reading gives, texts included."""
-    from drtui.api.models import slim
+    from drtui.api.models import slim_fast
     from drtui.emulator.config import EmulatorConfig
     from drtui.emulator.state import EmulatorState
 
@@ -291,18 +294,18 @@ def test_msgspec_reads_a_usual_page_as_the_general_reading_does() -> None:
         _page(*emulated),
         json.dumps({"data": emulated[:50]}, separators=(",", ":"), ensure_ascii=False).encode(),
     ]:
-        fast: slim.SlimPage[slim.SlimDeployment] | None = slim._fast_page(body)
+        fast: SlimPage[SlimDeployment] | None = slim_fast.fast_page(body)
         assert fast is not None, body[:80]
         assert [_fields(r) for r in fast.data] == [_fields(r) for r in _general_reading(body)]
 
 
 def test_an_unusual_record_is_read_the_lenient_way_and_sinks_nothing() -> None:
-    from drtui.api.models import slim
+    from drtui.api.models import slim_fast
 
     base = samples()["deployments"]["data"][0]
     odd = {**base, "label": 7, "tags": [{"name": "a", "value": 1}, "not a tag"]}
     body = _page(base, odd, "not a record", {**base, "owners": {"count": 2.0}})
-    fast: slim.SlimPage[slim.SlimDeployment] | None = slim._fast_page(body)
+    fast: SlimPage[SlimDeployment] | None = slim_fast.fast_page(body)
     assert fast is not None
     assert [_fields(r) for r in fast.data] == [_fields(r) for r in _general_reading(body)]
     assert fast.data[1].label == "7" and fast.data[1].tags == (("a", "1"),)
@@ -311,14 +314,15 @@ def test_an_unusual_record_is_read_the_lenient_way_and_sinks_nothing() -> None:
 def test_every_key_msgspec_reads_is_a_field_of_the_models() -> None:
     import msgspec
 
-    from drtui.api.models import slim
+    from drtui.api.models import slim_fast
 
     aliases: set[str] = set()
     models: list[type[Any]] = [Deployment, *_nested(Deployment)]
     for model in models:
         aliases |= {f.alias or name for name, f in model.model_fields.items()}
-    structs: list[type[msgspec.Struct]] = [slim._Record, slim._Model, slim._Environment]
-    structs += [slim._Health, slim._Tag, slim._Owners, slim._Owner, slim._Usage]
+    structs: list[type[msgspec.Struct]] = [slim_fast._Record, slim_fast._Model]
+    structs += [slim_fast._Environment, slim_fast._Health, slim_fast._Tag, slim_fast._Owners]
+    structs += [slim_fast._Owner, slim_fast._Usage]
     keys = {f.encode_name for s in structs for f in msgspec.structs.fields(s)}
     assert keys <= aliases, keys - aliases
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from drtui.api.models import slim
+from drtui.api.models import slim_fast
+from drtui.api.models.slim_records import SlimDeployment
 from drtui.ui.screens.deployments import DeploymentsScreen
 from tests.observe import until
 from tests.ui.harness import harness
@@ -16,13 +17,13 @@ async def test_a_poll_reads_again_only_what_changed_and_shows_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read: list[str | None] = []
-    reading = slim._from_record
+    reading = slim_fast._from_record
 
-    def counted(record: Any, text: str) -> slim.SlimDeployment:
+    def counted(record: Any, text: str) -> SlimDeployment:
         read.append(record.id)
         return reading(record, text)
 
-    monkeypatch.setattr(slim, "_from_record", counted)
+    monkeypatch.setattr(slim_fast, "_from_record", counted)
     async with harness(attention_first=False) as h, h.app.run_test(size=(120, 40)) as pilot:
         screen = h.app.screen
         assert isinstance(screen, DeploymentsScreen)

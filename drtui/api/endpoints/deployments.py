@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from drtui.api.endpoints.base import UNSET, Endpoints, lazy_adapter
-from drtui.api.models.slim import NOTHING_KNOWN, Known, SlimDeployment, SlimPage, read_page
+from drtui.api.models.slim import read_page
+from drtui.api.models.slim_records import NOTHING_KNOWN, Known, SlimDeployment, SlimPage
 from drtui.api.paging import PAGE_SIZE, fetch_all_pages
 from drtui.api.query import STABLE_ORDER, DeploymentQuery
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Protocol
 
-from drtui.api.models.slim import SlimDeployment
+from drtui.api.models.slim_records import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.fleet import Fleet
 from drtui.core.rhythm import Rhythm

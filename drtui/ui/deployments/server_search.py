@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from drtui.api.errors import DataRobotError
-from drtui.api.models.slim import SlimDeployment
+from drtui.api.models.slim_records import SlimDeployment
 from drtui.api.query import DeploymentQuery
 from drtui.core.rows import Row, row_id, row_of
 from drtui.core.views import FETCH_ORDER
