@@ -16,9 +16,12 @@ import httpx
 import pytest
 from textual.widgets import Static
 
-from drtui.api.client import DataRobotClient, LogText
+from drtui.api.client import DataRobotClient
+from drtui.api.endpoints.custom_models import LogText
 from drtui.api.retry import NO_RETRY
-from drtui.core.logs import SEPARATOR, TEXT_LIMIT, LineParser, clean_log
+from drtui.core.log_buffer import SEPARATOR
+from drtui.core.log_lines import LineParser
+from drtui.core.log_snapshots import TEXT_LIMIT, clean_log
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
 from drtui.ui.app import DrtuiApp

@@ -27,20 +27,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from drtui.api.errors import DataRobotError, NotFoundError, PermissionDeniedError
-from drtui.core.logs import (
+from drtui.core.log_buffer import (
     DEFAULT_CAPACITY,
-    ERROR,
-    WARNING,
     FilteredView,
     LineFilter,
-    LineParser,
     LogBuffer,
-    LogLine,
     compile_pattern,
     merge_records,
     next_match,
-    overlap,
 )
+from drtui.core.log_lines import ERROR, WARNING, LineParser, LogLine
+from drtui.core.log_snapshots import overlap
 from drtui.core.sanitize import clean, safe_filename
 from drtui.ui.heap import COLLECTOR
 from drtui.ui.keymap import CLOSE_BINDINGS, LOG_BINDINGS
