@@ -49,7 +49,7 @@ def evolve_step(state: EmulatorState, step: int) -> None:
             record = state.deployments[deployment_id]
             if not record.dormant:
                 move_windows(record.doc, bounds)
-                state.touch(deployment_id)
+                state.touch(deployment_id, shown=True)
     if step % STEPS_PER_DAY == 0:
         roll_over_day(state)
 
@@ -59,7 +59,7 @@ def roll_over_day(state: EmulatorState) -> None:
     for deployment_id in state.live_ids:
         rates = state.deployments[deployment_id].doc["predictionUsage"]["dailyRates"]
         rates[:] = [*rates[1:], 0]
-        state.touch(deployment_id)
+        state.touch(deployment_id, traffic=True)
 
 
 def _maybe_change_health(

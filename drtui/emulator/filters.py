@@ -1,8 +1,8 @@
 """GET /deployments/ query semantics: every filter and orderBy value of the reference.
 
-Parsing yields a hashable `DeploymentQuery` (so results can be cached per state version) whose
-`matches` decides membership. Arrays arrive comma-joined or repeated; both are accepted, as are
-`not_started` and `notStarted`. Ordering ties are broken by id ascending in both directions.
+Parsing yields a hashable `DeploymentQuery` (so its results can be cached, see selections.py)
+whose `matches` decides membership. Arrays arrive comma-joined or repeated; both are accepted, as
+are `not_started` and `notStarted`. Ordering ties are broken by id ascending in both directions.
 """
 
 from __future__ import annotations
@@ -88,14 +88,6 @@ def parse_order(params: QueryParams) -> str:
     if order not in ORDER_VALUES:
         raise validation_error("orderBy", f"invalid value {order!r}")
     return order
-
-
-def sort_records(records: list[DeploymentRecord], order: str) -> list[str]:
-    """Ids in `order`; ascending health is failing, warning, passing, unknown, then the rest."""
-    descending = order.startswith("-")
-    key = SORT_KEYS[order.lstrip("-")]
-    by_id = sorted(records, key=lambda r: r.doc["id"])
-    return [r.doc["id"] for r in sorted(by_id, key=key, reverse=descending)]
 
 
 def _values(params: QueryParams, name: str) -> list[str]:
@@ -208,6 +200,16 @@ class DeploymentQuery:
 
     def is_empty(self) -> bool:
         return self == _NO_FILTER
+
+    @property
+    def uses_traffic(self) -> bool:
+        """Whether prediction times or counts decide membership (they move with every request)."""
+        return not (
+            self.last_prediction_start is None
+            and self.last_prediction_end is None
+            and self.usage_above is None
+            and self.usage_below is None
+        )
 
     def matches(self, record: DeploymentRecord, role: str, account_id: str) -> bool:
         """Whether `record` passes every filter for the account holding `role` on it."""

@@ -2,15 +2,15 @@
 
 Everything a handler reads goes through here under one lock, because the HTTP server runs in its
 own thread while tests inspect and poke the same object. Each deployment's JSON is rendered once
-per role and kept until it changes; sorted id lists and filtered results are cached per `version`,
-which bumps on every change. That is what makes a 100-item page of a 10,000 fleet cheap.
+per role and kept until it changes; sorted and filtered id lists are kept up to date from the ids
+that changed (selections.py). That is what makes a 100-item page of a 100,000 fleet cheap.
 """
 
 from __future__ import annotations
 
 import random
 import threading
-from collections import OrderedDict, deque
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from drtui.emulator.evolve import (
     evolve_step,
     roll_over_day,
 )
-from drtui.emulator.filters import DeploymentQuery, sort_records
+from drtui.emulator.filters import DeploymentQuery
 from drtui.emulator.fleet import (
     EXTRA_HEALTH_DIMENSIONS,
     HEALTH_DIMENSIONS,
@@ -39,6 +39,7 @@ from drtui.emulator.livelog import LogBook
 from drtui.emulator.mutations import new_deployment
 from drtui.emulator.predictions import Streams, shape_history, stream_for
 from drtui.emulator.responses import dumps
+from drtui.emulator.selections import Listing, Selections
 from drtui.emulator.users import ADMIN_USER, NORMAL_USER, OWNER, ROLE_PERMISSIONS, Account
 
 WALL_BACKLOG_STEPS = 180
@@ -46,9 +47,6 @@ WALL_BACKLOG_STEPS = 180
 rather than replaying every minute; manual clocks always replay for determinism."""
 TRAFFIC_LOG_SIZE = 1000
 TRANSITIONS_KEPT = 20_000
-TRAFFIC_ORDERS = frozenset({"lastPredictionTimestamp", "recentPredictions"})
-"""Orders that move with predictions (everything else is cached across traffic)."""
-_RESULT_CACHE_SIZE = 64
 
 
 class EmulatorState:
@@ -103,14 +101,8 @@ class EmulatorState:
                     record.last_prediction = last
                     usage["lastTimestamp"] = iso(datetime.fromtimestamp(last, UTC))
                     self.streams.add(stream)
-        self.version = 0
-        """Bumped by every change but traffic (health, labels, status, windows...)."""
-        self.traffic_version = 0
-        """Bumped by predictions arriving: only the traffic orders depend on it, so a page
-        ordered by label is served from cache while prediction times move continuously."""
         self._rendered: dict[tuple[str, str], bytes] = {}
-        self._orders: dict[str, tuple[tuple[int, int], list[str]]] = {}
-        self._results: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
+        self._selections = Selections(self.deployments)
         self._create_rng = random.Random(f"create:{self.config.seed}")
 
     # -- time ------------------------------------------------------------------------------
@@ -224,39 +216,15 @@ class EmulatorState:
             self._rendered[key] = body
         return body
 
-    def select(self, query: DeploymentQuery, order: str, account: Account) -> list[str]:
-        """Ids of the deployments `account` sees that match `query`, in `order` (cached)."""
+    def select(self, query: DeploymentQuery, order: str, account: Account) -> Listing:
+        """The deployments `account` sees that match `query`, in `order`, as of now. Valid
+        until the world next changes: read it under the lock."""
         with self.lock:
-            key = (self._version_for(order), account.id, query, order)
-            hit = self._results.get(key)
-            if hit is not None:
-                self._results.move_to_end(key)
-                return hit
-            ids = self._ordered(order)
-            if not query.is_empty():
-                records = self.deployments
-                ids = [
-                    i
-                    for i in ids
-                    if query.matches(records[i], self.role_of(records[i], account), account.id)
-                ]
-            self._results[key] = ids
-            if len(self._results) > _RESULT_CACHE_SIZE:
-                self._results.popitem(last=False)
-            return ids
 
-    def _version_for(self, order: str) -> tuple[int, int]:
-        traffic = order.lstrip("-") in TRAFFIC_ORDERS
-        return (self.version, self.traffic_version if traffic else 0)
+            def role(record: DeploymentRecord) -> str:
+                return self.role_of(record, account)
 
-    def _ordered(self, order: str) -> list[str]:
-        version = self._version_for(order)
-        cached = self._orders.get(order)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        ids = sort_records(list(self.deployments.values()), order)
-        self._orders[order] = (version, ids)
-        return ids
+            return self._selections.select(query, order, account.id, role)
 
     def custom_log(self, deployment_id: str, elapsed: float | None = None) -> str | None:
         """The custom model deployment's server log as served now (or at `elapsed` seconds
@@ -270,15 +238,14 @@ class EmulatorState:
 
     # -- changing ----------------------------------------------------------------------------
 
-    def touch(self, deployment_id: str, *, traffic: bool = False) -> None:
-        """Forget what was rendered or sorted for this deployment after it changed (`traffic`:
-        only its prediction counts or times moved)."""
+    def touch(self, deployment_id: str, *, traffic: bool = False, shown: bool = False) -> None:
+        """Forget what was rendered for this deployment after it changed and queue it for the
+        sorted lists. `traffic`: only its prediction counts or times moved; `shown`: only fields
+        that no filter or order reads (health windows), so the lists need not look at it."""
         for role in ROLE_PERMISSIONS:
             self._rendered.pop((deployment_id, role), None)
-        if traffic:
-            self.traffic_version += 1
-        else:
-            self.version += 1
+        if not shown:
+            self._selections.changed(deployment_id, traffic=traffic)
 
     def change_health(
         self, deployment_id: str, dimension: str, status: str, message: str, at: datetime

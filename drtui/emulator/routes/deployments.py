@@ -43,10 +43,11 @@ async def list_deployments(request: Request, state: EmulatorState, account: Acco
     order = parse_order(params)
     query = DeploymentQuery.from_params(params)
     with state.lock:
-        ids = state.select(query, order, account)
+        listing = state.select(query, order, account)
         records = state.deployments
-        items = [state.render(records[i], account) for i in ids[offset : offset + limit]]
-    return json_response(envelope(request, items, offset, limit, len(ids)))
+        items = [state.render(records[i], account) for i in listing.page(offset, limit)]
+        total = len(listing)
+    return json_response(envelope(request, items, offset, limit, total))
 
 
 @endpoint
