@@ -25,7 +25,9 @@ from drtui.core.log_snapshots import TEXT_LIMIT, clean_log
 from drtui.emulator.app import create_app
 from drtui.emulator.config import EmulatorConfig
 from drtui.ui.app import DrtuiApp
-from drtui.ui.screens.logs import Follower, LogScreen, LogTarget, SaveDialog
+from drtui.ui.screens.log_dialogs import SaveDialog
+from drtui.ui.screens.log_followers import Follower, LogTarget
+from drtui.ui.screens.logs import LogScreen
 from drtui.ui.settings import AppSettings
 from tests.observe import until
 from tests.ui.harness import ENDPOINT, FIXED_NOW, Harness
@@ -393,7 +395,7 @@ async def test_the_prompt_draws_what_textuals_input_would_draw() -> None:
     from textual.geometry import Region
     from textual.widgets import Input
 
-    from drtui.ui.screens.logs import PromptInput
+    from drtui.ui.screens.log_prompt import PromptInput
     from drtui.ui.textual_compat import StylesCache
 
     class One(App[None]):

@@ -83,7 +83,8 @@ class RowLinks:
             )
             return
         from drtui.ui.screens.custom import log_capacity  # the log viewer, imported when used
-        from drtui.ui.screens.logs import LogScreen, LogTarget
+        from drtui.ui.screens.log_followers import LogTarget
+        from drtui.ui.screens.logs import LogScreen
 
         target = LogTarget(row.id, row.label, row.status)
         self._push(

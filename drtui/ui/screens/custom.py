@@ -23,7 +23,8 @@ from drtui.core.sanitize import clean
 from drtui.ui.keymap import CUSTOM_BINDINGS
 from drtui.ui.screens.choices import ChooseMany
 from drtui.ui.screens.list_view import ListSpec, ListView, Wording
-from drtui.ui.screens.logs import LogScreen, LogTarget
+from drtui.ui.screens.log_followers import LogTarget
+from drtui.ui.screens.logs import LogScreen
 from drtui.ui.settings import AppSettings
 from drtui.ui.sources import Sources
 from drtui.ui.widgets.table_columns import Column
