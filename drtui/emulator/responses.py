@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
 from starlette.responses import Response
 
 JSON_TYPE = "application/json"
@@ -36,6 +37,15 @@ class ApiError(Exception):
 
 def dumps(data: Any) -> bytes:
     return json.dumps(data, separators=(",", ":")).encode()
+
+
+def dumps_fast(data: Any) -> bytes:
+    """Compact JSON as `dumps` writes it (but for raw UTF-8 in place of `\\u` escapes), several
+    times faster: a list page's first pass renders every deployment it shows."""
+    return _ENCODER.encode(data)
+
+
+_ENCODER = msgspec.json.Encoder()
 
 
 def json_response(

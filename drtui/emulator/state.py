@@ -38,7 +38,7 @@ from drtui.emulator.jobs import Job, JobBook, JobEffect
 from drtui.emulator.livelog import LogBook
 from drtui.emulator.mutations import new_deployment
 from drtui.emulator.predictions import Streams, shape_history, stream_for
-from drtui.emulator.responses import dumps
+from drtui.emulator.responses import dumps_fast
 from drtui.emulator.selections import Listing, Selections
 from drtui.emulator.users import ADMIN_USER, NORMAL_USER, OWNER, ROLE_PERMISSIONS, Account
 
@@ -208,13 +208,21 @@ class EmulatorState:
 
     def render(self, record: DeploymentRecord, account: Account) -> bytes:
         """The deployment's JSON as `account` sees it (permissions depend on the role)."""
-        role = self.role_of(record, account)
-        key = (record.id, role)
-        body = self._rendered.get(key)
-        if body is None:
-            body = dumps({**record.doc, "permissions": list(ROLE_PERMISSIONS[role])})
-            self._rendered[key] = body
-        return body
+        return self.render_ids([record.id], account)[0]
+
+    def render_ids(self, deployment_ids: list[str], account: Account) -> list[bytes]:
+        """`render` for a page of ids, each rendered once per role and kept until it changes."""
+        records, rendered = self.deployments, self._rendered
+        bodies = []
+        for deployment_id in deployment_ids:
+            record = records[deployment_id]
+            role = self.role_of(record, account)
+            body = rendered.get((deployment_id, role))
+            if body is None:
+                body = dumps_fast({**record.doc, "permissions": list(ROLE_PERMISSIONS[role])})
+                rendered[(deployment_id, role)] = body
+            bodies.append(body)
+        return bodies
 
     def select(self, query: DeploymentQuery, order: str, account: Account) -> Listing:
         """The deployments `account` sees that match `query`, in `order`, as of now. Valid

@@ -1,13 +1,17 @@
-"""Authentication, error shapes, version, bundles, PPS metadata and the request log."""
+"""Authentication, error shapes, version, bundles, PPS metadata, the request log and the
+bytes of a deployment."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 
 import httpx
 import pytest
 
+from drtui.emulator.responses import dumps
 from drtui.emulator.state import EmulatorState
+from drtui.emulator.users import ADMIN_USER, NORMAL_USER, ROLE_PERMISSIONS
 from tests.emulator.conftest import USER_TOKEN
 
 
@@ -110,3 +114,27 @@ async def test_reset_restores_the_seed(client: httpx.AsyncClient, state: Emulato
     assert (await client.post("/_emulator/reset")).status_code == 204
     after = (await client.get("/api/v2/deployments/", params={"limit": 100})).json()
     assert after == before
+
+
+def test_deployments_render_as_the_standard_library_writes_them(state: EmulatorState) -> None:
+    """The fast encoder behind list pages writes what json.dumps does, byte for byte."""
+    for record in state.deployments.values():
+        for account in (NORMAL_USER, ADMIN_USER):
+            role = state.role_of(record, account)
+            expected = dumps({**record.doc, "permissions": list(ROLE_PERMISSIONS[role])})
+            assert state.render(record, account) == expected
+
+
+async def test_a_label_beyond_ascii_comes_back_as_sent(
+    client: httpx.AsyncClient, state: EmulatorState
+) -> None:
+    """Sent as raw UTF-8 rather than \\u escapes (both are JSON); read back the same."""
+    deployment_id = next(i for i, r in state.deployments.items() if r.user_role == "OWNER")
+    label = "Prévision – café ☕ 予測"
+    response = await client.patch(f"/api/v2/deployments/{deployment_id}/", json={"label": label})
+    assert response.status_code == 204
+    one = await client.get(f"/api/v2/deployments/{deployment_id}/")
+    assert one.json()["label"] == label
+    assert label.encode() in one.content
+    listed = await client.get("/api/v2/deployments/", params={"search": "café", "limit": 100})
+    assert [item["label"] for item in json.loads(listed.content)["data"]] == [label]

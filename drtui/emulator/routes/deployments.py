@@ -44,8 +44,7 @@ async def list_deployments(request: Request, state: EmulatorState, account: Acco
     query = DeploymentQuery.from_params(params)
     with state.lock:
         listing = state.select(query, order, account)
-        records = state.deployments
-        items = [state.render(records[i], account) for i in listing.page(offset, limit)]
+        items = state.render_ids(listing.page(offset, limit), account)
         total = len(listing)
     return json_response(envelope(request, items, offset, limit, total))
 
