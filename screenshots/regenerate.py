@@ -21,8 +21,8 @@ sys.path.insert(0, str(REPO))
 from textual.pilot import Pilot  # noqa: E402
 
 from drtui.ui.screens.deployments import DeploymentsScreen  # noqa: E402
+from tests.observe import until  # noqa: E402
 from tests.ui.harness import build_app  # noqa: E402
-from tests.ui.waiting import until  # noqa: E402
 
 Steps = Callable[[Pilot[Any], Any], Awaitable[None]]
 

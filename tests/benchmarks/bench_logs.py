@@ -131,9 +131,10 @@ def log_child(path: str) -> None:
     """The log view on a 100,000-line log (no server: the snapshot is handed over once)."""
     from textual.app import App
 
-    from drtui.api.client import LogText
+    from drtui.api.endpoints.custom_models import LogText
     from drtui.ui.app import DrtuiApp
-    from drtui.ui.screens.logs import LogScreen, LogTarget
+    from drtui.ui.screens.log_followers import LogTarget
+    from drtui.ui.screens.logs import LogScreen
     from drtui.ui.settings import AppSettings
     from drtui.ui.textual_compat import acyclic_strips
 
@@ -303,7 +304,8 @@ async def _follow_live(
     from drtui.api.errors import DataRobotError
     from drtui.core.log_snapshots import clean_log
     from drtui.ui.app import DrtuiApp
-    from drtui.ui.screens.logs import LOG_INTERVAL, LogScreen, LogTarget
+    from drtui.ui.screens.log_followers import LOG_INTERVAL, LogTarget
+    from drtui.ui.screens.logs import LogScreen
     from drtui.ui.settings import AppSettings
     from drtui.ui.sources import Sources
 

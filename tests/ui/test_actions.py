@@ -13,8 +13,10 @@ from textual.widgets import Button, Checkbox, Input, Label, TextArea
 
 from drtui.core.rows import Row
 from drtui.store.audit import read_entries
-from drtui.ui.screens.actions import ActionDialog, ConfirmDialog, CreateDialog, EditDialog
+from drtui.ui.screens.action_dialog import ActionDialog
+from drtui.ui.screens.confirm_dialog import ConfirmDialog
 from drtui.ui.screens.deleted import DeletedScreen
+from drtui.ui.screens.edit_dialogs import CreateDialog, EditDialog
 from drtui.ui.screens.events_log import EventsScreen
 from tests.observe import screen_text, until
 from tests.ui.write_harness import (

@@ -299,7 +299,7 @@ async def test_regex_and_hiding_searches_are_named_in_the_status_line() -> None:
 
 
 async def test_n_after_a_cleared_search_opens_no_dialog() -> None:
-    from drtui.ui.screens.actions import CreateDialog
+    from drtui.ui.screens.edit_dialogs import CreateDialog
 
     async with (
         harness(attention_first=False) as h,
