@@ -7,6 +7,7 @@ current. Built for speed (10,000 deployments well under a second): plain dicts, 
 
 from __future__ import annotations
 
+import functools
 import random
 from bisect import bisect
 from dataclasses import dataclass
@@ -120,17 +121,14 @@ def health(status: str, message: str, at: datetime) -> dict[str, Any]:
     """A health summary as of `at`: the monitoring window ends at the hour (none if not started)."""
     if status == "notStarted":
         return {"status": status, "message": message, "startDate": None, "endDate": None}
-    end = window_end(at)
-    return {
-        "status": status,
-        "message": message,
-        "startDate": iso(end - HEALTH_WINDOW),
-        "endDate": iso(end),
-    }
+    start, end = window_bounds(at)
+    return {"status": status, "message": message, "startDate": start, "endDate": end}
 
 
+@functools.lru_cache(maxsize=64)
 def window_bounds(at: datetime) -> tuple[str, str]:
-    """(startDate, endDate) of the health window as of `at`."""
+    """(startDate, endDate) of the health window as of `at`; cached, as a fleet is built at one
+    instant and formatting them was a fifth of building it."""
     end = window_end(at)
     return iso(end - HEALTH_WINDOW), iso(end)
 

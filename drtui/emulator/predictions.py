@@ -157,12 +157,15 @@ def shape_history(seed: int, stream: Stream, rates: list[int], start: datetime) 
     """Rewrite the complete days of `rates` (a day is 24 h ending at `start`, the newest last but
     one) as the stream's own counts, today's as zero, and return the last prediction before
     `start`: the record then agrees with the traffic it will receive."""
-    now = start.timestamp()
+    # the last event before each day's end, newest first: each day's count is a difference
+    ends = [
+        stream.last_index(seed, (start - timedelta(days=back)).timestamp())
+        for back in range(max(1, len(rates)))
+    ]
     for back in range(1, len(rates)):
-        end = (start - timedelta(days=back - 1)).timestamp()
-        rates[-1 - back] = stream.count(seed, end - 86400, end)
+        rates[-1 - back] = ends[back - 1] - ends[back]
     rates[-1] = 0
-    return stream.at(seed, stream.last_index(seed, now))
+    return stream.at(seed, ends[0])
 
 
 class Streams:
@@ -185,6 +188,9 @@ class Streams:
 
     def has(self, deployment_id: str) -> bool:
         return deployment_id in self._streams
+
+    def get(self, deployment_id: str) -> Stream | None:
+        return self._streams.get(deployment_id)
 
     def due(self, until: float) -> list[tuple[Stream, int, float]]:
         """(stream, new events, absolute instant of the last) for every stream with events up to

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -160,3 +161,20 @@ def test_first_alert_comes_at_its_second_then_evolution_goes_on(config: Emulator
     plain = EmulatorState(config)
     plain.advance(3600)
     assert plain.first_alert_id is None
+
+
+def test_a_busy_deployments_past_days_are_its_own_beat(state: EmulatorState) -> None:
+    """Each complete day of the daily rates counts the stream's predictions in that day (24 h
+    ending at the start, back from there); today starts at zero; the last prediction is the
+    stream's last before the start."""
+    start, seed = state.clock.start, state.config.seed
+    busy = [(r, state.streams.get(i)) for i, r in state.deployments.items() if state.streams.has(i)]
+    assert len(busy) > 20
+    for record, stream in busy:
+        assert stream is not None
+        rates = record.doc["predictionUsage"]["dailyRates"]
+        for back in range(1, len(rates)):
+            end = (start - timedelta(days=back - 1)).timestamp()
+            assert rates[-1 - back] == stream.count(seed, end - 86400, end)
+        assert rates[-1] == 0
+        assert record.last_prediction == stream.at(seed, stream.last_index(seed, start.timestamp()))
