@@ -35,15 +35,17 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from terminal import SYNC_END, PtyApp
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `tests` as a package
 
 from drtui.core.log_buffer import DEFAULT_CAPACITY, LogBuffer
 from drtui.core.log_lines import LineParser
 from drtui.core.log_snapshots import overlap
 from drtui.emulator.config import EmulatorConfig
 from drtui.emulator.state import EmulatorState
+from tests.benchmarks.terminal import SYNC_END, PtyApp
 
 INTERVAL = 2.0
 RATE = 1000.0
@@ -191,8 +193,7 @@ def _keystroke(app: PtyApp, key: str, quiet: float) -> float:
     if app.next_frame_end(sent, timeout=10) is None:
         raise TimeoutError(f"no frame after {key!r}")
     app.wait_quiet(quiet)
-    with app._lock:
-        chunks = [c for c in app.chunks if c.at >= sent]
+    chunks = app.chunks_since(sent)
     # A frame's end marker may be split between two reads: look for it in the joined bytes.
     seen, last = b"", sent
     for chunk in chunks:

@@ -16,6 +16,7 @@ from drtui.store.audit import read_entries
 from drtui.ui.screens.action_dialog import ActionDialog
 from drtui.ui.screens.confirm_dialog import ConfirmDialog
 from drtui.ui.screens.deleted import DeletedScreen
+from drtui.ui.screens.deployments import DeploymentsScreen
 from drtui.ui.screens.edit_dialogs import CreateDialog, EditDialog
 from drtui.ui.screens.events_log import EventsScreen
 from tests.observe import screen_text, until
@@ -29,14 +30,14 @@ from tests.ui.write_harness import (
 LIST = "/api/v2/deployments/"
 
 
-def _row(screen: Any, *, can: str | None = None, cannot: str | None = None) -> Row:
+def _row(screen: DeploymentsScreen, *, can: str | None = None, cannot: str | None = None) -> Row:
     for row in screen.table.rows:
         permissions = row.source.permissions
         if can is not None and can not in permissions:
             continue
         if cannot is not None and cannot in permissions:
             continue
-        return row  # type: ignore[no-any-return]
+        return row
     raise AssertionError("no such deployment in the fleet")
 
 

@@ -6,9 +6,12 @@ import asyncio
 import functools
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import OptionList, SelectionList
 
 from drtui.core.health import is_passing
@@ -23,7 +26,7 @@ from tests.ui.harness import FIXED_NOW, harness
 from tests.ui.write_harness import write_harness
 
 
-async def first_fleet(app, pilot) -> tuple[DeploymentsScreen, str]:  # type: ignore[no-untyped-def]
+async def first_fleet(app: App[Any], pilot: Pilot[Any]) -> tuple[DeploymentsScreen, str]:
     """The screen once its first fleet is shown, and a word of a label on it to search for."""
     screen = screen_of(app)
     await until(pilot, lambda: screen.refreshes == 1, what="first refresh")

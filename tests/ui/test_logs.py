@@ -199,10 +199,10 @@ async def test_filter_with_context_and_level_keeps_tracebacks_with_their_error()
             line is not None and line.text[line.stamp_len :].startswith("ERROR") for line in shown
         ), "the error line that owns the traceback is shown too"
         await pilot.press("C")
-        rows = view.filtered.rows  # type: ignore[union-attr]
+        rows = view.filtered.rows
         matched = [n for n in rows if n != SEPARATOR]
         assert screen.context == 2 and matched[0] - 2 >= screen.buffer.dropped
-        first_match = view.filtered.matches[0]  # type: ignore[union-attr]
+        first_match = view.filtered.matches[0]
         assert first_match - 2 in rows and first_match - 1 in rows, "two lines of context"
         assert view.row_count > len(shown)
         await pilot.press("escape")  # clears the filter
