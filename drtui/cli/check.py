@@ -36,7 +36,7 @@ class CheckOptions:
     timeout: float | None = None
     allow_empty: bool = False
     silent: bool = False
-    """Issue 21: a deployment whose predictions went silent is a warning, whatever its health."""
+    """A deployment whose predictions went silent is a warning, whatever its health."""
     now: datetime | None = None
     """When silence is judged (None: the wall clock)."""
     fail_if_all_unknown: bool = False

@@ -367,7 +367,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
 
 
 def _add_history_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
-    """`record`, `replay`, `report`: the fleet history (issue 21)."""
+    """`record`, `replay`, `report`: the fleet history."""
     record = add(
         "record",
         help="record the fleet's health history without the UI (for tmux or a systemd unit)",

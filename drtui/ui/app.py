@@ -108,7 +108,7 @@ class DrtuiApp(CrashSafeApp):
             if state is not None
             else None
         )
-        """Records every poll's fleet in the history file (issue 21); None without a state dir."""
+        """Records every poll's fleet in the history file; None without a state dir."""
         self.events = EventLog()
         """Health changes (and, with write actions, the audit of this session), app-wide."""
         self.unseen = Unseen()

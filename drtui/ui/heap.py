@@ -2,7 +2,7 @@
 
 A fleet used to be 10,000 parsed pydantic deployments, some 600,000 container objects, and a
 full (oldest-generation) collection scanning them stalled the event loop for half a second.
-The lean list path (issue 20) made the fleet plain data: a row per deployment keeping its
+The lean list path made the fleet plain data: a row per deployment keeping its
 record's JSON text, about 1.5 tracked objects per deployment, a few milliseconds of a full
 scan at 10,000. The freeze still earns its place for what is left: the app's own objects
 (Textual's classes, widgets, styles, some 60,000 at start-up), which a full collection would

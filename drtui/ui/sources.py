@@ -102,7 +102,7 @@ class Sources:
     async def bundle(self, bundle_id: str) -> ResourceBundle:
         return await self._client.get_bundle(bundle_id)
 
-    # ----- the Portable Prediction Server image (issue 17) -----------------------------------
+    # ----- the Portable Prediction Server image -----------------------------------
 
     async def pps_metadata(self) -> PPSImageMetadata:
         return await self._client.get_pps_image_metadata()
@@ -120,7 +120,7 @@ class Sources:
         """Resume ``<path>.part`` or start it, free space checked first, SHA256 verified."""
         return await self._client.download_pps_image(path, metadata=metadata, progress=progress)
 
-    # ----- custom model deployments and their logs (issue 16) --------------------------------
+    # ----- custom model deployments and their logs --------------------------------
 
     async def custom_deployments(
         self, model_ids: Iterable[str] = (), environment_ids: Iterable[str] = ()
@@ -145,7 +145,7 @@ class Sources:
             raise DataRobotError("The log request finished without naming the log it made.")
         return await self._client.get_custom_model_deployment_prediction_log(deployment_id, log_id)
 
-    # ----- writes (issue 18): every attempt is audited ----------------------------------------
+    # ----- writes: every attempt is audited ----------------------------------------
     # Each write records what was asked, which ids, when, the outcome and the server's sentence
     # in the audit log (store/audit.py) whether it succeeds, fails or is abandoned.
 

@@ -15,7 +15,7 @@ class ApiModel(BaseModel):
     is imported. The dashboard lists the fleet without any pydantic model (``slim.py``) and
     validates a full one only on demand (the detail pane, an action), so most of the schemas
     here are never built in a session, and the ones that are cost their objects only then: a
-    full garbage collection scans every object start-up leaves behind (issue 20).
+    full garbage collection scans every object start-up leaves behind.
     """
 
     model_config = ConfigDict(

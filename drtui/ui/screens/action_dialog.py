@@ -52,7 +52,7 @@ ResultT = TypeVar("ResultT")
 def description_box(text: str = "", *, id: str) -> TextArea:
     """A compact, soft-wrapping description box. Textual's TextArea (its document, history and
     syntax modules: some 1,200 objects every full garbage collection scans) is imported only
-    when a dialog opens, not with the dashboard (issue 20)."""
+    when a dialog opens, not with the dashboard."""
     from textual.widgets import TextArea
 
     return TextArea(text, id=id, compact=True, soft_wrap=True)

@@ -1,4 +1,4 @@
-"""Replay in the app (issue 21): the deployments view shows the fleet as the recorder saw it.
+"""Replay in the app: the deployments view shows the fleet as the recorder saw it.
 
 The screen keeps a time cursor; this module holds what it needs beside the screen: a reader on
 the history file (its own connection, opened at the first seek, used on the event loop: a seek
