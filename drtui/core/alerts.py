@@ -4,20 +4,16 @@ An on-call engineer mutes one deployment for a while (a known incident, a mainte
 its changes are still logged in the events view, but raise no toast, no bell, no highlight, and
 the mute expires by itself. Acknowledging a degradation says "I have seen it": the same status
 in the same dimension raises nothing again until the health moves to another verdict (passing,
-or a different problem). Both are stored as JSON in the user state directory, one file per
-profile, written atomically.
+or a different problem). Both are kept across restarts by an `AlertStore` (store/alert_file.py:
+JSON in the user state directory, one file per profile, written atomically).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from drtui.core.fleet import HealthTransition
 from drtui.core.health import DIMENSIONS, is_problem, look, normalise, severity
@@ -112,16 +108,26 @@ def terminal_notification(title: str, body: str) -> str:
     return f"\x1b]9;{title}: {body}\x07\x1b]777;notify;{title};{body}\x07"
 
 
+class AlertStore(Protocol):
+    """Where mutes and acknowledgements outlive the process (a file, later a shared store)."""
+
+    def load(self) -> tuple[dict[str, datetime], dict[tuple[str, str], str], str | None]:
+        """(mutes, acknowledgements, one sentence if what was kept could not be read)."""
+        ...
+
+    def save(self, mutes: dict[str, datetime], acks: dict[tuple[str, str], str]) -> None: ...
+
+
 class AlertRules:
     """Mutes (deployment id → until) and acknowledgements ((id, dimension) → status)."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path
+    def __init__(self, store: AlertStore | None = None) -> None:
+        self._store = store
         self.mutes: dict[str, datetime] = {}
         self.acks: dict[tuple[str, str], str] = {}
         self.load_error: str | None = None
-        if path is not None:
-            self._load(path)
+        if store is not None:
+            self.mutes, self.acks, self.load_error = store.load()
 
     # ----- questions ----------------------------------------------------------------------------
 
@@ -189,44 +195,7 @@ class AlertRules:
         if changed or expired:
             self._save()
 
-    # ----- file ---------------------------------------------------------------------------------
-
-    def _load(self, path: Path) -> None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError) as error:
-            self.load_error = f"Mutes and acknowledgements could not be read ({path}): {error}"
-            return
-        if not isinstance(data, dict):
-            self.load_error = f"Mutes and acknowledgements file {path} is not an object."
-            return
-        mutes = data.get("mutes")
-        for key, value in mutes.items() if isinstance(mutes, dict) else ():
-            with contextlib.suppress(TypeError, ValueError):
-                until = datetime.fromisoformat(str(value))
-                self.mutes[str(key)] = until if until.tzinfo else until.replace(tzinfo=UTC)
-        acks = data.get("acks")
-        for item in acks if isinstance(acks, list) else ():
-            if isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item):
-                self.acks[(item[0], item[1])] = item[2]
-
     def _save(self) -> None:
-        if self.path is None:
-            return
-        mutes = dict(sorted(self.mutes.items(), key=lambda kv: kv[1])[-MAX_ENTRIES:])
-        acks = list(self.acks.items())[-MAX_ENTRIES:]
-        payload = {
-            "mutes": {key: until.isoformat() for key, until in mutes.items()},
-            "acks": [[key[0], key[1], status] for key, status in acks],
-        }
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".alerts-")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(payload, out)
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, self.path)
-        except OSError as error:  # a read-only state dir must not stop monitoring
-            log.warning("could not save mutes and acknowledgements: %s", error)
+        if self._store is not None:
+            mutes = dict(sorted(self.mutes.items(), key=lambda kv: kv[1])[-MAX_ENTRIES:])
+            self._store.save(mutes, dict(list(self.acks.items())[-MAX_ENTRIES:]))

@@ -22,6 +22,7 @@ from drtui.core.fleet import HealthTransition
 from drtui.core.recorded import HealthStrip
 from drtui.core.sanitize import safe_filename
 from drtui.settings import keymap_warnings
+from drtui.store.alert_file import AlertFile
 from drtui.store.debuglog import install_log_file
 from drtui.store.paths import history_path, state_directory
 from drtui.store.recorder import BackgroundRecorder
@@ -95,7 +96,7 @@ class DrtuiApp(CrashSafeApp):
         self.add_mode(DEFAULT_MODE, self.get_default_screen)
         self.sources = Sources(self.client)
         self.alerts = AlertRules(
-            state / f"alerts-{safe_filename(settings.profile_name, default='default')}.json"
+            AlertFile(state / f"alerts-{safe_filename(settings.profile_name, default='default')}.json")
             if state is not None
             else None
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from drtui.core.alerts import AlertRules, ranked
 from drtui.core.fleet import Fleet, HealthTransition
+from drtui.store.alert_file import AlertFile
 from tests.core.factory import deployment
 
 NOW = datetime(2026, 11, 30, 3, 12, tzinfo=UTC)
@@ -18,39 +19,39 @@ def move(old: str, new: str, key: str = "d1") -> HealthTransition:
 
 def test_a_mute_silences_until_it_expires_and_survives_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "alerts.json"
-    rules = AlertRules(path)
+    rules = AlertRules(AlertFile(path))
     assert rules.wanted(move("passing", "failing"), NOW)
     rules.mute("d1", NOW + timedelta(hours=1))
     assert not rules.wanted(move("passing", "failing"), NOW)
     assert rules.wanted(move("passing", "failing", key="d2"), NOW), "only that deployment"
-    restarted = AlertRules(path)
+    restarted = AlertRules(AlertFile(path))
     assert restarted.muted_until("d1", NOW) == NOW + timedelta(hours=1)
     later = NOW + timedelta(hours=1, seconds=1)
     assert restarted.wanted(move("passing", "failing"), later), "the mute expired by itself"
     restarted.observe([], later)
-    assert AlertRules(path).mutes == {}
+    assert AlertRules(AlertFile(path)).mutes == {}
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
 
 def test_an_acknowledged_degradation_stays_quiet_until_it_changes_again(tmp_path: Path) -> None:
     path = tmp_path / "alerts.json"
-    rules = AlertRules(path)
+    rules = AlertRules(AlertFile(path))
     row = Fleet.from_deployments([deployment("d1", service="failing")]).rows["d1"]
     assert rules.acknowledge(row) == ["service"]
-    rules = AlertRules(path)  # survives a restart
+    rules = AlertRules(AlertFile(path))  # survives a restart
     # Flapping through unknown back to the acknowledged status: no new alert.
     rules.observe([move("failing", "unknown")], NOW)
     assert not rules.wanted(move("unknown", "failing"), NOW)
     # A different verdict voids the acknowledgement: the next degradation alerts again.
     rules.observe([move("failing", "passing")], NOW)
     assert rules.wanted(move("passing", "failing"), NOW)
-    assert AlertRules(path).acks == {}
+    assert AlertRules(AlertFile(path)).acks == {}
 
 
 def test_a_broken_file_is_said_and_nothing_is_lost_by_reading_it(tmp_path: Path) -> None:
     path = tmp_path / "alerts.json"
     path.write_text("{not json")
-    rules = AlertRules(path)
+    rules = AlertRules(AlertFile(path))
     assert rules.load_error is not None and str(path) in rules.load_error
     assert rules.wanted(move("passing", "failing"), NOW)
 
