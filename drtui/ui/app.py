@@ -96,7 +96,9 @@ class DrtuiApp(CrashSafeApp):
         self.add_mode(DEFAULT_MODE, self.get_default_screen)
         self.sources = Sources(self.client)
         self.alerts = AlertRules(
-            AlertFile(state / f"alerts-{safe_filename(settings.profile_name, default='default')}.json")
+            AlertFile(
+                state / f"alerts-{safe_filename(settings.profile_name, default='default')}.json"
+            )
             if state is not None
             else None
         )
