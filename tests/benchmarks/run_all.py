@@ -18,6 +18,7 @@ QUICK_FLAGS = {
     "bench_soak.py": ["--cycles", "100"],
     "bench_client_vs_official.py": ["--deployments", "2000"],
     "bench_data_path.py": ["--runs", "1", "--port", "18799", "--deployments", "2000"],
+    "bench_emulator_throughput.py": ["--pages", "20", "--warm-passes", "1"],
 }
 
 
