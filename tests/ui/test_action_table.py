@@ -95,6 +95,10 @@ def test_each_write_a_screen_binds_has_a_read_only_twin() -> None:
         assert writes == twins, cls.__name__
 
 
+FIXED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+"""The probes' clock: what the screens show of time is not what these tests read."""
+
+
 class Probe(ViewScreen):
     """Every screen action that has a write among its neighbours, on one screen."""
 
@@ -103,7 +107,7 @@ class Probe(ViewScreen):
 
 def test_read_only_hides_exactly_the_writes() -> None:
     settings = AppSettings(endpoint="https://t.test", token="t", read_only=True)
-    probe = Probe(settings, lambda: datetime.now(UTC))
+    probe = Probe(settings, lambda: FIXED)
     writes = {name for name in write_actions(probe) if not name.startswith(REFUSAL)}
     assert writes == write_actions() == {BY_ID[i].action for i in WRITE_IDS}
     for b in Probe.BINDINGS:
@@ -111,5 +115,5 @@ def test_read_only_hides_exactly_the_writes() -> None:
         name = b.action.partition("(")[0]
         hidden = probe.check_action(name, ()) is False
         assert hidden == (b.id in WRITE_IDS and name != REFUSAL), b.id
-    writable = Probe(AppSettings(endpoint="https://t.test", token="t"), lambda: datetime.now(UTC))
+    writable = Probe(AppSettings(endpoint="https://t.test", token="t"), lambda: FIXED)
     assert all(writable.check_action(BY_ID[i].action, ()) for i in WRITE_IDS)
